@@ -1,0 +1,45 @@
+# The two commands that matter: `make run` and `make test`. Both build .venv first.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint typecheck pytest eval bench index console clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: install
+	$(BIN)/alliance-bot
+
+console: install
+	$(BIN)/alliance-bot console
+
+index: install
+	$(BIN)/alliance-bot reindex
+
+lint: install
+	$(BIN)/ruff check bot index tests
+	$(BIN)/ruff format --check bot index tests
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install
+	$(BIN)/pytest -q
+
+test: lint typecheck pytest
+
+eval: install
+	$(BIN)/python -m tests.eval.run_eval
+
+bench: install
+	$(BIN)/python -m tests.bench.run_bench
+
+clean:
+	rm -rf $(VENV) data .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""alliance-bot: Discord layer, schedule domain, console and CLI over the `index` core."""

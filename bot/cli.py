@@ -1,0 +1,74 @@
+"""Entry point: parse the sub-command, build settings, hand over. No logic lives here.
+
+Each feature module registers its own sub-commands (`register(subparsers)`) and sets a
+`handler(args, settings) -> int` default. Errors meant for users become one line on stderr and a
+non-zero exit; nothing prints a traceback unless `ALLIANCE_DEBUG=1`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from pydantic import ValidationError
+
+from bot import cli_index, cli_run, cli_schedule
+from bot.settings import Settings
+from index.errors import UserError
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full command tree; see the README's command table."""
+    parser = argparse.ArgumentParser(
+        prog="alliance-bot",
+        description="Cited answers from the coalition's documents, meetings and deadlines.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    cli_run.register(sub)
+    cli_index.register(sub)
+    cli_schedule.register(sub)
+    parser.set_defaults(handler=cli_run.default_handler)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(f"alliance-bot: configuration error: {_first_error(exc)}", file=sys.stderr)
+        return 2
+    handler: Handler = args.handler
+    try:
+        return handler(args, settings)
+    except UserError as exc:
+        print(f"alliance-bot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if os.environ.get("ALLIANCE_DEBUG") == "1":
+            raise
+        log.debug("unexpected error", exc_info=True)
+        print(
+            f"alliance-bot: unexpected error ({type(exc).__name__}); "
+            "run with ALLIANCE_DEBUG=1 for details",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _first_error(exc: ValidationError) -> str:
+    """One readable line for the first invalid setting; never echoes secret values."""
+    err = exc.errors()[0]
+    where = ".".join(str(part) for part in err.get("loc", ())) or "settings"
+    return f"ALLIANCE_{where.upper()}: {err.get('msg', 'invalid value')}"

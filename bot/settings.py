@@ -1,0 +1,73 @@
+"""One settings object, read once from the environment (prefix `ALLIANCE_`) and `.env`.
+
+Tests build their own `Settings(...)` instead of patching globals. Relative paths are resolved
+against the current directory when used, so `make run` from the repo root finds `corpus/`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; every field is documented in the README's configuration table."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ALLIANCE_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    corpus_dir: Path = Path("corpus")
+    data_dir: Path = Path("data")
+    timezone: str = "America/Denver"
+    log_level: str = "INFO"
+
+    discord_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("ALLIANCE_DISCORD_TOKEN", "DISCORD_TOKEN", "discord_token"),
+    )
+    discord_api_url: str = "https://discord.com/api/v10"
+    discord_gateway_url: str = "wss://gateway.discord.gg/"
+    guild_ids: list[int] = Field(default_factory=list)
+    admin_role_id: int | None = None
+    officer_role_id: int | None = None
+    officer_channel_id: int | None = None
+    announce_channel_id: int | None = None
+
+    max_question_chars: int = 500
+    ask_cooldown_seconds: float = 20.0
+    ask_cooldown_uses: int = 3
+    max_upload_bytes: int = 2_000_000
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"unknown time zone {value!r}; use an IANA name such as 'America/Denver'"
+            ) from exc
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The server's time zone for reading and showing wall-clock times."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def index_dir(self) -> Path:
+        """Where the Whoosh index generations and the `current` symlink live."""
+        return self.data_dir / "index"
+
+    @property
+    def db_path(self) -> Path:
+        """The SQLite database shared by the schedule, feedback and audit log."""
+        return self.data_dir / "alliance.sqlite3"

@@ -1,0 +1,40 @@
+"""The CLI and settings that every feature builds on."""
+
+import sqlite3
+
+import pytest
+
+from bot.cli import main
+from bot.db import connect, migrate
+from bot.settings import Settings
+
+
+def test_unknown_timezone_is_a_one_line_config_error(monkeypatch, capsys):
+    monkeypatch.setenv("ALLIANCE_TIMEZONE", "Mars/Olympus")
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert "ALLIANCE_TIMEZONE" in err and "Traceback" not in err
+
+
+def test_token_is_secret_and_accepts_plain_discord_token(monkeypatch):
+    monkeypatch.setenv("DISCORD_TOKEN", "super-secret-token")
+    settings = Settings(_env_file=None)
+    assert settings.discord_token is not None
+    assert settings.discord_token.get_secret_value() == "super-secret-token"
+    assert "super-secret-token" not in repr(settings)
+
+
+def test_migrations_apply_once_per_component(tmp_path):
+    conn = connect(tmp_path / "db.sqlite3")
+    steps = ["CREATE TABLE a (x INTEGER);", "ALTER TABLE a ADD COLUMN y TEXT;"]
+    assert migrate(conn, "alpha", steps) == 2
+    assert migrate(conn, "alpha", steps) == 2
+    assert migrate(conn, "beta", ["CREATE TABLE b (x INTEGER);"]) == 1
+    conn.execute("INSERT INTO a (x, y) VALUES (1, 'ok')")
+
+
+def test_failed_migration_rolls_back(tmp_path):
+    conn = connect(tmp_path / "db.sqlite3")
+    with pytest.raises(sqlite3.OperationalError):
+        migrate(conn, "alpha", ["CREATE TABLE a (x INTEGER); CREATE TABLE a (x INTEGER);"])
+    assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'a'").fetchone() is None
