@@ -1,0 +1,528 @@
+"""Turn results into replies that always fit Discord's limits, and into console text.
+
+Every reply is first laid out as `Card`s (title, description, fields, footer) by a pure function;
+`fit_cards` then enforces Discord's limits whatever the input length: title 256, description 4,096,
+field name 256, field value 1,024, 25 fields, footer 2,048, 6,000 characters across all embeds of
+one message, at most 10 embeds; plain message content is capped at 2,000. `to_embed` makes a
+`discord.Embed` (plain data, no network) and `to_text` the console's rendering of the same card, so
+the console shows exactly what Discord would. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+import discord
+
+from bot.services.core import SHOWN_SOURCES, StatusReport, UploadResult
+from bot.services.records import Gap
+from index.models import Answer, DocumentOutline, Hit, Passage, ReindexReport
+
+CONTENT_LIMIT = 2000
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FIELD_COUNT_LIMIT = 25
+FOOTER_LIMIT = 2048
+TOTAL_LIMIT = 6000
+EMBED_COUNT_LIMIT = 10
+#: Quotes longer than this are clipped even when the budget would allow more: a chat reply should
+#: be readable at a glance; `/docs` shows whole sections.
+QUOTE_CHARS = 700
+ELLIPSIS = "…"
+
+COLOR_ANSWER = 0x2E7D32
+COLOR_ABSTAIN = 0xF9A825
+COLOR_INFO = 0x1565C0
+COLOR_ADMIN = 0x6A1B9A
+
+EXAMPLE_QUESTIONS = (
+    "what are the alliance's values?",
+    "what does the coalition expect of its members?",
+    "what are the year-one outcomes?",
+    "when is the next meeting?",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CardField:
+    """One embed field."""
+
+    name: str
+    value: str
+    inline: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A Discord-independent embed layout."""
+
+    title: str = ""
+    description: str = ""
+    fields: tuple[CardField, ...] = ()
+    footer: str = ""
+    color: int = COLOR_INFO
+
+    def size(self) -> int:
+        """Characters that count towards Discord's 6,000 per-message total."""
+        return (
+            len(self.title)
+            + len(self.description)
+            + len(self.footer)
+            + sum(len(f.name) + len(f.value) for f in self.fields)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A whole message: optional plain content plus cards."""
+
+    content: str = ""
+    cards: tuple[Card, ...] = field(default_factory=tuple)
+
+
+# -- limits -------------------------------------------------------------------------------------
+
+
+def clip(text: str, limit: int) -> str:
+    """Shorten `text` to at most `limit` characters, ending with … and keeping **bold** balanced."""
+    if limit <= 0:
+        return ""
+    if len(text) <= limit:
+        return text
+    if limit <= len(ELLIPSIS):
+        return ELLIPSIS[:limit]
+    cut = text[: limit - len(ELLIPSIS)]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    cut = cut.rstrip()
+    if cut.count("**") % 2 == 1:
+        cut = cut[: max(0, limit - len(ELLIPSIS) - 2)].rstrip()
+        if cut.count("**") % 2 == 1:
+            cut += "**"
+    return cut + ELLIPSIS
+
+
+def fit_card(card: Card) -> Card:
+    """Apply the per-embed limits to one card."""
+    fields = card.fields
+    if len(fields) > FIELD_COUNT_LIMIT:
+        fields = fields[:FIELD_COUNT_LIMIT]
+    return Card(
+        title=clip(card.title, TITLE_LIMIT),
+        description=clip(card.description, DESCRIPTION_LIMIT),
+        fields=tuple(
+            CardField(
+                clip(f.name, FIELD_NAME_LIMIT) or "\u200b",
+                clip(f.value, FIELD_VALUE_LIMIT) or "\u200b",
+                f.inline,
+            )
+            for f in fields
+        ),
+        footer=clip(card.footer, FOOTER_LIMIT),
+        color=card.color,
+    )
+
+
+def fit_cards(cards: Sequence[Card]) -> tuple[Card, ...]:
+    """Apply every per-embed and per-message limit, shrinking the longest texts first."""
+    fitted = [fit_card(c) for c in cards[:EMBED_COUNT_LIMIT]]
+    for _ in range(200):
+        excess = sum(c.size() for c in fitted) - TOTAL_LIMIT
+        if excess <= 0:
+            break
+        fitted = _shrink_longest(fitted, excess)
+    return tuple(fitted)
+
+
+def _shrink_longest(cards: list[Card], excess: int) -> list[Card]:
+    """Cut the single longest description or field value (or drop a field when all are short)."""
+    best: tuple[int, int, int] | None = None  # (length, card index, field index or -1)
+    for ci, card in enumerate(cards):
+        candidates = [(len(card.description), ci, -1)]
+        candidates += [(len(f.value), ci, fi) for fi, f in enumerate(card.fields)]
+        for cand in candidates:
+            if best is None or cand[0] > best[0]:
+                best = cand
+    length, ci, fi = best or (0, 0, -1)
+    card = cards[ci]
+    if length > 120:
+        target = max(100, length - excess)
+        if fi < 0:
+            cards[ci] = replace(card, description=clip(card.description, target))
+        else:
+            new = list(card.fields)
+            new[fi] = replace(new[fi], value=clip(new[fi].value, target))
+            cards[ci] = replace(card, fields=tuple(new))
+        return cards
+    # Everything is short: drop the last field of the card with the most fields, else a card.
+    ci = max(range(len(cards)), key=lambda i: len(cards[i].fields))
+    if cards[ci].fields:
+        cards[ci] = replace(cards[ci], fields=cards[ci].fields[:-1])
+    elif len(cards) > 1:
+        cards.pop()
+    else:
+        cards[0] = replace(cards[0], title=clip(cards[0].title, 50), footer="")
+    return cards
+
+
+def fit_reply(reply: Reply) -> Reply:
+    """Apply all limits to a whole message."""
+    return Reply(clip(reply.content, CONTENT_LIMIT), fit_cards(reply.cards))
+
+
+# -- outputs ------------------------------------------------------------------------------------
+
+
+def to_embed(card: Card) -> discord.Embed:
+    """The `discord.Embed` for a (fitted) card."""
+    embed = discord.Embed(
+        title=card.title or None, description=card.description or None, color=card.color
+    )
+    for f in card.fields:
+        embed.add_field(name=f.name, value=f.value, inline=f.inline)
+    if card.footer:
+        embed.set_footer(text=card.footer)
+    return embed
+
+
+def to_embeds(reply: Reply) -> list[discord.Embed]:
+    """All embeds for a reply, after fitting."""
+    return [to_embed(c) for c in fit_reply(reply).cards]
+
+
+def to_text(reply: Reply) -> str:
+    """The console rendering of a reply (same content as Discord, without the limits)."""
+    parts: list[str] = []
+    if reply.content:
+        parts.append(reply.content)
+    for card in reply.cards:
+        lines: list[str] = []
+        if card.title:
+            lines += [card.title, "=" * min(len(card.title), 72)]
+        if card.description:
+            lines.append(card.description)
+        for f in card.fields:
+            lines.append("")
+            lines.append(f.name)
+            lines += ["  " + line for line in f.value.splitlines()]
+        if card.footer:
+            lines += ["", f"({card.footer})"]
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts).rstrip() + "\n"
+
+
+# -- answers ------------------------------------------------------------------------------------
+
+
+def citation(hit: Hit) -> str:
+    """`[n] Document title › section`."""
+    section = hit.passage.section
+    where = hit.passage.title
+    if section and section != where:
+        where = section if section.startswith(where) else f"{where} › {section}"
+    return f"[{hit.rank}] {where}"
+
+
+def quote(hit: Hit, limit: int = QUOTE_CHARS) -> str:
+    """The passage as a block quote (matched terms bold), clipped, with its source."""
+    text = hit.highlighted or hit.passage.text
+    body = "\n".join("> " + line for line in clip(" ".join(text.split()), limit).splitlines())
+    origin = hit.passage.origin or hit.passage.source
+    return f"{body}\n— {clip(origin, 200)} (`{hit.passage.source}`)"
+
+
+def answer_reply(answer: Answer, *, topics: Sequence[str] = ()) -> Reply:
+    """The reply to `/ask`: answer with [n] markers, then the top passages quoted and cited."""
+    if not answer.answered:
+        return abstain_reply(answer, topics=topics)
+    shown = answer.hits[:SHOWN_SOURCES]
+    fields = tuple(CardField(citation(h), quote(h)) for h in shown)
+    more = len(answer.hits) - len(shown)
+    footer = "Was this helpful? Use 👍 / 👎. Not what you needed? Ask a person."
+    if more > 0:
+        footer = f"{more} more source{'s' if more != 1 else ''} available. " + footer
+    card = Card(
+        title=answer.question,
+        description=answer.answer,
+        fields=fields,
+        footer=footer,
+        color=COLOR_ANSWER,
+    )
+    return fit_reply(Reply(cards=(card,)))
+
+
+def abstain_reply(answer: Answer, *, topics: Sequence[str] = ()) -> Reply:
+    """A kind "I don't know" that points to what the bot can answer."""
+    lines = [answer.answer or "I couldn't find that in the coalition's documents."]
+    if topics:
+        lines += ["", "**I can answer questions about:**"]
+        lines += [f"• {t}" for t in topics[:10]]
+    lines += ["", "**For example:**"]
+    lines += [f"• /ask {q}" for q in EXAMPLE_QUESTIONS[:3]]
+    card = Card(
+        title=answer.question,
+        description="\n".join(lines),
+        footer="Press “Ask a person” to pass your question to the coalition's officers.",
+        color=COLOR_ABSTAIN,
+    )
+    return fit_reply(Reply(cards=(card,)))
+
+
+def more_sources_reply(answer: Answer, hits: Sequence[Hit]) -> Reply:
+    """The passages after the first ones, for "More sources"."""
+    card = Card(
+        title=f"More sources: {answer.question}",
+        fields=tuple(CardField(citation(h), quote(h, 500)) for h in hits),
+        color=COLOR_INFO,
+    )
+    return fit_reply(Reply(cards=(card,)))
+
+
+def officer_message(
+    question: str, *, asker_id: int, role_id: int | None, channel_id: int | None
+) -> str:
+    """The "Ask a person" post for the officers' channel (the only place a role is pinged)."""
+    ping = f"<@&{role_id}> " if role_id is not None else ""
+    where = f" in <#{channel_id}>" if channel_id else ""
+    head = f"{ping}A member (<@{asker_id}>){where} would like a person to answer:\n"
+    body = "\n".join("> " + line for line in question.splitlines()) or "> (empty)"
+    return clip(head + body, CONTENT_LIMIT)
+
+
+# -- documents ----------------------------------------------------------------------------------
+
+
+def documents_reply(docs: Sequence[DocumentOutline]) -> Reply:
+    """The list of indexed documents."""
+    if not docs:
+        return Reply(
+            cards=(
+                Card(
+                    title="No documents indexed yet",
+                    description="An admin can add documents with /corpus add and run /reindex.",
+                ),
+            )
+        )
+    fields = tuple(
+        CardField(
+            clip(d.title, 200),
+            f"`{d.source}` · {len(d.sections)} section{'s' if len(d.sections) != 1 else ''}"
+            + (f"\n{clip(d.origin, 300)}" if d.origin else ""),
+        )
+        for d in docs
+    )
+    card = Card(
+        title=f"Indexed documents ({len(docs)})",
+        description="Use `/docs document:<name>` to see a document's outline.",
+        fields=fields,
+    )
+    return fit_reply(Reply(cards=(card,)))
+
+
+def outline_reply(doc: DocumentOutline) -> Reply:
+    """One document's heading outline."""
+    lines = []
+    for section in doc.sections:
+        depth = section.count("›")
+        lines.append("  " * depth + "• " + section.rsplit("›", 1)[-1].strip())
+    card = Card(
+        title=doc.title,
+        description=(f"{doc.origin}\n\n" if doc.origin else "") + "\n".join(lines),
+        footer=f"{doc.source} · add section:<name> to read a section",
+    )
+    return fit_reply(Reply(cards=(card,)))
+
+
+def section_reply(doc: DocumentOutline, section: str, passages: Sequence[Passage]) -> Reply:
+    """The text of one section."""
+    text = "\n\n".join(p.text for p in passages) or "(This section has no text of its own.)"
+    card = Card(
+        title=section or doc.title,
+        description=text,
+        footer=f"{doc.title} · {doc.source}",
+    )
+    return fit_reply(Reply(cards=(card,)))
+
+
+# -- help ---------------------------------------------------------------------------------------
+
+
+def help_reply(*, schedule: bool, admin: bool) -> Reply:
+    """What the bot can do, with examples."""
+    member = [
+        "**/ask** `question:` — a short answer quoted from the coalition's documents, with "
+        "sources. Add `private: True` to see it only yourself.",
+        "**/docs** — the documents I know; `document:` shows one document's outline, "
+        "`section:` its text.",
+        "**/help** — this message.",
+    ]
+    if schedule:
+        member += [
+            "**/next** — the next meeting.",
+            "**/meetings** · **/deadlines** — what's coming up.",
+            "**/subscribe** · **/unsubscribe** — reminders by DM for one item or all.",
+            "**/ics** — a calendar file to import into your calendar app.",
+        ]
+    fields = [
+        CardField("For everyone", "\n".join(member)),
+        CardField("Try asking", "\n".join(f"• /ask {q}" for q in EXAMPLE_QUESTIONS)),
+    ]
+    if admin:
+        fields.append(
+            CardField(
+                "For admins",
+                "**/reindex** `dry_run:` — rebuild the search index (preview with dry_run).\n"
+                "**/corpus add** `file:` · **/corpus remove** `document:` — manage documents.\n"
+                "**/status** — index size and age, uptime, latency, pending reminders.\n"
+                "**/gaps** — questions I couldn't answer or that got 👎.",
+            )
+        )
+    card = Card(
+        title="alliance-bot — what I can do",
+        description=(
+            "I answer questions from the coalition's own documents and always show where the "
+            "answer comes from. If I'm not sure, I say so."
+        ),
+        fields=tuple(fields),
+    )
+    return fit_reply(Reply(cards=(card,)))
+
+
+# -- admin --------------------------------------------------------------------------------------
+
+
+def _paths(paths: Sequence[str], limit: int = 15) -> str:
+    shown = [f"`{p}`" for p in paths[:limit]]
+    if len(paths) > limit:
+        shown.append(f"…and {len(paths) - limit} more")
+    return ", ".join(shown) or "none"
+
+
+def reindex_reply(report: ReindexReport, *, title: str | None = None) -> Reply:
+    """What a reindex did (or would do)."""
+    if title is None:
+        title = "Reindex preview (nothing changed)" if report.dry_run else "Reindex finished"
+    if report.unchanged:
+        desc = "Nothing changed since the last build; the index was left as it is."
+    else:
+        verb = "would have" if report.dry_run else "now has"
+        desc = (
+            f"The index {verb} **{report.documents}** documents and **{report.passages}** "
+            f"passages (+{report.passages_added} / −{report.passages_removed} passages)."
+        )
+    fields = [
+        CardField("Added", _paths(report.added), inline=True),
+        CardField("Changed", _paths(report.changed), inline=True),
+        CardField("Removed", _paths(report.removed), inline=True),
+    ]
+    if report.skipped:
+        fields.append(
+            CardField(
+                f"Skipped ({len(report.skipped)})",
+                "\n".join(f"`{s.path}`: {s.reason}" for s in report.skipped[:15]),
+            )
+        )
+    card = Card(
+        title=title,
+        description=desc,
+        fields=tuple(fields),
+        footer=f"took {report.seconds:.2f} s",
+        color=COLOR_ADMIN,
+    )
+    return fit_reply(Reply(cards=(card,)))
+
+
+def upload_reply(result: UploadResult) -> Reply:
+    """Confirmation of `/corpus add`."""
+    return reindex_reply(result.report, title=f"Added {result.source}")
+
+
+def duration(seconds: float | None) -> str:
+    """`3d 4h`, `5m 2s` style."""
+    if seconds is None:
+        return "unknown"
+    s = max(0, int(seconds))
+    days, s = divmod(s, 86400)
+    hours, s = divmod(s, 3600)
+    minutes, s = divmod(s, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {minutes}m"
+    if minutes:
+        return f"{minutes}m {s}s"
+    return f"{s}s"
+
+
+def stamp(when: datetime | None) -> str:
+    """An absolute UTC time, readable in the console and in Discord."""
+    if when is None:
+        return "never"
+    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def status_reply(status: StatusReport) -> Reply:
+    """`/status`."""
+    idx = status.index
+    fields = [
+        CardField("Index", f"{idx.documents} documents · {idx.passages} passages", inline=True),
+        CardField(
+            "Index built",
+            f"{stamp(idx.built_at)} ({duration(status.index_age_seconds)} ago)"
+            if idx.built_at
+            else "not built yet",
+            inline=True,
+        ),
+        CardField("Last admin reindex", stamp(status.last_admin_reindex), inline=True),
+        CardField("Uptime", duration(status.uptime_seconds), inline=True),
+        CardField(
+            "Gateway latency",
+            f"{status.latency_ms:.0f} ms" if status.latency_ms is not None else "n/a (console)",
+            inline=True,
+        ),
+        CardField(
+            "Pending reminders",
+            str(status.pending_reminders) if status.pending_reminders is not None else "n/a",
+            inline=True,
+        ),
+        CardField("Questions answered so far", str(status.questions_logged), inline=True),
+    ]
+    if idx.skipped:
+        fields.append(
+            CardField(
+                f"Skipped files ({len(idx.skipped)})",
+                "\n".join(f"`{s.path}`: {s.reason}" for s in idx.skipped[:10]),
+            )
+        )
+    card = Card(title="alliance-bot status", fields=tuple(fields), color=COLOR_ADMIN)
+    return fit_reply(Reply(cards=(card,)))
+
+
+def gaps_reply(gaps: Sequence[Gap], *, days: int) -> Reply:
+    """`/gaps`: what the corpus seems to be missing."""
+    if not gaps:
+        desc = f"No unanswered or 👎 questions in the last {days} days."
+    else:
+        desc = "\n".join(
+            f"**{i}.** {clip(g.question, 200)} — asked {g.times}×"
+            + (f", unanswered {g.abstained}×" if g.abstained else "")
+            + (f", 👎 {g.downvotes}" if g.downvotes else "")
+            for i, g in enumerate(gaps, 1)
+        )
+    card = Card(
+        title=f"Questions the documents don't answer (last {days} days)",
+        description=desc,
+        footer="Add documents with /corpus add to close these gaps.",
+        color=COLOR_ADMIN,
+    )
+    return fit_reply(Reply(cards=(card,)))
+
+
+def notice(text: str) -> Reply:
+    """A short plain reply (errors, confirmations)."""
+    return Reply(content=clip(text, CONTENT_LIMIT))

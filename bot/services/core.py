@@ -1,0 +1,336 @@
+"""`BotCore`: every command's behaviour, Discord-free, shared by the cogs and the console.
+
+A cog (or a console line) turns its input into plain arguments and an `Actor`, calls one method
+here, and renders the result. Methods block (search, SQLite, file I/O): the cogs call them through
+`asyncio.to_thread`. Errors meant for the member are `index.errors.UserError` subclasses; admin
+methods check permissions first and write every attempt, allowed or refused, to the audit log.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.answering import ScheduleAnswerer, SearchCore, answer_question
+from bot.services import uploads
+from bot.services.errors import NotFound, PermissionDenied, RateLimited, UploadRejected
+from bot.services.permissions import Actor, require_admin
+from bot.services.ratelimit import RateLimiter
+from bot.services.records import Gap, Records, utcnow
+from bot.settings import Settings
+from index.errors import QuestionError
+from index.models import Answer, DocumentOutline, Hit, IndexStatus, Passage, ReindexReport
+
+log = logging.getLogger(__name__)
+
+#: How many passages the first reply quotes; "More sources" shows the ones after these.
+SHOWN_SOURCES = 3
+#: How many further passages "More sources" may show.
+MORE_SOURCES = 5
+
+
+@dataclass(frozen=True, slots=True)
+class AskResult:
+    """An answer plus the question-log id that its buttons carry."""
+
+    question_id: int
+    answer: Answer
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    """A question a member wants a person to answer."""
+
+    question_id: int
+    question: str
+    asker_id: int
+    channel_id: int | None
+    first_time: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StatusReport:
+    """What `/status` shows."""
+
+    index: IndexStatus
+    index_age_seconds: float | None
+    uptime_seconds: float
+    questions_logged: int
+    latency_ms: float | None = None
+    pending_reminders: int | None = None
+    last_admin_reindex: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UploadResult:
+    """A saved upload and the reindex it triggered."""
+
+    source: str
+    report: ReindexReport
+
+
+@dataclass
+class BotCore:
+    """The services behind the commands, wired once from settings."""
+
+    settings: Settings
+    engine: SearchCore
+    records: Records
+    clock: Callable[[], datetime] = utcnow
+    schedule_answerer: ScheduleAnswerer | None = None
+    pending_reminders: Callable[[], int] | None = None
+    after_reindex: list[Callable[[], None]] = field(default_factory=list)
+    limiter: RateLimiter | None = None
+    started_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        clock = self.clock
+        self._limiter: RateLimiter = self.limiter or RateLimiter(
+            max(1, self.settings.ask_cooldown_uses),
+            max(0.0, self.settings.ask_cooldown_seconds),
+            clock=lambda: clock().timestamp(),
+        )
+        self._started: datetime = self.started_at or self.clock()
+
+    # -- members -------------------------------------------------------------------------------
+
+    def check_question(self, question: str) -> str:
+        """Return the trimmed question or raise `QuestionError` saying how to fix it."""
+        text = " ".join(question.split())
+        if not text:
+            raise QuestionError("Please type a question, for example: what are the values?")
+        limit = self.settings.max_question_chars
+        if len(text) > limit:
+            raise QuestionError(
+                f"That question is {len(text)} characters long; please keep it under {limit} "
+                "characters (one question at a time works best)."
+            )
+        return text
+
+    def ask(
+        self,
+        actor: Actor,
+        question: str,
+        *,
+        guild_id: int | None = None,
+        channel_id: int | None = None,
+        rate_limit: bool = True,
+    ) -> AskResult:
+        """Answer one question for `actor`, applying the length cap and the per-user cooldown."""
+        text = self.check_question(question)
+        if rate_limit:
+            wait = self._limiter.hit(actor.id)
+            if wait > 0:
+                raise RateLimited(
+                    f"You're asking quickly! Please wait {max(1, round(wait))} seconds and ask "
+                    "again.",
+                    retry_after=wait,
+                )
+        answer = self._answer(text, limit=SHOWN_SOURCES + MORE_SOURCES)
+        top = answer.hits[0].passage.source if answer.answered and answer.hits else None
+        qid = self.records.log_question(
+            user_id=actor.id,
+            question=text,
+            answered=answer.answered,
+            top_source=top,
+            guild_id=guild_id,
+            channel_id=channel_id,
+        )
+        return AskResult(qid, answer)
+
+    def _answer(self, question: str, *, limit: int) -> Answer:
+        return answer_question(
+            question,
+            engine=self.engine,
+            schedule=self.schedule_answerer,
+            limit=limit,
+            max_chars=self.settings.max_question_chars,
+        )
+
+    def logged(self, question_id: int) -> str:
+        """The text of a logged question (buttons carry only its id)."""
+        row = self.records.question(question_id)
+        if row is None:
+            raise NotFound("I can't find that question any more; please ask it again with /ask.")
+        return row.question
+
+    def more_sources(self, question_id: int) -> tuple[Answer, list[Hit]]:
+        """The passages after the first `SHOWN_SOURCES` for a logged question."""
+        answer = self._answer(self.logged(question_id), limit=SHOWN_SOURCES + MORE_SOURCES)
+        extra = list(answer.hits[SHOWN_SOURCES:])
+        if not answer.answered or not extra:
+            raise NotFound("There are no more sources for this question.")
+        return answer, extra
+
+    def feedback(self, question_id: int, actor: Actor, helpful: bool) -> bool:
+        """Store a 👍/👎; returns False when this member had already voted the same way."""
+        self.logged(question_id)
+        return self.records.vote(question_id, actor.id, 1 if helpful else -1)
+
+    def escalate(self, question_id: int, actor: Actor) -> Escalation:
+        """Prepare "Ask a person" for a logged question; the caller posts it to the officers."""
+        if self.settings.officer_channel_id is None:
+            raise NotFound(
+                "No officer channel is set up yet, so I can't pass this on. Please ask an "
+                "officer directly (admins: set ALLIANCE_OFFICER_CHANNEL_ID)."
+            )
+        row = self.records.question(question_id)
+        if row is None:
+            raise NotFound("I can't find that question any more; please ask it again with /ask.")
+        first = self.records.mark_escalated(question_id, actor.id)
+        return Escalation(question_id, row.question, actor.id, row.channel_id, first)
+
+    def documents(self) -> list[DocumentOutline]:
+        """Indexed documents with their outlines."""
+        return self.engine.documents()
+
+    def find_document(self, key: str) -> DocumentOutline:
+        """The document whose source path or title matches `key` (case-insensitive)."""
+        wanted = key.strip().lower()
+        docs = self.documents()
+        for doc in docs:
+            if wanted in (doc.source.lower(), doc.title.lower()):
+                return doc
+        partial = [d for d in docs if wanted and (wanted in d.title.lower() or wanted in d.source)]
+        if len(partial) == 1:
+            return partial[0]
+        raise NotFound(f"I don't have a document called '{key[:100]}'. Use /docs to see the list.")
+
+    def section_passages(self, source: str, section: str) -> list[Passage]:
+        """The passages of one section (exact heading path, or its last heading)."""
+        doc = self.find_document(source)
+        wanted = section.strip().lower()
+        for candidate in doc.sections:
+            last = candidate.rsplit("›", 1)[-1].strip().lower()
+            if wanted in (candidate.lower(), last):
+                return self.engine.passages_for(doc.source, candidate)
+        raise NotFound(
+            f"'{doc.title}' has no section called '{section[:100]}'. "
+            "Leave the section empty to see its outline."
+        )
+
+    # -- admins --------------------------------------------------------------------------------
+
+    def _admin(self, actor: Actor, action: str, detail: str) -> None:
+        """Refuse non-admins (audited as refused)."""
+        try:
+            require_admin(actor, self.settings.admin_role_id)
+        except PermissionDenied:
+            self._audit(actor, action, detail, "refused: not an admin")
+            raise
+
+    def _audit(self, actor: Actor, action: str, detail: str, outcome: str) -> None:
+        self.records.audit(
+            actor_id=actor.id, actor_name=actor.name, action=action, detail=detail, outcome=outcome
+        )
+
+    def reindex(self, actor: Actor, *, dry_run: bool = False) -> ReindexReport:
+        """Rebuild the index (or preview with `dry_run`) as an admin."""
+        action = "reindex --dry-run" if dry_run else "reindex"
+        self._admin(actor, action, "")
+        return self._reindex(actor, action, "", dry_run=dry_run)
+
+    def _reindex(self, actor: Actor, action: str, detail: str, *, dry_run: bool) -> ReindexReport:
+        try:
+            report = self.engine.reindex(dry_run=dry_run)
+        except Exception as exc:
+            self._audit(actor, action, detail, f"failed: {type(exc).__name__}: {exc}")
+            raise
+        self._audit(actor, action, detail, summarize_report(report))
+        if not dry_run:
+            self._run_after_reindex()
+        return report
+
+    def _run_after_reindex(self) -> None:
+        for hook in self.after_reindex:
+            try:
+                hook()
+            except Exception:
+                log.exception("after-reindex hook failed")
+
+    def add_document(
+        self, actor: Actor, filename: str, data: bytes, *, replace: bool = False
+    ) -> UploadResult:
+        """Validate, save and index an uploaded document; on any refusal nothing changes."""
+        detail = f"{filename[:200]} ({len(data)} bytes)"
+        self._admin(actor, "corpus add", detail)
+        try:
+            upload = uploads.validate_upload(
+                filename, data, max_bytes=self.settings.max_upload_bytes
+            )
+            source = uploads.save_upload(self.settings.corpus_dir, upload, replace=replace)
+        except UploadRejected as exc:
+            self._audit(actor, "corpus add", detail, f"rejected: {exc}")
+            raise
+        report = self._reindex(actor, "corpus add", detail, dry_run=False)
+        skipped = [s for s in report.skipped if s.path == source]
+        if skipped:
+            uploads.delete_saved(self.settings.corpus_dir, source)
+            self._reindex(actor, "corpus add (rollback)", detail, dry_run=False)
+            raise UploadRejected(
+                f"'{upload.name}' could not be indexed ({skipped[0].reason}), so it was not added."
+            )
+        return UploadResult(source, report)
+
+    def remove_document(self, actor: Actor, source: str) -> ReindexReport:
+        """Remove a corpus document (kept restorable under the data dir) and reindex."""
+        self._admin(actor, "corpus remove", source)
+        doc = self.find_document(source)
+        trash = self.settings.data_dir / "removed"
+        try:
+            moved = uploads.remove_document(
+                self.settings.corpus_dir, doc.source, trash_dir=trash, now=self.clock()
+            )
+        except (UploadRejected, NotFound) as exc:
+            self._audit(actor, "corpus remove", source, f"rejected: {exc}")
+            raise
+        log.info("removed %s from the corpus (kept at %s)", doc.source, moved)
+        return self._reindex(actor, "corpus remove", doc.source, dry_run=False)
+
+    def gaps(self, actor: Actor, *, days: int = 30, limit: int = 10) -> list[Gap]:
+        """Recent unanswered or 👎 questions, most frequent first (admins only)."""
+        self._admin(actor, "gaps", f"days={days}")
+        result = self.records.gaps(days=days, limit=limit)
+        self._audit(actor, "gaps", f"days={days}", f"{len(result)} gaps")
+        return result
+
+    def status(self, *, latency_seconds: float | None = None) -> StatusReport:
+        """Index size/age, uptime, latency and pending reminders."""
+        index = self.engine.status()
+        now = self.clock()
+        age = (now - index.built_at).total_seconds() if index.built_at else None
+        pending: int | None = None
+        if self.pending_reminders is not None:
+            try:
+                pending = self.pending_reminders()
+            except Exception:
+                log.exception("could not count pending reminders")
+        last = next(
+            (e.at for e in self.records.audit_log(200) if e.action.startswith("reindex")),
+            None,
+        )
+        latency = None
+        if latency_seconds is not None and latency_seconds == latency_seconds:  # not NaN
+            latency = latency_seconds * 1000
+        return StatusReport(
+            index=index,
+            index_age_seconds=age,
+            uptime_seconds=(now - self._started).total_seconds(),
+            questions_logged=self.records.question_count(),
+            latency_ms=latency,
+            pending_reminders=pending,
+            last_admin_reindex=last,
+        )
+
+
+def summarize_report(report: ReindexReport) -> str:
+    """One line describing a reindex, for the audit log."""
+    if report.unchanged:
+        return f"unchanged ({report.documents} documents, {report.passages} passages)"
+    return (
+        f"{'would change' if report.dry_run else 'ok'}: {report.documents} documents, "
+        f"{report.passages} passages; +{len(report.added)} ~{len(report.changed)} "
+        f"-{len(report.removed)} files; {len(report.skipped)} skipped; {report.seconds:.2f}s"
+    )

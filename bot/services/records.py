@@ -1,0 +1,281 @@
+"""What the bot remembers in SQLite: the question log, 👍/👎 feedback and the admin audit log.
+
+Tables live on the `bot` migration track of the shared database (`bot.db.migrate`). All times are
+stored as UTC ISO 8601 text. Every method is one short transaction behind a lock, so the stores can
+be called from worker threads (`asyncio.to_thread`) and from the console alike.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from bot.db import migrate
+
+Clock = Callable[[], datetime]
+
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE bot_questions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        asked_at TEXT NOT NULL,
+        user_id INTEGER NOT NULL,
+        guild_id INTEGER,
+        channel_id INTEGER,
+        question TEXT NOT NULL,
+        normalized TEXT NOT NULL,
+        answered INTEGER NOT NULL,
+        top_source TEXT
+    );
+    CREATE INDEX bot_questions_gaps ON bot_questions(answered, asked_at);
+    CREATE TABLE bot_feedback (
+        question_id INTEGER NOT NULL REFERENCES bot_questions(id) ON DELETE CASCADE,
+        user_id INTEGER NOT NULL,
+        vote INTEGER NOT NULL CHECK (vote IN (-1, 1)),
+        voted_at TEXT NOT NULL,
+        PRIMARY KEY (question_id, user_id)
+    );
+    CREATE TABLE bot_audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor_id INTEGER NOT NULL,
+        actor_name TEXT NOT NULL,
+        action TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        outcome TEXT NOT NULL
+    );
+    CREATE TABLE bot_escalations (
+        question_id INTEGER NOT NULL REFERENCES bot_questions(id) ON DELETE CASCADE,
+        user_id INTEGER NOT NULL,
+        escalated_at TEXT NOT NULL,
+        PRIMARY KEY (question_id, user_id)
+    );
+    """,
+]
+
+
+def utcnow() -> datetime:
+    """The default clock: aware UTC now."""
+    return datetime.now(UTC)
+
+
+def normalize_question(text: str) -> str:
+    """Fold case, punctuation and spacing so repeats of one question group together in /gaps."""
+    return " ".join(re.findall(r"[a-z0-9']+", text.lower())).strip("'")
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedQuestion:
+    """One asked question as logged."""
+
+    id: int
+    asked_at: datetime
+    user_id: int
+    guild_id: int | None
+    channel_id: int | None
+    question: str
+    answered: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A question the corpus seems not to answer: abstained on, or voted 👎."""
+
+    question: str
+    times: int
+    abstained: int
+    downvotes: int
+    last_asked: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One admin action: who, what, when, and how it ended."""
+
+    at: datetime
+    actor_id: int
+    actor_name: str
+    action: str
+    detail: str
+    outcome: str
+
+
+class Records:
+    """Question log, feedback and audit log over one SQLite connection."""
+
+    def __init__(self, conn: sqlite3.Connection, *, clock: Clock = utcnow) -> None:
+        self._conn = conn
+        self._clock = clock
+        self._lock = threading.Lock()
+        with self._lock:
+            migrate(conn, "bot", MIGRATIONS)
+
+    def _now(self) -> str:
+        return self._clock().astimezone(UTC).isoformat()
+
+    # -- question log --------------------------------------------------------------------------
+
+    def log_question(
+        self,
+        *,
+        user_id: int,
+        question: str,
+        answered: bool,
+        top_source: str | None = None,
+        guild_id: int | None = None,
+        channel_id: int | None = None,
+    ) -> int:
+        """Store one asked question and return its id (buttons carry this id)."""
+        with self._lock, self._conn:
+            cur = self._conn.execute(
+                "INSERT INTO bot_questions(asked_at, user_id, guild_id, channel_id, question,"
+                " normalized, answered, top_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    self._now(),
+                    user_id,
+                    guild_id,
+                    channel_id,
+                    question,
+                    normalize_question(question),
+                    int(answered),
+                    top_source,
+                ),
+            )
+            return int(cur.lastrowid or 0)
+
+    def question(self, question_id: int) -> LoggedQuestion | None:
+        """The logged question with this id, or None."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT * FROM bot_questions WHERE id = ?", (question_id,)
+            ).fetchone()
+        if row is None:
+            return None
+        return LoggedQuestion(
+            id=row["id"],
+            asked_at=datetime.fromisoformat(row["asked_at"]),
+            user_id=row["user_id"],
+            guild_id=row["guild_id"],
+            channel_id=row["channel_id"],
+            question=row["question"],
+            answered=bool(row["answered"]),
+        )
+
+    def question_count(self) -> int:
+        """How many questions have been logged."""
+        with self._lock:
+            return int(self._conn.execute("SELECT COUNT(*) FROM bot_questions").fetchone()[0])
+
+    # -- feedback ------------------------------------------------------------------------------
+
+    def vote(self, question_id: int, user_id: int, vote: int) -> bool:
+        """Record (or change) `user_id`'s 👍 (+1) / 👎 (-1); False if the vote was already that."""
+        if vote not in (-1, 1):
+            raise ValueError("vote must be +1 or -1")
+        with self._lock, self._conn:
+            row = self._conn.execute(
+                "SELECT vote FROM bot_feedback WHERE question_id = ? AND user_id = ?",
+                (question_id, user_id),
+            ).fetchone()
+            if row is not None and int(row[0]) == vote:
+                return False
+            self._conn.execute(
+                "INSERT INTO bot_feedback(question_id, user_id, vote, voted_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(question_id, user_id) DO UPDATE SET vote = excluded.vote,"
+                " voted_at = excluded.voted_at",
+                (question_id, user_id, vote, self._now()),
+            )
+            return True
+
+    def votes(self, question_id: int) -> tuple[int, int]:
+        """(👍 count, 👎 count) for one question."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT COALESCE(SUM(vote = 1), 0), COALESCE(SUM(vote = -1), 0)"
+                " FROM bot_feedback WHERE question_id = ?",
+                (question_id,),
+            ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def mark_escalated(self, question_id: int, user_id: int) -> bool:
+        """Remember that `user_id` sent this question to a person; False if already done."""
+        with self._lock, self._conn:
+            cur = self._conn.execute(
+                "INSERT OR IGNORE INTO bot_escalations(question_id, user_id, escalated_at)"
+                " VALUES (?, ?, ?)",
+                (question_id, user_id, self._now()),
+            )
+            return cur.rowcount == 1
+
+    # -- gaps ----------------------------------------------------------------------------------
+
+    def gaps(self, *, days: int = 30, limit: int = 10) -> list[Gap]:
+        """Recent abstained or 👎 questions grouped by wording, most frequent first."""
+        since = (self._clock() - timedelta(days=days)).astimezone(UTC).isoformat()
+        with self._lock:
+            rows = self._conn.execute(
+                """
+                WITH down AS (
+                    SELECT question_id, COUNT(*) AS n FROM bot_feedback
+                    WHERE vote = -1 GROUP BY question_id
+                )
+                SELECT q.normalized,
+                       MAX(q.question) AS question,
+                       COUNT(*) AS times,
+                       SUM(q.answered = 0) AS abstained,
+                       COALESCE(SUM(down.n), 0) AS downvotes,
+                       MAX(q.asked_at) AS last_asked
+                FROM bot_questions q LEFT JOIN down ON down.question_id = q.id
+                WHERE q.asked_at >= ?
+                GROUP BY q.normalized
+                HAVING abstained > 0 OR downvotes > 0
+                ORDER BY (abstained + downvotes) DESC, times DESC, last_asked DESC
+                LIMIT ?
+                """,
+                (since, limit),
+            ).fetchall()
+        return [
+            Gap(
+                question=row["question"],
+                times=int(row["times"]),
+                abstained=int(row["abstained"]),
+                downvotes=int(row["downvotes"]),
+                last_asked=datetime.fromisoformat(row["last_asked"]),
+            )
+            for row in rows
+        ]
+
+    # -- audit ---------------------------------------------------------------------------------
+
+    def audit(
+        self, *, actor_id: int, actor_name: str, action: str, detail: str, outcome: str
+    ) -> None:
+        """Append one admin action to the audit log."""
+        with self._lock, self._conn:
+            self._conn.execute(
+                "INSERT INTO bot_audit(at, actor_id, actor_name, action, detail, outcome)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (self._now(), actor_id, actor_name, action, detail[:2000], outcome[:500]),
+            )
+
+    def audit_log(self, limit: int = 50) -> list[AuditEntry]:
+        """The newest audit entries first."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT * FROM bot_audit ORDER BY id DESC LIMIT ?", (limit,)
+            ).fetchall()
+        return [
+            AuditEntry(
+                at=datetime.fromisoformat(r["at"]),
+                actor_id=r["actor_id"],
+                actor_name=r["actor_name"],
+                action=r["action"],
+                detail=r["detail"],
+                outcome=r["outcome"],
+            )
+            for r in rows
+        ]

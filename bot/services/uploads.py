@@ -1,0 +1,146 @@
+"""Validate and store corpus documents that admins upload with `/corpus add`, and remove them.
+
+Everything is checked before a byte is written: size (`ALLIANCE_MAX_UPLOAD_BYTES`), type (`.md`,
+`.txt`, `.html`, `.pdf`), UTF-8 for text types, a PDF signature for PDFs, and a safe plain file name
+(no directories, no `..`, no hidden or control characters). Files are written atomically (temporary
+file + `os.replace`) under `<corpus_dir>/uploads/`, and removal only ever touches files that resolve
+inside the corpus dir; removed files are moved to `<data_dir>/removed/` so an admin can restore one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+
+from bot.services.errors import NotFound, UploadRejected
+
+TEXT_TYPES = frozenset({".md", ".txt", ".html", ".htm"})
+ALLOWED_TYPES = TEXT_TYPES | {".pdf"}
+UPLOAD_SUBDIR = "uploads"
+MAX_NAME_CHARS = 100
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()-]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class ValidUpload:
+    """An upload that passed every check: a safe base name and its bytes."""
+
+    name: str
+    data: bytes
+
+
+def safe_filename(name: str) -> str:
+    """Return `name` if it is a plain, safe file name, else raise `UploadRejected` saying why."""
+    name = unicodedata.normalize("NFC", name).strip()
+    if not name:
+        raise UploadRejected("The file has no name.")
+    if "/" in name or "\\" in name or "\x00" in name or ".." in name:
+        raise UploadRejected(
+            f"The file name {name[:80]!r} is not allowed: use a plain name such as "
+            "'meeting-notes.md' (no folders or '..')."
+        )
+    if len(name) > MAX_NAME_CHARS:
+        raise UploadRejected(f"The file name is too long (at most {MAX_NAME_CHARS} characters).")
+    if not _SAFE_NAME.match(name):
+        raise UploadRejected(
+            f"The file name {name[:80]!r} is not allowed: use letters, digits, spaces, '.', '-', "
+            "'_' or brackets, starting with a letter or digit."
+        )
+    return name
+
+
+def validate_upload(name: str, data: bytes, *, max_bytes: int) -> ValidUpload:
+    """Check one uploaded file; raise `UploadRejected` with a teaching message if it fails."""
+    clean = safe_filename(name)
+    suffix = PurePosixPath(clean).suffix.lower()
+    if suffix not in ALLOWED_TYPES:
+        allowed = ", ".join(sorted(ALLOWED_TYPES - {".htm"}))
+        raise UploadRejected(
+            f"'{clean}' is not a supported document type; upload one of: {allowed}."
+        )
+    if len(data) > max_bytes:
+        raise UploadRejected(
+            f"'{clean}' is {_size(len(data))}; the limit is {_size(max_bytes)}. "
+            "Split it into smaller documents."
+        )
+    if not data.strip():
+        raise UploadRejected(f"'{clean}' is empty.")
+    if suffix in TEXT_TYPES:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UploadRejected(
+                f"'{clean}' is not UTF-8 text (bad byte at position {exc.start}); "
+                "save it as UTF-8 and upload it again."
+            ) from None
+        if b"\x00" in data:
+            raise UploadRejected(f"'{clean}' looks like a binary file, not text.")
+    elif not data.startswith(b"%PDF-"):
+        raise UploadRejected(f"'{clean}' does not look like a PDF file.")
+    return ValidUpload(clean, data)
+
+
+def save_upload(corpus_dir: Path, upload: ValidUpload, *, replace: bool = False) -> str:
+    """Write `upload` under `<corpus_dir>/uploads/` atomically; return its corpus-relative path."""
+    target_dir = Path(corpus_dir) / UPLOAD_SUBDIR
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / upload.name
+    _inside(corpus_dir, target)
+    if target.exists() and not replace:
+        raise UploadRejected(
+            f"'{UPLOAD_SUBDIR}/{upload.name}' already exists; choose another name or set "
+            "replace to True."
+        )
+    fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=".upload-", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(upload.data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return f"{UPLOAD_SUBDIR}/{upload.name}"
+
+
+def delete_saved(corpus_dir: Path, relative: str) -> None:
+    """Undo `save_upload` (used when the index refuses the new file)."""
+    path = _inside(corpus_dir, Path(corpus_dir) / relative)
+    path.unlink(missing_ok=True)
+
+
+def remove_document(corpus_dir: Path, relative: str, *, trash_dir: Path, now: datetime) -> Path:
+    """Move corpus file `relative` into `trash_dir` (restorable); return where it went."""
+    path = _inside(corpus_dir, Path(corpus_dir) / relative)
+    if not path.is_file():
+        raise NotFound(f"There is no document '{relative}' in the corpus; see /docs for the list.")
+    trash_dir.mkdir(parents=True, exist_ok=True)
+    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    dest = trash_dir / f"{stamp}-{relative.replace('/', '__')}"
+    shutil.move(str(path), dest)
+    return dest
+
+
+def _inside(corpus_dir: Path, path: Path) -> Path:
+    """Resolve `path` and refuse it unless it lies strictly inside `corpus_dir`."""
+    root = Path(corpus_dir).resolve()
+    resolved = path.resolve()
+    if resolved == root or root not in resolved.parents:
+        raise UploadRejected("That path is outside the corpus folder and cannot be used.")
+    return resolved
+
+
+def _size(n: int) -> str:
+    """Human-readable byte count."""
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.1f} MB"
+    if n >= 1_000:
+        return f"{n / 1_000:.0f} kB"
+    return f"{n} bytes"
