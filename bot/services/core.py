@@ -213,6 +213,20 @@ class BotCore:
 
     # -- admins --------------------------------------------------------------------------------
 
+    def check_admin(self, actor: Actor, action: str, detail: str = "") -> None:
+        """Refuse a non-admin before slow work starts (the refusal is audited)."""
+        self._admin(actor, action, detail)
+
+    def precheck_upload(self, actor: Actor, filename: str, size: int) -> None:
+        """Admin, name, type and size checks before an attachment is downloaded."""
+        detail = f"{filename[:200]} ({size} bytes)"
+        self._admin(actor, "corpus add", detail)
+        try:
+            uploads.precheck(filename, size, max_bytes=self.settings.max_upload_bytes)
+        except UploadRejected as exc:
+            self._audit(actor, "corpus add", detail, f"rejected: {exc}")
+            raise
+
     def _admin(self, actor: Actor, action: str, detail: str) -> None:
         """Refuse non-admins (audited as refused)."""
         try:
@@ -296,8 +310,9 @@ class BotCore:
         self._audit(actor, "gaps", f"days={days}", f"{len(result)} gaps")
         return result
 
-    def status(self, *, latency_seconds: float | None = None) -> StatusReport:
-        """Index size/age, uptime, latency and pending reminders."""
+    def status(self, actor: Actor, *, latency_seconds: float | None = None) -> StatusReport:
+        """Index size/age, uptime, latency and pending reminders (admins only)."""
+        self._admin(actor, "status", "")
         index = self.engine.status()
         now = self.clock()
         age = (now - index.built_at).total_seconds() if index.built_at else None
@@ -314,6 +329,7 @@ class BotCore:
         latency = None
         if latency_seconds is not None and latency_seconds == latency_seconds:  # not NaN
             latency = latency_seconds * 1000
+        self._audit(actor, "status", "", "shown")
         return StatusReport(
             index=index,
             index_age_seconds=age,

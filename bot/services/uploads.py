@@ -55,8 +55,8 @@ def safe_filename(name: str) -> str:
     return name
 
 
-def validate_upload(name: str, data: bytes, *, max_bytes: int) -> ValidUpload:
-    """Check one uploaded file; raise `UploadRejected` with a teaching message if it fails."""
+def precheck(name: str, size: int, *, max_bytes: int) -> str:
+    """Check name, type and declared size before downloading; return the clean name."""
     clean = safe_filename(name)
     suffix = PurePosixPath(clean).suffix.lower()
     if suffix not in ALLOWED_TYPES:
@@ -64,11 +64,18 @@ def validate_upload(name: str, data: bytes, *, max_bytes: int) -> ValidUpload:
         raise UploadRejected(
             f"'{clean}' is not a supported document type; upload one of: {allowed}."
         )
-    if len(data) > max_bytes:
+    if size > max_bytes:
         raise UploadRejected(
-            f"'{clean}' is {_size(len(data))}; the limit is {_size(max_bytes)}. "
+            f"'{clean}' is {_size(size)}; the limit is {_size(max_bytes)}. "
             "Split it into smaller documents."
         )
+    return clean
+
+
+def validate_upload(name: str, data: bytes, *, max_bytes: int) -> ValidUpload:
+    """Check one uploaded file; raise `UploadRejected` with a teaching message if it fails."""
+    clean = precheck(name, len(data), max_bytes=max_bytes)
+    suffix = PurePosixPath(clean).suffix.lower()
     if not data.strip():
         raise UploadRejected(f"'{clean}' is empty.")
     if suffix in TEXT_TYPES:

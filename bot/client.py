@@ -1,0 +1,141 @@
+"""`AllianceBot`: the discord.py client that serves the slash commands.
+
+How to construct and start it (what the e2e tests do)::
+
+    from bot.client import AllianceBot, point_at
+    settings = Settings(_env_file=None, data_dir=tmp, corpus_dir=corpus, guild_ids=[GUILD],
+                        discord_api_url="http://127.0.0.1:PORT/api/v10",
+                        discord_gateway_url="ws://127.0.0.1:PORT/gateway",
+                        officer_channel_id=..., officer_role_id=..., admin_role_id=...)
+    point_at(settings)               # Route.BASE and DiscordWebSocket.DEFAULT_GATEWAY
+    bot = AllianceBot(settings, guild_ready_timeout=0.1)   # engine=..., clock=... optional
+    task = asyncio.create_task(bot.start("any.fake.token"))
+    await bot.wait_until_ready()     # or wait for the fake's recorded command sync
+    ...
+    await bot.close(); await task
+
+`setup_hook` (run by `start` after login, before the gateway connects) builds the index if none
+exists, loads one extension per feature (`EXTENSIONS`), registers the persistent buttons, installs
+the single `CommandTree.on_error`, syncs the commands to each of `settings.guild_ids` (globally when
+empty; `sync_commands=False` skips it) and starts the reminder scheduler when the schedule exists.
+`close` stops the scheduler before disconnecting. Every message defaults to
+`AllowedMentions.none()`; intents are `Intents.default()` (no privileged intents).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+import discord
+import yarl
+from discord.ext import commands
+
+from bot.answering import SearchCore
+from bot.replies import on_tree_error
+from bot.services.core import BotCore
+from bot.settings import Settings
+from bot.views import DYNAMIC_ITEMS
+from bot.wiring import build_core, ensure_index
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS: tuple[str, ...] = (
+    "bot.cogs.ask",
+    "bot.cogs.docs",
+    "bot.cogs.help",
+    "bot.cogs.admin",
+    "bot.cogs.schedule",
+)
+
+
+def point_at(settings: Settings) -> None:
+    """Point discord.py's REST base and gateway at the configured URLs (real Discord by default).
+
+    These are class attributes, so this affects every client in the process; tests call it with
+    their fake's URLs before starting the bot.
+    """
+    discord.http.Route.BASE = settings.discord_api_url.rstrip("/")
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+def intents() -> discord.Intents:
+    """The default intents: enough for slash commands and buttons, nothing privileged."""
+    wanted = discord.Intents.default()
+    wanted.members = False
+    wanted.presences = False
+    wanted.message_content = False
+    return wanted
+
+
+class AllianceBot(commands.Bot):
+    """The coalition's bot: cogs adapt Discord to `BotCore`, which decides."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        engine: SearchCore | None = None,
+        core: BotCore | None = None,
+        clock: Callable[[], datetime] | None = None,
+        guild_ready_timeout: float = 2.0,
+        sync_commands: bool = True,
+        extensions: tuple[str, ...] = EXTENSIONS,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            guild_ready_timeout=guild_ready_timeout,
+        )
+        self.settings = settings
+        self.core: BotCore = core or build_core(settings, engine=engine, clock=clock)
+        self.sync_commands = sync_commands
+        self.extension_names = extensions
+        self.synced: list[discord.app_commands.AppCommand] = []
+        self._stoppers: list[Callable[[], object]] = []
+
+    async def setup_hook(self) -> None:
+        """Load features, register buttons and the error handler, sync commands."""
+        await asyncio.to_thread(ensure_index, self.core)
+        for name in self.extension_names:
+            await self.load_extension(name)
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.tree.error(on_tree_error)
+        if self.sync_commands:
+            await self.sync_app_commands()
+
+    async def sync_app_commands(self) -> None:
+        """Sync to each configured guild (instant) or globally (can take an hour to appear)."""
+        if self.settings.guild_ids:
+            for guild_id in self.settings.guild_ids:
+                guild = discord.Object(guild_id)
+                self.tree.copy_global_to(guild=guild)
+                self.synced = await self.tree.sync(guild=guild)
+                log.info("synced %d commands to guild %s", len(self.synced), guild_id)
+        else:
+            self.synced = await self.tree.sync()
+            log.info("synced %d global commands", len(self.synced))
+
+    def on_close(self, stopper: Callable[[], object]) -> None:
+        """Run `stopper` (sync or async) when the bot closes; cogs use it for background tasks."""
+        self._stoppers.append(stopper)
+
+    async def close(self) -> None:
+        """Stop background work first, then disconnect."""
+        for stopper in reversed(self._stoppers):
+            try:
+                result = stopper()
+                if asyncio.iscoroutine(result):
+                    await result
+            except Exception:
+                log.exception("error while stopping a background task")
+        self._stoppers.clear()
+        await super().close()
+
+    async def on_ready(self) -> None:
+        """Log once connected (the user is known only now)."""
+        log.info("connected as %s to %d guild(s)", self.user, len(self.guilds))

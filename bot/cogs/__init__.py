@@ -1,0 +1,1 @@
+"""One discord.py extension per feature; each module's `setup(bot)` adds its cog."""

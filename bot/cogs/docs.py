@@ -1,0 +1,94 @@
+"""`/docs`: the indexed documents, one document's outline, or one section's text."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.rendering import documents_reply, outline_reply, section_reply
+from bot.replies import send
+from bot.services.core import BotCore
+
+if TYPE_CHECKING:
+    from bot.client import AllianceBot
+
+
+def document_choices(core: BotCore, current: str) -> list[app_commands.Choice[str]]:
+    """Up to 25 documents whose title or path contains what the member typed."""
+    typed = current.strip().lower()
+    choices = []
+    for doc in core.documents():
+        if not typed or typed in doc.title.lower() or typed in doc.source.lower():
+            name = f"{doc.title} ({doc.source})"
+            choices.append(app_commands.Choice(name=name[:100], value=doc.source[:100]))
+    return choices[:25]
+
+
+def section_choices(core: BotCore, document: str, current: str) -> list[app_commands.Choice[str]]:
+    """Up to 25 sections of the chosen document matching what the member typed."""
+    if not document:
+        return []
+    try:
+        doc = core.find_document(document)
+    except Exception:
+        return []
+    typed = current.strip().lower()
+    choices = []
+    for section in doc.sections:
+        if not typed or typed in section.lower():
+            value = section if len(section) <= 100 else section.rsplit("›", 1)[-1].strip()[:100]
+            choices.append(app_commands.Choice(name=section[-100:], value=value))
+    return choices[:25]
+
+
+class DocsCog(commands.Cog):
+    """Browsing the corpus."""
+
+    def __init__(self, bot: AllianceBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="docs", description="The documents I know, and their sections.")
+    @app_commands.describe(
+        document="A document to outline (leave empty for the list)",
+        section="A section of that document to read",
+    )
+    async def docs(
+        self,
+        interaction: discord.Interaction[AllianceBot],
+        document: str | None = None,
+        section: str | None = None,
+    ) -> None:
+        core = self.bot.core
+        if not document:
+            reply = documents_reply(await asyncio.to_thread(core.documents))
+        else:
+            doc = await asyncio.to_thread(core.find_document, document)
+            if section:
+                passages = await asyncio.to_thread(core.section_passages, doc.source, section)
+                heading = passages[0].section if passages else section
+                reply = section_reply(doc, heading, passages)
+            else:
+                reply = outline_reply(doc)
+        await send(interaction, reply, ephemeral=True)
+
+    @docs.autocomplete("document")
+    async def _document_autocomplete(
+        self, interaction: discord.Interaction[AllianceBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await asyncio.to_thread(document_choices, self.bot.core, current)
+
+    @docs.autocomplete("section")
+    async def _section_autocomplete(
+        self, interaction: discord.Interaction[AllianceBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        document = str(getattr(interaction.namespace, "document", "") or "")
+        return await asyncio.to_thread(section_choices, self.bot.core, document, current)
+
+
+async def setup(bot: AllianceBot) -> None:
+    """Extension entry point."""
+    await bot.add_cog(DocsCog(bot))

@@ -1,0 +1,207 @@
+"""The local console: the bot's commands typed as text, answered by the same services.
+
+Reads one command per line from a text stream (a terminal or a pipe), so it is both the way to
+try the bot without Discord and a test harness: `printf '/ask what are the values?\\n' |
+alliance-bot console`. Lines look like slash commands, with Discord-style options when needed:
+
+    /ask what are the alliance's values?        (a line without a leading / is also a question)
+    /more                                       (more sources for the last answer)
+    /docs   /docs document: coalition   /docs document: coalition section: Our Mission
+    /help   /status   /gaps [days: 7]   /reindex [dry_run: true]
+    /corpus add path/to/file.md [replace: true]   /corpus remove uploads/file.md
+    /quit
+
+The console runs as the local operator, who is an admin (they own the files anyway), and is not
+rate limited. Replies are the same cards the Discord commands send, printed as text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from bot.rendering import (
+    Card,
+    Reply,
+    answer_reply,
+    documents_reply,
+    gaps_reply,
+    help_reply,
+    more_sources_reply,
+    notice,
+    outline_reply,
+    reindex_reply,
+    section_reply,
+    status_reply,
+    to_text,
+    upload_reply,
+)
+from bot.services.core import SHOWN_SOURCES, BotCore
+from bot.services.errors import UploadRejected
+from bot.services.permissions import Actor
+from index.errors import UserError
+
+log = logging.getLogger(__name__)
+
+CONSOLE_ACTOR = Actor(id=0, name="console", manage_guild=True)
+TRUE_WORDS = frozenset({"true", "yes", "y", "1", "on"})
+
+Command = Callable[["Console", dict[str, str]], Reply | None]
+
+
+def parse_options(text: str, names: tuple[str, ...]) -> dict[str, str]:
+    """Split `a: x b: y` into {'a': 'x', 'b': 'y'}; text before any option goes to names[0]."""
+    if not names:
+        return {}
+    pattern = re.compile(r"(?:^|\s)(" + "|".join(map(re.escape, names)) + r"):\s*", re.I)
+    parts = pattern.split(text)
+    options: dict[str, str] = {}
+    head = parts[0].strip()
+    if head:
+        options[names[0]] = head
+    for i in range(1, len(parts) - 1, 2):
+        options[parts[i].lower()] = parts[i + 1].strip()
+    return options
+
+
+def flag(value: str | None) -> bool:
+    """Read a yes/no option."""
+    return (value or "").strip().lower() in TRUE_WORDS
+
+
+@dataclass
+class Console:
+    """Dispatches console lines to `BotCore` and renders the replies."""
+
+    core: BotCore
+    actor: Actor = CONSOLE_ACTOR
+    last_question_id: int | None = None
+    commands: dict[str, tuple[tuple[str, ...], Command]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.commands = {
+            "ask": (("question",), Console._ask),
+            "more": ((), Console._more),
+            "docs": (("document", "section"), Console._docs),
+            "help": ((), Console._help),
+            "reindex": (("dry_run",), Console._reindex),
+            "status": ((), Console._status),
+            "gaps": (("days",), Console._gaps),
+            "corpus": (("action",), Console._corpus),
+        }
+
+    def handle(self, line: str) -> str | None:
+        """Run one line; return the text to print, or None to stop."""
+        line = line.strip()
+        if not line or line.startswith("#"):
+            return ""
+        if not line.startswith("/"):
+            line = "/ask " + line
+        name, _, rest = line[1:].partition(" ")
+        name = name.lower()
+        if name in ("quit", "exit", "q"):
+            return None
+        entry = self.commands.get(name)
+        if entry is None:
+            known = ", ".join("/" + n for n in self.commands)
+            return to_text(notice(f"Unknown command /{name}. Try one of: {known}, /quit."))
+        names, run = entry
+        try:
+            reply = run(self, parse_options(rest, names))
+        except UserError as exc:
+            return to_text(notice(f"⚠ {exc}"))
+        except Exception:
+            log.exception("console command /%s failed", name)
+            return to_text(notice("⚠ Sorry, something went wrong; see the log for details."))
+        return to_text(reply) if reply is not None else ""
+
+    def _ask(self, opts: dict[str, str]) -> Reply:
+        result = self.core.ask(self.actor, opts.get("question", ""), rate_limit=False)
+        self.last_question_id = result.question_id
+        topics = [] if result.answer.answered else [d.title for d in self.core.documents()]
+        reply = answer_reply(result.answer, topics=topics)
+        buttons = ["👍", "👎", "Ask a person"]
+        if result.answer.answered and len(result.answer.hits) > SHOWN_SOURCES:
+            buttons.insert(0, "More sources (/more)")
+        return Reply(reply.content, (*reply.cards, Card(description=f"[{' · '.join(buttons)}]")))
+
+    def _more(self, opts: dict[str, str]) -> Reply:
+        if self.last_question_id is None:
+            raise UserError("Ask a question first; /more shows further sources for it.")
+        answer, hits = self.core.more_sources(self.last_question_id)
+        return more_sources_reply(answer, hits)
+
+    def _docs(self, opts: dict[str, str]) -> Reply:
+        document = opts.get("document", "")
+        if not document:
+            return documents_reply(self.core.documents())
+        doc = self.core.find_document(document)
+        section = opts.get("section", "")
+        if not section:
+            return outline_reply(doc)
+        passages = self.core.section_passages(doc.source, section)
+        return section_reply(doc, passages[0].section if passages else section, passages)
+
+    def _help(self, opts: dict[str, str]) -> Reply:
+        return help_reply(schedule=self.core.schedule_answerer is not None, admin=True)
+
+    def _reindex(self, opts: dict[str, str]) -> Reply:
+        return reindex_reply(self.core.reindex(self.actor, dry_run=flag(opts.get("dry_run"))))
+
+    def _status(self, opts: dict[str, str]) -> Reply:
+        return status_reply(self.core.status(self.actor))
+
+    def _gaps(self, opts: dict[str, str]) -> Reply:
+        raw = opts.get("days", "30") or "30"
+        if not raw.isdigit() or not 1 <= int(raw) <= 365:
+            raise UserError("days must be a whole number from 1 to 365, e.g. /gaps days: 7")
+        days = int(raw)
+        return gaps_reply(self.core.gaps(self.actor, days=days), days=days)
+
+    def _corpus(self, opts: dict[str, str]) -> Reply:
+        action, _, rest = opts.get("action", "").partition(" ")
+        action = action.lower()
+        if action == "add":
+            sub = parse_options(rest, ("file", "replace"))
+            path = Path(sub.get("file", "")).expanduser()
+            if not sub.get("file") or not path.is_file():
+                raise UploadRejected(f"No such file: '{sub.get('file', '')}'.")
+            data = path.read_bytes()
+            result = self.core.add_document(
+                self.actor, path.name, data, replace=flag(sub.get("replace"))
+            )
+            return upload_reply(result)
+        if action == "remove":
+            sub = parse_options(rest, ("document",))
+            document = sub.get("document", "")
+            if not document:
+                raise UserError("Say which document, e.g. /corpus remove uploads/notes.md")
+            return reindex_reply(
+                self.core.remove_document(self.actor, document), title=f"Removed {document}"
+            )
+        raise UserError("Use /corpus add PATH [replace: true] or /corpus remove DOCUMENT.")
+
+
+def run_console(core: BotCore, stdin: TextIO, stdout: TextIO, *, prompt: bool = False) -> int:
+    """Read commands until EOF or /quit; print each reply. Returns the exit code (0)."""
+    console = Console(core)
+    if prompt:
+        stdout.write("alliance-bot console — type /help, or a question; /quit to leave.\n")
+    while True:
+        if prompt:
+            stdout.write("> ")
+            stdout.flush()
+        line = stdin.readline()
+        if not line:
+            break
+        out = console.handle(line)
+        if out is None:
+            break
+        if out:
+            stdout.write(out + "\n")
+            stdout.flush()
+    return 0

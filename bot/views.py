@@ -1,0 +1,195 @@
+"""Persistent answer buttons: "More sources", 👍 / 👎 and "Ask a person".
+
+Each button is a `discord.ui.DynamicItem` whose `custom_id` carries the question-log id (e.g.
+`ab:vote:42:up`), so a button on a week-old message still works after the bot restarted: the
+client re-creates the item from the id (`Bot.add_dynamic_items` in `setup_hook`) and the handler
+loads the question from the log. Handlers call `BotCore` and render; errors go through
+`bot.replies.report_error` because button errors never reach the command tree's handler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.rendering import more_sources_reply, notice, officer_message
+from bot.replies import actor_of, report_error, send
+from bot.services.errors import NotFound
+
+if TYPE_CHECKING:
+    from bot.services.core import BotCore
+
+log = logging.getLogger(__name__)
+
+Btn = discord.ui.Button[discord.ui.View]
+
+
+def core_of(interaction: discord.Interaction[Any]) -> BotCore:
+    """The `BotCore` of the client that received the interaction."""
+    core: BotCore = interaction.client.core
+    return core
+
+
+class MoreSourcesButton(discord.ui.DynamicItem[Btn], template=r"ab:more:(?P<qid>[0-9]{1,18})"):
+    """Shows the passages after the first ones, ephemerally."""
+
+    def __init__(self, question_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="More sources",
+                emoji="📚",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"ab:more:{question_id}",
+            )
+        )
+        self.question_id = question_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> MoreSourcesButton:
+        return cls(int(match["qid"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            answer, hits = await asyncio.to_thread(
+                core_of(interaction).more_sources, self.question_id
+            )
+            await send(interaction, more_sources_reply(answer, hits), ephemeral=True)
+        except Exception as exc:
+            await report_error(interaction, exc)
+
+
+class FeedbackButton(
+    discord.ui.DynamicItem[Btn], template=r"ab:vote:(?P<qid>[0-9]{1,18}):(?P<vote>up|down)"
+):
+    """Stores a 👍 or 👎 for the answer; one vote per member, changeable."""
+
+    def __init__(self, question_id: int, helpful: bool) -> None:
+        super().__init__(
+            discord.ui.Button(
+                emoji="👍" if helpful else "👎",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"ab:vote:{question_id}:{'up' if helpful else 'down'}",
+            )
+        )
+        self.question_id = question_id
+        self.helpful = helpful
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> FeedbackButton:
+        return cls(int(match["qid"]), match["vote"] == "up")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            changed = await asyncio.to_thread(
+                core_of(interaction).feedback,
+                self.question_id,
+                actor_of(interaction),
+                self.helpful,
+            )
+            if not changed:
+                text = "You already voted that way. Thanks!"
+            elif self.helpful:
+                text = "Thanks! Glad that helped. 👍"
+            else:
+                text = (
+                    "Thanks for telling me. 👎 Admins review these to improve the documents; "
+                    "you can also press “Ask a person”."
+                )
+            await send(interaction, notice(text), ephemeral=True)
+        except Exception as exc:
+            await report_error(interaction, exc)
+
+
+class AskPersonButton(discord.ui.DynamicItem[Btn], template=r"ab:person:(?P<qid>[0-9]{1,18})"):
+    """Posts the question to the officers' channel, pinging the officer role (only here)."""
+
+    def __init__(self, question_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Ask a person",
+                emoji="🙋",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"ab:person:{question_id}",
+            )
+        )
+        self.question_id = question_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> AskPersonButton:
+        return cls(int(match["qid"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            core = core_of(interaction)
+            escalation = await asyncio.to_thread(
+                core.escalate, self.question_id, actor_of(interaction)
+            )
+            if not escalation.first_time:
+                await send(
+                    interaction,
+                    notice("You've already passed this question to the officers."),
+                    ephemeral=True,
+                )
+                return
+            settings = core.settings
+            channel_id = settings.officer_channel_id
+            role_id = settings.officer_role_id
+            content = officer_message(
+                escalation.question,
+                asker_id=escalation.asker_id,
+                role_id=role_id,
+                channel_id=escalation.channel_id,
+            )
+            mentions = discord.AllowedMentions(
+                everyone=False,
+                users=False,
+                replied_user=False,
+                roles=[discord.Object(role_id)] if role_id is not None else False,
+            )
+            if channel_id is None:
+                raise NotFound("No officer channel is set up yet; please ask an officer directly.")
+            try:
+                channel = interaction.client.get_partial_messageable(channel_id)
+                await channel.send(content, allowed_mentions=mentions)
+            except discord.HTTPException:
+                log.warning("could not post to the officer channel %s", channel_id, exc_info=True)
+                raise NotFound(
+                    "I couldn't reach the officers' channel just now. Please ask an officer "
+                    "directly."
+                ) from None
+            await send(
+                interaction,
+                notice("I've passed your question to the coalition's officers. 🙋"),
+                ephemeral=True,
+            )
+        except Exception as exc:
+            await report_error(interaction, exc)
+
+
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    MoreSourcesButton,
+    FeedbackButton,
+    AskPersonButton,
+)
+
+
+def answer_view(question_id: int, *, more: bool, ask_person: bool) -> discord.ui.View:
+    """The buttons under an answer (timeout None: they outlive the process via custom ids)."""
+    view = discord.ui.View(timeout=None)
+    if more:
+        view.add_item(MoreSourcesButton(question_id))
+    view.add_item(FeedbackButton(question_id, True))
+    view.add_item(FeedbackButton(question_id, False))
+    if ask_person:
+        view.add_item(AskPersonButton(question_id))
+    return view
