@@ -128,46 +128,73 @@ def fit_card(card: Card) -> Card:
     )
 
 
+#: Every description or field value kept after fitting gets at least this many characters.
+MIN_BODY = 40
+
+
 def fit_cards(cards: Sequence[Card]) -> tuple[Card, ...]:
-    """Apply every per-embed and per-message limit, shrinking the longest texts first."""
+    """Apply every per-embed and per-message limit.
+
+    Fixed parts (titles, field names, footers) are kept; when even they do not fit, trailing
+    fields and then trailing cards are dropped. The remaining budget is shared fairly between the
+    descriptions and field values: short ones keep their full text, long ones are clipped.
+    """
     fitted = [fit_card(c) for c in cards[:EMBED_COUNT_LIMIT]]
-    for _ in range(200):
-        excess = sum(c.size() for c in fitted) - TOTAL_LIMIT
-        if excess <= 0:
+    if sum(c.size() for c in fitted) <= TOTAL_LIMIT:
+        return tuple(fitted)
+    while _fixed(fitted) + MIN_BODY * _bodies(fitted) > TOTAL_LIMIT:
+        if not _drop_one(fitted):
             break
-        fitted = _shrink_longest(fitted, excess)
-    return tuple(fitted)
+    budget = TOTAL_LIMIT - _fixed(fitted)
+    lengths = [len(c.description) for c in fitted] + [
+        len(f.value) for c in fitted for f in c.fields
+    ]
+    allowed = _water_fill(lengths, budget)
+    out: list[Card] = []
+    i = len(fitted)
+    for ci, card in enumerate(fitted):
+        fields = []
+        for f in card.fields:
+            fields.append(replace(f, value=clip(f.value, allowed[i]) or "\u200b"))
+            i += 1
+        out.append(
+            replace(card, description=clip(card.description, allowed[ci]), fields=tuple(fields))
+        )
+    return tuple(out)
 
 
-def _shrink_longest(cards: list[Card], excess: int) -> list[Card]:
-    """Cut the single longest description or field value (or drop a field when all are short)."""
-    best: tuple[int, int, int] | None = None  # (length, card index, field index or -1)
-    for ci, card in enumerate(cards):
-        candidates = [(len(card.description), ci, -1)]
-        candidates += [(len(f.value), ci, fi) for fi, f in enumerate(card.fields)]
-        for cand in candidates:
-            if best is None or cand[0] > best[0]:
-                best = cand
-    length, ci, fi = best or (0, 0, -1)
-    card = cards[ci]
-    if length > 120:
-        target = max(100, length - excess)
-        if fi < 0:
-            cards[ci] = replace(card, description=clip(card.description, target))
-        else:
-            new = list(card.fields)
-            new[fi] = replace(new[fi], value=clip(new[fi].value, target))
-            cards[ci] = replace(card, fields=tuple(new))
-        return cards
-    # Everything is short: drop the last field of the card with the most fields, else a card.
-    ci = max(range(len(cards)), key=lambda i: len(cards[i].fields))
-    if cards[ci].fields:
-        cards[ci] = replace(cards[ci], fields=cards[ci].fields[:-1])
-    elif len(cards) > 1:
+def _fixed(cards: Sequence[Card]) -> int:
+    """Characters in parts that are never shortened further (titles, names, footers)."""
+    return sum(len(c.title) + len(c.footer) + sum(len(f.name) for f in c.fields) for c in cards)
+
+
+def _bodies(cards: Sequence[Card]) -> int:
+    """How many shrinkable texts (non-empty descriptions and all field values) there are."""
+    return sum(bool(c.description) + len(c.fields) for c in cards)
+
+
+def _drop_one(cards: list[Card]) -> bool:
+    """Drop the last field of the last card that has one, else the last card; False if stuck."""
+    for ci in range(len(cards) - 1, -1, -1):
+        if cards[ci].fields:
+            cards[ci] = replace(cards[ci], fields=cards[ci].fields[:-1])
+            return True
+    if len(cards) > 1:
         cards.pop()
-    else:
-        cards[0] = replace(cards[0], title=clip(cards[0].title, 50), footer="")
-    return cards
+        return True
+    return False
+
+
+def _water_fill(lengths: list[int], budget: int) -> list[int]:
+    """Share `budget` so no text gets more than it needs and the rest split the remainder."""
+    allowed = [0] * len(lengths)
+    remaining = max(0, budget)
+    order = sorted(range(len(lengths)), key=lambda k: lengths[k])
+    for n, k in enumerate(order):
+        share = remaining // (len(order) - n)
+        allowed[k] = min(lengths[k], share)
+        remaining -= allowed[k]
+    return allowed
 
 
 def fit_reply(reply: Reply) -> Reply:

@@ -24,7 +24,7 @@ TEXT_TYPES = frozenset({".md", ".txt", ".html", ".htm"})
 ALLOWED_TYPES = TEXT_TYPES | {".pdf"}
 UPLOAD_SUBDIR = "uploads"
 MAX_NAME_CHARS = 100
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()-]*$")
+_SAFE_NAME = re.compile(r"^\w[\w ._()-]*$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,45 @@
+import pytest
+
+from bot.db import connect
+from bot.services.core import BotCore
+from bot.services.records import Records
+from bot.settings import Settings
+from tests.bot.fakes import Clock, FakeEngine
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def settings(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    return Settings(
+        _env_file=None,
+        corpus_dir=corpus,
+        data_dir=tmp_path / "data",
+        officer_channel_id=555,
+        officer_role_id=777,
+        admin_role_id=999,
+        ask_cooldown_uses=2,
+        ask_cooldown_seconds=10,
+        max_question_chars=120,
+        max_upload_bytes=1000,
+    )
+
+
+@pytest.fixture
+def engine(settings):
+    return FakeEngine(corpus_dir=settings.corpus_dir)
+
+
+@pytest.fixture
+def core(settings, engine, clock):
+    return BotCore(
+        settings=settings,
+        engine=engine,
+        records=Records(connect(settings.db_path), clock=clock),
+        clock=clock,
+    )

@@ -1,0 +1,160 @@
+"""BotCore: the behaviour behind every command, without Discord."""
+
+import pytest
+
+from bot.services.errors import NotFound, PermissionDenied, RateLimited, UploadRejected
+from bot.services.permissions import Actor
+from index.errors import QuestionError
+
+MEMBER = Actor(10, "member#1")
+ADMIN = Actor(20, "admin#1", manage_guild=True)
+ROLE_ADMIN = Actor(30, "roleadmin#1", role_ids=frozenset({999}))
+
+
+def test_ask_answers_and_logs_the_question(core):
+    result = core.ask(MEMBER, "  what are the   values? ")
+    assert result.answer.answered
+    assert result.answer.hits[0].passage.source == "learning-alliance/values.md"
+    assert core.logged(result.question_id) == "what are the values?"
+
+
+def test_question_length_is_capped_with_a_helpful_message(core, engine):
+    with pytest.raises(QuestionError, match="under 120 characters"):
+        core.ask(MEMBER, "values " * 40)
+    with pytest.raises(QuestionError, match="Please type a question"):
+        core.ask(MEMBER, "   ")
+    assert core.records.question_count() == 0
+
+
+def test_cooldown_is_per_user_and_expires(core, clock):
+    core.ask(MEMBER, "values?")
+    core.ask(MEMBER, "values?")
+    with pytest.raises(RateLimited, match="wait 10 seconds") as info:
+        core.ask(MEMBER, "values?")
+    assert info.value.retry_after == pytest.approx(10)
+    core.ask(ADMIN, "values?")  # someone else is not affected
+    clock.advance(10)
+    core.ask(MEMBER, "values?")
+
+
+def test_more_sources_returns_the_passages_after_the_first_three(core):
+    result = core.ask(MEMBER, "values")
+    answer, extra = core.more_sources(result.question_id)
+    assert [h.rank for h in extra] == [4, 5]
+    with pytest.raises(NotFound):
+        core.more_sources(9999)
+
+
+def test_feedback_is_stored_once_per_member_and_changeable(core):
+    qid = core.ask(MEMBER, "values").question_id
+    assert core.feedback(qid, MEMBER, True) is True
+    assert core.feedback(qid, MEMBER, True) is False
+    assert core.feedback(qid, ADMIN, True) is True
+    assert core.records.votes(qid) == (2, 0)
+    core.feedback(qid, MEMBER, False)
+    assert core.records.votes(qid) == (1, 1)
+
+
+def test_gaps_lists_abstained_and_downvoted_questions_most_frequent_first(core, clock):
+    for _ in range(3):
+        core.ask(ADMIN, "Who won the baseball game?", rate_limit=False)
+    core.ask(ADMIN, "who won the baseball game", rate_limit=False)
+    core.ask(ADMIN, "what is the weather", rate_limit=False)
+    good = core.ask(ADMIN, "values", rate_limit=False).question_id
+    core.feedback(good, MEMBER, False)
+    core.ask(ADMIN, "membership meetings", rate_limit=False)  # answered, no 👎: not a gap
+    gaps = core.gaps(ADMIN)
+    assert [g.times for g in gaps] == [4, 1, 1]
+    assert gaps[0].question.lower().startswith("who won the baseball game")
+    assert {g.question for g in gaps[1:]} == {"what is the weather", "values"}
+    clock.advance(31 * 86400)
+    assert core.gaps(ADMIN) == []
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda core: core.reindex(MEMBER),
+        lambda core: core.reindex(MEMBER, dry_run=True),
+        lambda core: core.gaps(MEMBER),
+        lambda core: core.status(MEMBER),
+        lambda core: core.add_document(MEMBER, "notes.md", b"# hi"),
+        lambda core: core.remove_document(MEMBER, "learning-alliance/values.md"),
+    ],
+)
+def test_admin_actions_refuse_members_change_nothing_and_are_audited(core, engine, call):
+    with pytest.raises(PermissionDenied):
+        call(core)
+    assert engine.reindexes == []
+    assert not (core.settings.corpus_dir / "uploads").exists()
+    entry = core.records.audit_log()[0]
+    assert entry.actor_id == MEMBER.id and entry.outcome.startswith("refused")
+
+
+def test_admin_role_counts_as_admin_and_actions_are_audited(core, engine):
+    report = core.reindex(ROLE_ADMIN, dry_run=True)
+    assert report.dry_run and engine.reindexes == [True]
+    entry = core.records.audit_log()[0]
+    assert (entry.actor_name, entry.action) == ("roleadmin#1", "reindex --dry-run")
+
+
+def test_corpus_add_saves_indexes_and_is_answerable(core, engine):
+    result = core.add_document(ADMIN, "picnic.md", b"The summer picnic is at the park.")
+    assert result.source == "uploads/picnic.md"
+    assert core.ask(ADMIN, "where is the picnic?").answer.hits[0].passage.source == result.source
+    assert core.records.audit_log()[0].action == "corpus add"
+
+
+def test_corpus_add_that_the_index_skips_is_rolled_back(core, engine):
+    with pytest.raises(UploadRejected, match="could not be indexed"):
+        core.add_document(ADMIN, "scan.pdf", b"%PDF-1.4 no text")
+    assert not (core.settings.corpus_dir / "uploads" / "scan.pdf").exists()
+
+
+def test_corpus_add_rejects_traversal_and_changes_nothing(core, engine):
+    with pytest.raises(UploadRejected):
+        core.add_document(ADMIN, "../../evil.md", b"x")
+    assert engine.reindexes == []
+    assert "rejected" in core.records.audit_log()[0].outcome
+
+
+def test_corpus_remove_moves_the_file_aside_and_reindexes(core, engine, settings):
+    core.add_document(ADMIN, "picnic.md", b"The summer picnic is at the park.")
+    core.remove_document(ADMIN, "uploads/picnic.md")
+    assert not (settings.corpus_dir / "uploads" / "picnic.md").exists()
+    assert len(list((settings.data_dir / "removed").iterdir())) == 1
+    assert not core.ask(ADMIN, "picnic park", rate_limit=False).answer.answered
+    with pytest.raises(NotFound):
+        core.remove_document(ADMIN, "uploads/picnic.md")
+
+
+def test_escalation_needs_a_channel_and_is_remembered(core, settings):
+    qid = core.ask(MEMBER, "who won the world series").question_id
+    first = core.escalate(qid, MEMBER)
+    assert first.first_time and first.question == "who won the world series"
+    assert core.escalate(qid, MEMBER).first_time is False
+    settings.officer_channel_id = None
+    with pytest.raises(NotFound, match="No officer channel"):
+        core.escalate(qid, MEMBER)
+
+
+def test_status_reports_index_uptime_latency_and_reminders(core, clock):
+    core.pending_reminders = lambda: 4
+    clock.advance(3600)
+    status = core.status(ADMIN, latency_seconds=0.0421)
+    assert status.index.documents == 2 and status.index.passages == 6
+    assert status.uptime_seconds == 3600
+    assert status.latency_ms == pytest.approx(42.1)
+    assert status.pending_reminders == 4
+    assert core.status(ADMIN, latency_seconds=float("nan")).latency_ms is None
+
+
+def test_find_document_by_title_or_path_and_sections(core):
+    assert core.find_document("Values").source == "learning-alliance/values.md"
+    assert core.find_document("coalition/coalition.md").title == "Coalition"
+    passages = core.section_passages("values", "Holistic")
+    assert passages[0].section == "Values › Holistic"
+    with pytest.raises(NotFound):
+        core.find_document("weather")
+    with pytest.raises(NotFound):
+        core.section_passages("values", "Nope")

@@ -1,0 +1,138 @@
+"""Replies fit Discord's limits whatever the input, and keep citations readable."""
+
+import discord
+import pytest
+
+from bot import rendering as r
+from bot.services.core import StatusReport
+from bot.services.records import Gap
+from index.models import Answer, DocumentOutline, Hit, IndexStatus, Passage, ReindexReport
+
+
+def hit(rank, text, section="Doc › Part", title="Doc", origin="the website"):
+    p = Passage(f"p{rank}", f"docs/doc{rank}.md", title, section, text, origin)
+    return Hit(rank, p, 1.0 / rank, text)
+
+
+def assert_within_limits(embeds: list[discord.Embed], content: str = "") -> None:
+    assert len(content) <= 2000
+    assert len(embeds) <= 10
+    assert sum(len(e) for e in embeds) <= 6000
+    for e in embeds:
+        assert len(e.title or "") <= 256
+        assert len(e.description or "") <= 4096
+        assert len(e.fields) <= 25
+        assert len(e.footer.text or "") <= 2048
+        for f in e.fields:
+            assert 0 < len(f.name) <= 256
+            assert 0 < len(f.value) <= 1024
+
+
+@pytest.mark.parametrize("size", [10, 1_000, 5_000, 100_000])
+def test_answer_fits_limits_whatever_the_passage_length(size):
+    text = ("word " * size).strip()
+    answer = Answer(
+        "q" * 3000,
+        True,
+        ("An answer sentence [1]. " * size)[:50_000],
+        tuple(hit(i, text, section="S › " * 200, title="T" * 500) for i in range(1, 6)),
+    )
+    reply = r.answer_reply(answer)
+    embeds = r.to_embeds(reply)
+    assert_within_limits(embeds, reply.content)
+    # The citations stay visible even when everything is huge.
+    assert [f.name[:3] for f in embeds[0].fields] == ["[1]", "[2]", "[3]"]
+
+
+def test_citation_does_not_repeat_a_title_that_starts_the_heading_path():
+    h = hit(
+        1,
+        "text",
+        section="Vision, Mission, and Values › Our Values › Holistic",
+        title="Vision, Mission, and Values",
+    )
+    assert r.citation(h) == "[1] Vision, Mission, and Values › Our Values › Holistic"
+
+
+def test_answer_shows_answer_markers_citations_and_sources():
+    answer = Answer(
+        "what are the values?",
+        True,
+        "The alliance values **equity** [1].",
+        (hit(1, "The alliance values **equity** and urgency.", "Vision › Our Values"),),
+    )
+    embed = r.to_embeds(r.answer_reply(answer))[0]
+    assert embed.title == "what are the values?"
+    assert "[1]" in embed.description
+    field = embed.fields[0]
+    assert field.name == "[1] Doc › Vision › Our Values"
+    assert "> The alliance values **equity**" in field.value
+    assert "the website" in field.value and "docs/doc1.md" in field.value
+
+
+def test_many_cards_and_fields_are_cut_to_discord_maximums():
+    cards = [
+        r.Card(
+            title="t" * 300,
+            description="d" * 5000,
+            fields=tuple(r.CardField("n" * 300, "v" * 2000) for _ in range(40)),
+        )
+        for _ in range(15)
+    ]
+    fitted = r.fit_cards(cards)
+    assert_within_limits([r.to_embed(c) for c in fitted])
+
+
+def test_clip_keeps_bold_markers_balanced_and_marks_the_cut():
+    text = "plain words then **a highlighted phrase that goes on** and more"
+    for limit in range(5, len(text)):
+        out = r.clip(text, limit)
+        assert len(out) <= limit
+        assert out.count("**") % 2 == 0
+        assert out.endswith("…")
+    assert r.clip("short", 10) == "short"
+
+
+def test_abstention_is_kind_and_suggests_topics():
+    answer = Answer("who won the world series?", False, "I couldn't find that.", ())
+    embed = r.to_embeds(r.abstain_reply(answer, topics=["Vision, Mission, and Values"]))[0]
+    assert "couldn't find" in embed.description
+    assert "Vision, Mission, and Values" in embed.description
+    assert "/ask" in embed.description
+
+
+def test_officer_message_pings_only_the_role_and_quotes_the_question():
+    msg = r.officer_message("is there\n@everyone food?", asker_id=1, role_id=77, channel_id=5)
+    assert msg.startswith("<@&77> ")
+    assert "> is there\n> @everyone food?" in msg
+    assert len(r.officer_message("x" * 5000, asker_id=1, role_id=77, channel_id=None)) <= 2000
+
+
+def test_reindex_status_gaps_and_docs_replies_fit_and_say_what_happened():
+    report = ReindexReport(
+        documents=3,
+        passages=40,
+        added=tuple(f"a{i}.md" for i in range(500)),
+        skipped=tuple(
+            __import__("index.models").models.SkippedFile(f"b{i}", "not UTF-8") for i in range(100)
+        ),
+        seconds=1.25,
+        passages_added=40,
+    )
+    embeds = r.to_embeds(r.reindex_reply(report))
+    assert_within_limits(embeds)
+    assert "**3** documents" in embeds[0].description
+    assert "…and 485 more" in embeds[0].fields[0].value
+    status = StatusReport(IndexStatus(3, 40, None, None), None, 3725, 9, 42.4, 7)
+    text = r.to_text(r.status_reply(status))
+    assert "1h 2m" in text and "42 ms" in text and "Pending reminders\n  7" in text
+    gaps = [Gap("q" * 500, 3, 2, 1, status_time()) for _ in range(30)]
+    assert_within_limits(r.to_embeds(r.gaps_reply(gaps, days=30)))
+    docs = [DocumentOutline(f"d{i}.md", "T" * 300, "o" * 2000, ("a",) * 3) for i in range(40)]
+    assert_within_limits(r.to_embeds(r.documents_reply(docs)))
+
+
+def status_time():
+    from datetime import UTC, datetime
+
+    return datetime(2026, 1, 1, tzinfo=UTC)
