@@ -1,0 +1,457 @@
+"""The schedule's front door: add/edit/cancel/list items, subscriptions, export, standing sync.
+
+`ScheduleService` validates input (raising `ScheduleError`s whose text is for the user), writes
+each change and its reminder rows in one transaction, and then calls `on_change` (the scheduler's
+`notify`) so an in-process scheduler re-plans at once. The Discord cog, the console and the CLI
+all use this class; none of them touch SQL or do date maths.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import sqlite3
+from collections.abc import Callable, Sequence
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot import db
+from bot.schedule import ics, recurrence, store
+from bot.schedule.clock import Clock, SystemClock
+from bot.schedule.errors import NotFoundError, ScheduleError
+from bot.schedule.models import (
+    DEFAULT_DEADLINE_LEADS,
+    DEFAULT_MEETING_LEADS,
+    Item,
+    Kind,
+    Occurrence,
+)
+from bot.schedule.timeparse import parse_duration, parse_when
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+MAX_TITLE = 200
+MAX_TEXT = 1000
+MAX_DURATION = timedelta(days=2)
+MAX_LEADS = 6
+MAX_LEAD = timedelta(days=60)
+_UNSET: Any = object()
+
+TimeInput = str | datetime
+
+
+def open_connection(settings: Settings) -> sqlite3.Connection:
+    """Open `settings.db_path` and bring the schedule schema up to date."""
+    conn = db.connect(settings.db_path)
+    db.migrate(conn, store.COMPONENT, store.MIGRATIONS)
+    return conn
+
+
+def open_service(
+    settings: Settings,
+    clock: Clock | None = None,
+    on_change: Callable[[], None] | None = None,
+) -> ScheduleService:
+    """A service over the shared database in `settings.data_dir` (migrated)."""
+    return ScheduleService(
+        open_connection(settings), settings.tz, clock or SystemClock(), on_change
+    )
+
+
+class ScheduleService:
+    """Operations on meetings and deadlines; one instance per connection."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        tz: ZoneInfo,
+        clock: Clock,
+        on_change: Callable[[], None] | None = None,
+    ) -> None:
+        db.migrate(conn, store.COMPONENT, store.MIGRATIONS)
+        self.conn = conn
+        self.tz = tz
+        self.clock = clock
+        self.on_change = on_change
+
+    # ----------------------------------------------------------------- create
+    def add_meeting(
+        self,
+        title: str,
+        when: TimeInput,
+        *,
+        duration_minutes: int = 60,
+        where: str | None = None,
+        description: str | None = None,
+        repeat: str | None = None,
+        until: TimeInput | None = None,
+        count: int | None = None,
+        channel_id: int | None = None,
+        leads: Sequence[str | timedelta] | None = None,
+    ) -> Item:
+        """Schedule a meeting; returns it with its new id."""
+        now = self.clock.now()
+        start = self._when(when, now, "--when")
+        item = Item(
+            id=0,
+            kind="meeting",
+            title=_text(title, "title", MAX_TITLE, required=True) or "",
+            start=start,
+            duration=_duration(duration_minutes),
+            location=_text(where, "location", MAX_TEXT),
+            description=_text(description, "description", MAX_TEXT),
+            rrule=self._rule(repeat, start, until, count, now),
+            tz=self.tz.key,
+            channel_id=_channel(channel_id),
+            leads=_leads(leads, DEFAULT_MEETING_LEADS),
+            created=now,
+            updated=now,
+        )
+        return self._insert(item)
+
+    def add_deadline(
+        self,
+        title: str,
+        due: TimeInput,
+        *,
+        link: str | None = None,
+        description: str | None = None,
+        channel_id: int | None = None,
+        leads: Sequence[str | timedelta] | None = None,
+    ) -> Item:
+        """Record a deadline; returns it with its new id."""
+        now = self.clock.now()
+        item = Item(
+            id=0,
+            kind="deadline",
+            title=_text(title, "title", MAX_TITLE, required=True) or "",
+            start=self._when(due, now, "--due"),
+            link=_link(link),
+            description=_text(description, "description", MAX_TEXT),
+            tz=self.tz.key,
+            channel_id=_channel(channel_id),
+            leads=_leads(leads, DEFAULT_DEADLINE_LEADS),
+            created=now,
+            updated=now,
+        )
+        return self._insert(item)
+
+    def _insert(self, item: Item) -> Item:
+        now = self.clock.now()
+        with store.transaction(self.conn):
+            item_id = store.insert_item(self.conn, item)
+            item = dataclasses.replace(item, id=item_id)
+            store.materialize(self.conn, item, after=now, now=now, fresh=True)
+        log.info("scheduled %s %d %r at %s", item.kind, item.id, item.title, item.start)
+        self._changed()
+        return item
+
+    # ------------------------------------------------------------ edit/cancel
+    def edit(
+        self,
+        item_id: int,
+        *,
+        kind: Kind | None = None,
+        title: str | None = None,
+        when: TimeInput | None = None,
+        duration_minutes: int | None = None,
+        where: str | None = _UNSET,
+        link: str | None = _UNSET,
+        description: str | None = _UNSET,
+        repeat: str | None = _UNSET,
+        until: TimeInput | None = None,
+        count: int | None = None,
+        channel_id: int | None = _UNSET,
+        leads: Sequence[str | timedelta] | None = None,
+    ) -> Item:
+        """Change fields of an active item; its pending reminders are re-planned atomically.
+
+        Optional text fields take "" to clear them; `repeat=""` or "none" stops repeating.
+        """
+        item = self.get(item_id, kind=kind)
+        self._guard_standing(item, "edit")
+        now = self.clock.now()
+        changes: dict[str, Any] = {"updated": now}
+        if title is not None:
+            changes["title"] = _text(title, "title", MAX_TITLE, required=True)
+        if when is not None:
+            changes["start"] = self._when(
+                when, now, "--due" if item.kind == "deadline" else "--when"
+            )
+        if duration_minutes is not None:
+            self._only_meeting(item, "a duration")
+            changes["duration"] = _duration(duration_minutes)
+        if where is not _UNSET:
+            changes["location"] = _text(where, "location", MAX_TEXT)
+        if link is not _UNSET:
+            changes["link"] = _link(link)
+        if description is not _UNSET:
+            changes["description"] = _text(description, "description", MAX_TEXT)
+        if channel_id is not _UNSET:
+            changes["channel_id"] = _channel(channel_id)
+        if leads is not None:
+            defaults = DEFAULT_MEETING_LEADS if item.kind == "meeting" else DEFAULT_DEADLINE_LEADS
+            changes["leads"] = _leads(leads, defaults)
+        start = changes.get("start", item.start)
+        if repeat is not _UNSET:
+            self._only_meeting(item, "a repeat rule")
+            base = None if repeat is None or repeat.strip().lower() in ("", "none") else repeat
+            changes["rrule"] = self._rule(base, start, until, count, now)
+        elif until is not None or count is not None:
+            if item.rrule is None:
+                raise ScheduleError("--until/--count need a repeating meeting; add --repeat")
+            changes["rrule"] = self._rule(_strip_end(item.rrule), start, until, count, now)
+        elif "start" in changes and item.rrule is not None:
+            changes["rrule"] = recurrence.validate_rule(
+                item.rrule, start_local=start.astimezone(self.tz).replace(tzinfo=None)
+            )
+        updated = dataclasses.replace(item, **changes)
+        timing = (updated.start, updated.rrule, updated.leads) != (
+            item.start,
+            item.rrule,
+            item.leads,
+        )
+        with store.transaction(self.conn):
+            store.update_item(self.conn, updated)
+            if timing:
+                store.clear_pending(self.conn, item.id)
+                store.materialize(self.conn, updated, after=now, now=now, fresh=True)
+        log.info("edited %s %d (%s)", item.kind, item.id, ", ".join(sorted(changes)))
+        self._changed()
+        return updated
+
+    def cancel(self, item_id: int, *, kind: Kind | None = None) -> Item:
+        """Cancel an item; its pending reminders and undelivered messages are removed."""
+        item = self.get(item_id, kind=kind)
+        self._guard_standing(item, "cancel")
+        cancelled = dataclasses.replace(item, status="cancelled", updated=self.clock.now())
+        with store.transaction(self.conn):
+            store.update_item(self.conn, cancelled)
+            store.clear_pending(self.conn, item.id)
+        log.info("cancelled %s %d %r", item.kind, item.id, item.title)
+        self._changed()
+        return cancelled
+
+    # ------------------------------------------------------------------ reads
+    def get(self, item_id: int, *, kind: Kind | None = None) -> Item:
+        """The active item with this id (of this kind), or `NotFoundError`."""
+        item = store.get_item(self.conn, item_id)
+        noun = kind or "meeting or deadline"
+        if item is None or (kind is not None and item.kind != kind):
+            raise NotFoundError(f"no {noun} with id {item_id}; list them with `{_list_cmd(kind)}`")
+        if item.status != "active":
+            raise NotFoundError(f"{item.kind} {item_id} ({item.title!r}) is {item.status}")
+        return item
+
+    def items(self, kind: Kind | None = None) -> list[Item]:
+        """Active items (including past ones), oldest first."""
+        return store.list_items(self.conn, kind=kind)
+
+    def upcoming(
+        self, kind: Kind | None = None, *, days: float | None = 30, limit: int | None = None
+    ) -> list[Occurrence]:
+        """Occurrences starting after now (within `days`, if given), in time order."""
+        now = self.clock.now()
+        before = now + timedelta(days=days if days is not None else 3650)
+        found: list[Occurrence] = []
+        for item in store.list_items(self.conn, kind=kind):
+            tz = ZoneInfo(item.tz)
+            for occ in recurrence.occurrences(item.rrule, item.start, tz, now, before):
+                found.append(Occurrence(item, occ))
+                if limit is not None and item.recurring and len(found) > 10 * limit + 100:
+                    break
+        found.sort(key=lambda o: (o.start, o.item.id))
+        return found[:limit] if limit is not None else found
+
+    def next_meeting(self) -> Occurrence | None:
+        """The next meeting occurrence, if any is scheduled within a year."""
+        nxt = self.upcoming("meeting", days=366, limit=1)
+        return nxt[0] if nxt else None
+
+    def next_occurrence(self, item: Item) -> Occurrence | None:
+        """The item's next occurrence after now, if any."""
+        now = self.clock.now()
+        tz = ZoneInfo(item.tz)
+        for occ in recurrence.occurrences(item.rrule, item.start, tz, now, now + timedelta(3650)):
+            return Occurrence(item, occ)
+        return None
+
+    def last_occurrence(self, item: Item) -> Occurrence | None:
+        """The item's most recent occurrence at or before now (for "that has passed" replies)."""
+        now = self.clock.now()
+        tz = ZoneInfo(item.tz)
+        last = None
+        for occ in recurrence.occurrences(
+            item.rrule, item.start, tz, item.start, now, inclusive_after=True
+        ):
+            last = occ
+        return Occurrence(item, last) if last is not None else None
+
+    def pending_reminders(self) -> int:
+        """How many reminders/deliveries are waiting (for /status)."""
+        return store.pending_count(self.conn)
+
+    # ----------------------------------------------------------- subscriptions
+    def subscribe(self, user_id: int, item_id: int | None = None) -> None:
+        """Opt a member in to DM reminders for one item, or for all items (`item_id=None`)."""
+        self._subscription(user_id, item_id, True)
+
+    def unsubscribe(self, user_id: int, item_id: int | None = None) -> None:
+        """Opt a member out of DM reminders for one item, or for all items."""
+        self._subscription(user_id, item_id, False)
+
+    def subscriptions(self, user_id: int) -> dict[int | None, bool]:
+        """A member's explicit choices: item id (None = all items) -> opted in."""
+        raw = store.subscriptions_of(self.conn, user_id)
+        return {(None if k == store.ALL_ITEMS else k): v for k, v in raw.items()}
+
+    def is_subscribed(self, user_id: int, item_id: int) -> bool:
+        """Whether the member will be DMed about this item."""
+        return user_id in store.subscribers(self.conn, item_id)
+
+    def _subscription(self, user_id: int, item_id: int | None, opted_in: bool) -> None:
+        if not isinstance(user_id, int) or user_id <= 0:
+            raise ScheduleError("a member is identified by a positive integer user id")
+        if item_id is not None:
+            self.get(item_id)
+        with store.transaction(self.conn):
+            store.set_subscription(
+                self.conn, user_id, item_id or store.ALL_ITEMS, opted_in, self.clock.now()
+            )
+        self._changed()
+
+    # ------------------------------------------------------------------ export
+    def export_ics(self, item_id: int | None = None, *, days: float = 366) -> bytes:
+        """An iCalendar file of one item, or of every upcoming meeting and deadline."""
+        if item_id is not None:
+            items = [self.get(item_id)]
+        else:
+            ids = {o.item.id for o in self.upcoming(days=days)}
+            items = [i for i in self.items() if i.id in ids]
+        return ics.export(items, self.tz, now=self.clock.now())
+
+    def sync_standing(self, path: Path) -> Any:
+        """Load `schedule.toml` (see `standing.sync_standing_schedule`)."""
+        from bot.schedule.standing import sync_standing_schedule
+
+        return sync_standing_schedule(self, path, self.clock.now())
+
+    # ---------------------------------------------------------------- helpers
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
+
+    def _when(self, value: TimeInput, now: datetime, flag: str) -> datetime:
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                raise ScheduleError(f"{flag}: a datetime without a time zone is ambiguous")
+            if value <= now:
+                raise ScheduleError(f"{flag}: that time is in the past")
+            return value.replace(microsecond=0)
+        return parse_when(value, tz=self.tz, now=now)
+
+    def _rule(
+        self,
+        repeat: str | None,
+        start: datetime,
+        until: TimeInput | None,
+        count: int | None,
+        now: datetime,
+    ) -> str | None:
+        if repeat is None or not repeat.strip():
+            if until is not None or count is not None:
+                raise ScheduleError("--until/--count need --repeat (e.g. --repeat weekly)")
+            return None
+        until_local = None
+        if until is not None:
+            until_utc = (
+                until
+                if isinstance(until, datetime)
+                else parse_when(until, tz=self.tz, now=now, date_only=time(23, 59, 59))
+            )
+            if until_utc < start:
+                raise ScheduleError("--until is before the first meeting")
+            until_local = until_utc.astimezone(self.tz).replace(tzinfo=None)
+        if count is not None and not 1 <= count <= 1000:
+            raise ScheduleError("--count must be between 1 and 1000")
+        start_local = start.astimezone(self.tz).replace(tzinfo=None)
+        return recurrence.build_rule(
+            repeat, start_local=start_local, until_local=until_local, count=count
+        )
+
+    @staticmethod
+    def _only_meeting(item: Item, what: str) -> None:
+        if item.kind != "meeting":
+            raise ScheduleError(f"{what} applies to meetings only; {item.id} is a deadline")
+
+    @staticmethod
+    def _guard_standing(item: Item, verb: str) -> None:
+        if item.standing_key is not None:
+            raise ScheduleError(
+                f"{item.kind} {item.id} comes from corpus/schedule.toml (key "
+                f"{item.standing_key!r}); {verb} it there and run `alliance-bot reindex`"
+            )
+
+
+def _list_cmd(kind: Kind | None) -> str:
+    return "alliance-bot deadlines list" if kind == "deadline" else "alliance-bot meetings list"
+
+
+def _text(value: str | None, what: str, limit: int, *, required: bool = False) -> str | None:
+    if value is None or not value.strip():
+        if required:
+            raise ScheduleError(f"the {what} cannot be empty")
+        return None
+    value = value.strip()
+    if len(value) > limit:
+        raise ScheduleError(f"the {what} is too long ({len(value)} characters; at most {limit})")
+    return value
+
+
+def _link(value: str | None) -> str | None:
+    value = _text(value, "link", MAX_TEXT)
+    if value is not None and not value.lower().startswith(("https://", "http://")):
+        raise ScheduleError(f'the link must start with https:// (got "{value[:60]}")')
+    return value
+
+
+def _channel(value: int | None) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or value <= 0:
+        raise ScheduleError("--channel must be a Discord channel id (a positive number)")
+    return value
+
+
+def _duration(minutes: int) -> timedelta:
+    if not isinstance(minutes, int) or minutes <= 0:
+        raise ScheduleError("--duration is in minutes and must be positive (e.g. 60)")
+    duration = timedelta(minutes=minutes)
+    if duration > MAX_DURATION:
+        raise ScheduleError("--duration is at most 2 days (2880 minutes)")
+    return duration
+
+
+def _leads(
+    values: Sequence[str | timedelta] | None, default: tuple[timedelta, ...]
+) -> tuple[timedelta, ...]:
+    if values is None:
+        return default
+    leads: list[timedelta] = []
+    for value in values:
+        lead = parse_duration(value) if isinstance(value, str) else value
+        if lead <= timedelta(0) or lead > MAX_LEAD:
+            raise ScheduleError("each reminder lead time must be between 1 minute and 60 days")
+        leads.append(lead)
+    if len(leads) > MAX_LEADS:
+        raise ScheduleError(f"at most {MAX_LEADS} reminder lead times")
+    return tuple(sorted(set(leads), reverse=True))
+
+
+def _strip_end(rule: str | None) -> str | None:
+    if rule is None:
+        return None
+    return ";".join(p for p in rule.split(";") if not p.upper().startswith(("UNTIL=", "COUNT=")))
