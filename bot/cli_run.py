@@ -83,11 +83,11 @@ def console_handler(args: argparse.Namespace, settings: Settings) -> int:
     import logging
 
     from bot.console import run_console
-    from bot.wiring import build_core, ensure_index
+    from bot.wiring import build_core, prepare
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    core = build_core(settings)
-    ensure_index(core)
+    core = build_core(settings, discord=False)
+    prepare(core)
     return run_console(core, sys.stdin, sys.stdout, prompt=sys.stdin.isatty())
 
 

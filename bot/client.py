@@ -15,9 +15,13 @@ How to construct and start it (what the e2e tests do)::
     await bot.close(); await task
 
 `setup_hook` (run by `start` after login, before the gateway connects) builds the index if none
-exists, loads one extension per feature (`EXTENSIONS`), registers the persistent buttons, installs
-the single `CommandTree.on_error`, syncs the commands to each of `settings.guild_ids` (globally when
-empty; `sync_commands=False` skips it) and starts the reminder scheduler when the schedule exists.
+exists, loads the standing schedule (`corpus/schedule.toml`), loads one extension per feature
+(`EXTENSIONS`), registers the persistent buttons, installs the single `CommandTree.on_error`,
+syncs the commands to each of `settings.guild_ids` (globally when empty; `sync_commands=False`
+skips it) and starts the reminder scheduler (`reminders=False` skips it; `clock=ManualClock(...)`
+drives it and the rest of the bot; `sender=` replaces the Discord sender; `scheduler_config=`
+tunes it, e.g. `SchedulerConfig(external_check_interval=...)`). `bot.scheduler` is the running
+`ReminderScheduler` (`await bot.scheduler.settled()` in tests).
 `close` stops the scheduler before disconnecting. Every message defaults to
 `AllowedMentions.none()`; intents are `Intents.default()` (no privileged intents).
 """
@@ -27,18 +31,21 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime
 
 import discord
 import yarl
 from discord.ext import commands
 
 from bot.answering import SearchCore
+from bot.db import connect
+from bot.delivery import DiscordReminderSender
 from bot.replies import on_tree_error
+from bot.schedule.clock import Clock, SystemClock
+from bot.schedule.scheduler import ReminderScheduler, ReminderSender, SchedulerConfig
 from bot.services.core import BotCore
 from bot.settings import Settings
 from bot.views import DYNAMIC_ITEMS
-from bot.wiring import build_core, ensure_index
+from bot.wiring import build_core, prepare
 
 log = logging.getLogger(__name__)
 
@@ -79,10 +86,13 @@ class AllianceBot(commands.Bot):
         *,
         engine: SearchCore | None = None,
         core: BotCore | None = None,
-        clock: Callable[[], datetime] | None = None,
+        clock: Clock | None = None,
         guild_ready_timeout: float = 2.0,
         sync_commands: bool = True,
         extensions: tuple[str, ...] = EXTENSIONS,
+        reminders: bool = True,
+        sender: ReminderSender | None = None,
+        scheduler_config: SchedulerConfig | None = None,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -92,7 +102,14 @@ class AllianceBot(commands.Bot):
             guild_ready_timeout=guild_ready_timeout,
         )
         self.settings = settings
-        self.core: BotCore = core or build_core(settings, engine=engine, clock=clock)
+        self.clock: Clock = clock or SystemClock()
+        self.core: BotCore = core or build_core(settings, engine=engine, clock=self.clock)
+        self.reminders_enabled = reminders
+        self.sender: ReminderSender = sender or DiscordReminderSender(self)
+        self.scheduler_config = scheduler_config or SchedulerConfig(
+            default_channel_id=settings.announce_channel_id
+        )
+        self.scheduler: ReminderScheduler | None = None
         self.sync_commands = sync_commands
         self.extension_names = extensions
         self.synced: list[discord.app_commands.AppCommand] = []
@@ -100,13 +117,33 @@ class AllianceBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         """Load features, register buttons and the error handler, sync commands."""
-        await asyncio.to_thread(ensure_index, self.core)
+        await asyncio.to_thread(prepare, self.core)
         for name in self.extension_names:
             await self.load_extension(name)
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         self.tree.error(on_tree_error)
         if self.sync_commands:
             await self.sync_app_commands()
+        if self.reminders_enabled and self.core.schedule is not None:
+            self.start_reminders()
+
+    def start_reminders(self) -> ReminderScheduler:
+        """Start the reminder loop on its own connection; it stops when the bot closes."""
+        scheduler = ReminderScheduler(
+            connect(self.settings.db_path), self.sender, self.clock, self.scheduler_config
+        )
+        loop = asyncio.get_running_loop()
+        if self.core.schedule is not None:
+
+            def threadsafe_notify() -> None:
+                loop.call_soon_threadsafe(scheduler.notify)
+
+            self.core.schedule.set_on_change(scheduler.notify, threadsafe_notify)
+        scheduler.start()
+        self.on_close(scheduler.stop)
+        self.scheduler = scheduler
+        log.info("reminder scheduler started")
+        return scheduler
 
     async def sync_app_commands(self) -> None:
         """Sync to each configured guild (instant) or globally (can take an hour to appear)."""

@@ -13,9 +13,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import discord
 
+from bot.schedule.models import Item, Occurrence
+from bot.schedule.render import render_occurrence
 from bot.services.core import SHOWN_SOURCES, StatusReport, UploadResult
 from bot.services.records import Gap
 from index.models import Answer, DocumentOutline, Hit, Passage, ReindexReport
@@ -267,6 +270,14 @@ def answer_reply(answer: Answer, *, topics: Sequence[str] = ()) -> Reply:
     """The reply to `/ask`: answer with [n] markers, then the top passages quoted and cited."""
     if not answer.answered:
         return abstain_reply(answer, topics=topics)
+    if not answer.hits:  # answered from the live schedule, not from a document
+        card = Card(
+            title=answer.question,
+            description=answer.answer,
+            footer="From the live schedule · /meetings and /deadlines list what's coming up.",
+            color=COLOR_ANSWER,
+        )
+        return fit_reply(Reply(cards=(card,)))
     shown = answer.hits[:SHOWN_SOURCES]
     fields = tuple(CardField(citation(h), quote(h)) for h in shown)
     more = len(answer.hits) - len(shown)
@@ -553,3 +564,32 @@ def gaps_reply(gaps: Sequence[Gap], *, days: int) -> Reply:
 def notice(text: str) -> Reply:
     """A short plain reply (errors, confirmations)."""
     return Reply(content=clip(text, CONTENT_LIMIT))
+
+
+# -- schedule -----------------------------------------------------------------------------------
+
+
+def occurrences_reply(
+    title: str, occurrences: Sequence[Occurrence], tz: ZoneInfo, *, discord: bool, empty: str
+) -> Reply:
+    """A list of upcoming meetings/deadlines (Discord `<t:…>` tags or local time)."""
+    lines = [f"• {render_occurrence(o, tz, discord=discord)}" for o in occurrences]
+    card = Card(
+        title=title,
+        description="\n".join(lines) if lines else empty,
+        footer="/subscribe ITEM for DM reminders · /ics for your calendar",
+        color=COLOR_INFO,
+    )
+    return fit_reply(Reply(cards=(card,)))
+
+
+def schedule_item_reply(
+    title: str, item: Item, occurrence: Occurrence | None, tz: ZoneInfo, *, discord: bool
+) -> Reply:
+    """Confirmation for an added/edited/cancelled item."""
+    line = (
+        render_occurrence(occurrence, tz, discord=discord)
+        if occurrence is not None
+        else f"#{item.id} {item.title} (no upcoming date)"
+    )
+    return notice(f"{title}: {line}")

@@ -1,19 +1,23 @@
 """Build the shared services from settings, once, for the bot, the console and the CLI.
 
-`build_core(settings)` opens the database, the search engine and (when present) the schedule, and
-returns a `BotCore`. Tests pass their own `engine` (any `SearchCore`) and `clock`.
+`build_core(settings)` opens the database, the search engine and the schedule, and returns a
+`BotCore` whose `schedule` (a `ScheduleActions`) is set and whose `/ask` tries schedule questions
+first. Tests pass their own `engine` (any `SearchCore`) and `clock` (a `bot.schedule.clock.Clock`,
+e.g. `ManualClock`). `discord=True` renders schedule times as `<t:…>` tags, `False` as local
+time (console, CLI).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
 
 from bot.answering import SearchCore
 from bot.db import connect
+from bot.schedule.clock import Clock, SystemClock
+from bot.schedule.service import open_service
 from bot.services.core import BotCore
-from bot.services.records import Records, utcnow
+from bot.services.records import Records
+from bot.services.schedule_actions import ScheduleActions
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -31,24 +35,37 @@ def build_core(
     settings: Settings,
     *,
     engine: SearchCore | None = None,
-    clock: Callable[[], datetime] | None = None,
+    clock: Clock | None = None,
+    discord: bool = True,
 ) -> BotCore:
-    """Wire a `BotCore` from settings (database under `data_dir`)."""
-    now = clock or utcnow
-    conn = connect(settings.db_path)
-    records = Records(conn, clock=now)
-    return BotCore(
+    """Wire a `BotCore` (with the schedule) from settings; the database lives under data_dir."""
+    clock = clock or SystemClock()
+    records = Records(connect(settings.db_path), clock=clock.now)
+    core = BotCore(
         settings=settings,
         engine=engine if engine is not None else default_engine(settings),
         records=records,
-        clock=now,
+        clock=clock.now,
     )
+    schedule = ScheduleActions(
+        core, open_service(settings, clock), open_service(settings, clock), discord=discord
+    )
+    core.schedule = schedule
+    core.schedule_answerer = schedule.answer
+    core.pending_reminders = schedule.pending
+    core.after_reindex.append(lambda: log.info("%s", schedule.sync_standing()))
+    return core
 
 
-def ensure_index(core: BotCore) -> None:
-    """Build the index on first start so the first question doesn't fail."""
+def prepare(core: BotCore) -> None:
+    """Start-up work before serving: build the index if missing, load the standing schedule."""
     status = core.engine.status()
     if status.generation is None and status.passages == 0:
         log.info("no index yet: building it from %s", core.settings.corpus_dir)
         report = core.engine.reindex()
         log.info("index built: %d documents, %d passages", report.documents, report.passages)
+    if core.schedule is not None:
+        try:
+            log.info("%s", core.schedule.sync_standing())
+        except Exception as exc:  # a bad schedule.toml must not keep the bot from answering
+            log.warning("standing schedule not loaded: %s", exc)

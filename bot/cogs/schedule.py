@@ -1,12 +1,262 @@
-"""Meetings and deadlines commands over the schedule service (registered once it exists)."""
+"""Meetings and deadlines: `/next`, `/meetings`, `/deadlines`, `/subscribe`, `/unsubscribe`, `/ics`
+for members, and the admin group `/schedule add-meeting|add-deadline|edit|cancel`.
+
+Thin adapters over `bot.services.schedule_actions.ScheduleActions` (which checks admins and
+audits); times are shown as Discord `<t:…>` tags so every member sees their own local time.
+Schedule calls are short SQLite operations and run on the event loop thread by design (their
+connection belongs to it).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import io
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.rendering import notice, occurrences_reply, schedule_item_reply
+from bot.replies import actor_of, send
+from bot.services.errors import NotFound
+from bot.services.schedule_actions import ScheduleActions
 
 if TYPE_CHECKING:
     from bot.client import AllianceBot
 
 
+def actions(bot: AllianceBot) -> ScheduleActions:
+    """The schedule actions, or a friendly error when the schedule is not set up."""
+    if bot.core.schedule is None:
+        raise NotFound("The schedule isn't available on this bot.")
+    return bot.core.schedule
+
+
+async def item_autocomplete(
+    interaction: discord.Interaction[AllianceBot], current: str
+) -> list[app_commands.Choice[int]]:
+    """Active meetings and deadlines whose title or id matches what was typed."""
+    typed = current.strip().lower().lstrip("#")
+    schedule = interaction.client.core.schedule
+    if schedule is None:
+        return []
+    choices = []
+    for item in schedule.items():
+        label = f"#{item.id} {item.title} ({item.kind})"
+        if not typed or typed in label.lower():
+            choices.append(app_commands.Choice(name=label[:100], value=item.id))
+    return choices[-25:]
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class ScheduleAdmin(app_commands.Group, name="schedule", description="Manage meetings/deadlines."):
+    """Admin-only schedule changes (checked in code and audited)."""
+
+    def __init__(self, bot: AllianceBot) -> None:
+        super().__init__()
+        self.bot = bot
+
+    def _reply_for(self, verb: str, item: Any) -> Any:
+        schedule = actions(self.bot)
+        occurrence = schedule.service.next_occurrence(item) if item.status == "active" else None
+        return schedule_item_reply(verb, item, occurrence, schedule.service.tz, discord=True)
+
+    @app_commands.command(name="add-meeting", description="Schedule a meeting.")
+    @app_commands.describe(
+        title="What the meeting is",
+        when='When, e.g. "next Tuesday 3pm", "Dec 5 at 9", "2026-12-01 17:00"',
+        duration="Length in minutes (default 60)",
+        where="Location or link",
+        repeat="weekly, biweekly, monthly, or an RRULE",
+        until="Last date for a repeating meeting",
+        channel="Announcement channel (default: the configured one)",
+    )
+    async def add_meeting(
+        self,
+        interaction: discord.Interaction[AllianceBot],
+        title: str,
+        when: str,
+        duration: app_commands.Range[int, 1, 2880] = 60,
+        where: str | None = None,
+        repeat: str | None = None,
+        until: str | None = None,
+        channel: discord.TextChannel | None = None,
+    ) -> None:
+        item = actions(self.bot).add_meeting(
+            actor_of(interaction),
+            title,
+            when,
+            duration_minutes=duration,
+            where=where,
+            repeat=repeat,
+            until=until,
+            channel_id=channel.id if channel else None,
+        )
+        await send(interaction, self._reply_for("Scheduled", item), ephemeral=True)
+
+    @app_commands.command(name="add-deadline", description="Record a deadline.")
+    @app_commands.describe(
+        title="What is due",
+        due='When, e.g. "Dec 5 at 5pm" or "2026-12-05 17:00"',
+        link="Where to apply or read more",
+        channel="Announcement channel (default: the configured one)",
+    )
+    async def add_deadline(
+        self,
+        interaction: discord.Interaction[AllianceBot],
+        title: str,
+        due: str,
+        link: str | None = None,
+        channel: discord.TextChannel | None = None,
+    ) -> None:
+        item = actions(self.bot).add_deadline(
+            actor_of(interaction),
+            title,
+            due,
+            link=link,
+            channel_id=channel.id if channel else None,
+        )
+        await send(interaction, self._reply_for("Recorded", item), ephemeral=True)
+
+    @app_commands.command(name="edit", description="Change a meeting or deadline.")
+    @app_commands.describe(
+        item="The meeting or deadline",
+        title="New title",
+        when="New time (the due time for a deadline)",
+        duration="New length in minutes (meetings)",
+        where="New location ('' clears it)",
+        link="New link ('' clears it)",
+        repeat="New repeat rule ('none' stops repeating)",
+        until="New end date for repeats",
+    )
+    @app_commands.autocomplete(item=item_autocomplete)
+    async def edit(
+        self,
+        interaction: discord.Interaction[AllianceBot],
+        item: int,
+        title: str | None = None,
+        when: str | None = None,
+        duration: app_commands.Range[int, 1, 2880] | None = None,
+        where: str | None = None,
+        link: str | None = None,
+        repeat: str | None = None,
+        until: str | None = None,
+    ) -> None:
+        changes: dict[str, Any] = {}
+        for key, value in (("title", title), ("when", when), ("until", until)):
+            if value is not None:
+                changes[key] = value
+        if duration is not None:
+            changes["duration_minutes"] = duration
+        for key, value in (("where", where), ("link", link), ("repeat", repeat)):
+            if value is not None:
+                changes[key] = value
+        if not changes:
+            await send(
+                interaction, notice("Nothing to change: give at least one field."), ephemeral=True
+            )
+            return
+        updated = actions(self.bot).edit(actor_of(interaction), item, **changes)
+        await send(interaction, self._reply_for("Updated", updated), ephemeral=True)
+
+    @app_commands.command(name="cancel", description="Cancel a meeting or deadline.")
+    @app_commands.describe(item="The meeting or deadline")
+    @app_commands.autocomplete(item=item_autocomplete)
+    async def cancel(self, interaction: discord.Interaction[AllianceBot], item: int) -> None:
+        cancelled = actions(self.bot).cancel(actor_of(interaction), item)
+        reply = notice(f"Cancelled #{cancelled.id} {cancelled.title}; its reminders are removed.")
+        await send(interaction, reply, ephemeral=True)
+
+
+class ScheduleCog(commands.Cog):
+    """Member schedule commands."""
+
+    def __init__(self, bot: AllianceBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="next", description="When is the next meeting?")
+    async def next(self, interaction: discord.Interaction[AllianceBot]) -> None:
+        schedule = actions(self.bot)
+        occurrence = schedule.next_meeting()
+        reply = occurrences_reply(
+            "Next meeting",
+            [occurrence] if occurrence else [],
+            schedule.service.tz,
+            discord=True,
+            empty="No meeting is on the schedule yet.",
+        )
+        await send(interaction, reply)
+
+    @app_commands.command(name="meetings", description="Upcoming meetings.")
+    @app_commands.describe(days="How far ahead to look (default 30 days)")
+    async def meetings(
+        self,
+        interaction: discord.Interaction[AllianceBot],
+        days: app_commands.Range[int, 1, 366] = 30,
+    ) -> None:
+        schedule = actions(self.bot)
+        reply = occurrences_reply(
+            f"Meetings in the next {days} days",
+            schedule.upcoming("meeting", days=days),
+            schedule.service.tz,
+            discord=True,
+            empty=f"No meetings in the next {days} days.",
+        )
+        await send(interaction, reply)
+
+    @app_commands.command(name="deadlines", description="Upcoming deadlines.")
+    @app_commands.describe(days="How far ahead to look (default 366 days)")
+    async def deadlines(
+        self,
+        interaction: discord.Interaction[AllianceBot],
+        days: app_commands.Range[int, 1, 366] = 366,
+    ) -> None:
+        schedule = actions(self.bot)
+        reply = occurrences_reply(
+            "Upcoming deadlines",
+            schedule.upcoming("deadline", days=days),
+            schedule.service.tz,
+            discord=True,
+            empty="No upcoming deadlines.",
+        )
+        await send(interaction, reply)
+
+    @app_commands.command(name="subscribe", description="Get DM reminders (one item, or all).")
+    @app_commands.describe(item="A meeting or deadline (leave empty for everything)")
+    @app_commands.autocomplete(item=item_autocomplete)
+    async def subscribe(
+        self, interaction: discord.Interaction[AllianceBot], item: int | None = None
+    ) -> None:
+        found = actions(self.bot).subscribe(actor_of(interaction), item)
+        what = f"#{found.id} {found.title}" if found else "every meeting and deadline"
+        text = f"Done: I'll DM you reminders for {what}. Use /unsubscribe to stop."
+        await send(interaction, notice(text), ephemeral=True)
+
+    @app_commands.command(name="unsubscribe", description="Stop DM reminders (one item, or all).")
+    @app_commands.describe(item="A meeting or deadline (leave empty for everything)")
+    @app_commands.autocomplete(item=item_autocomplete)
+    async def unsubscribe(
+        self, interaction: discord.Interaction[AllianceBot], item: int | None = None
+    ) -> None:
+        found = actions(self.bot).unsubscribe(actor_of(interaction), item)
+        what = f"#{found.id} {found.title}" if found else "any meeting or deadline"
+        await send(interaction, notice(f"Done: no more DM reminders for {what}."), ephemeral=True)
+
+    @app_commands.command(name="ics", description="A calendar file for your calendar app.")
+    @app_commands.describe(item="One meeting or deadline (leave empty for everything upcoming)")
+    @app_commands.autocomplete(item=item_autocomplete)
+    async def ics(
+        self, interaction: discord.Interaction[AllianceBot], item: int | None = None
+    ) -> None:
+        data = actions(self.bot).ics(item)
+        name = f"alliance-item-{item}.ics" if item is not None else "alliance-schedule.ics"
+        file = discord.File(io.BytesIO(data), filename=name)
+        text = "Here's the calendar file: open it or import it into your calendar app."
+        await send(interaction, notice(text), ephemeral=True, file=file)
+
+
 async def setup(bot: AllianceBot) -> None:
-    """Extension entry point: nothing to add until the schedule domain is wired."""
+    """Extension entry point."""
+    await bot.add_cog(ScheduleCog(bot))
+    bot.tree.add_command(ScheduleAdmin(bot))

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.answering import ScheduleAnswerer, SearchCore, answer_question
 from bot.services import uploads
@@ -20,10 +21,14 @@ from bot.services.permissions import Actor, require_admin
 from bot.services.ratelimit import RateLimiter
 from bot.services.records import Gap, Records, utcnow
 from bot.settings import Settings
-from index.errors import QuestionError
+from index.errors import QuestionError, UserError
 from index.models import Answer, DocumentOutline, Hit, IndexStatus, Passage, ReindexReport
 
+if TYPE_CHECKING:
+    from bot.services.schedule_actions import ScheduleActions
+
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: How many passages the first reply quotes; "More sources" shows the ones after these.
 SHOWN_SOURCES = 3
@@ -84,6 +89,7 @@ class BotCore:
     after_reindex: list[Callable[[], None]] = field(default_factory=list)
     limiter: RateLimiter | None = None
     started_at: datetime | None = None
+    schedule: ScheduleActions | None = None
 
     def __post_init__(self) -> None:
         clock = self.clock
@@ -234,6 +240,20 @@ class BotCore:
         except PermissionDenied:
             self._audit(actor, action, detail, "refused: not an admin")
             raise
+
+    def admin_action(self, actor: Actor, action: str, detail: str, run: Callable[[], T]) -> T:
+        """Check admin, run `run`, and audit its outcome (ok, user error, or failure)."""
+        self._admin(actor, action, detail)
+        try:
+            result = run()
+        except UserError as exc:
+            self._audit(actor, action, detail, f"rejected: {exc}")
+            raise
+        except Exception as exc:
+            self._audit(actor, action, detail, f"failed: {type(exc).__name__}")
+            raise
+        self._audit(actor, action, detail, "ok")
+        return result
 
     def _audit(self, actor: Actor, action: str, detail: str, outcome: str) -> None:
         self.records.audit(

@@ -1,0 +1,76 @@
+"""Reminder delivery over discord.py: the schedule's `ReminderSender` protocol.
+
+Channel reminders are posted to the item's (or the default announcement) channel; DMs go to
+members who opted in. Mentions are off: a reminder quotes admin-written text. Outcomes map to the
+scheduler's retry policy: HTTP 429 and 5xx, timeouts and connection errors are retryable
+(discord.py has already retried 429/5xx a few times by then); Forbidden (missing access, DMs
+closed), NotFound (deleted channel/user) and other 4xx are permanent and recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import aiohttp
+import discord
+
+from bot.schedule.errors import PermanentSendError, RetryableSendError
+from bot.schedule.models import Reminder
+from bot.schedule.render import render_reminder
+
+log = logging.getLogger(__name__)
+
+NONCE_MAX = 25
+
+
+class DiscordReminderSender:
+    """Sends reminders through a connected discord.py client."""
+
+    def __init__(self, client: discord.Client) -> None:
+        self.client = client
+
+    async def send_channel(self, channel_id: int, reminder: Reminder) -> None:
+        """Post in a text channel by id (no cache needed)."""
+        channel = self.client.get_partial_messageable(channel_id)
+        await self._send(channel, reminder, f"channel {channel_id}")
+
+    async def send_dm(self, user_id: int, reminder: Reminder) -> None:
+        """Open (or reuse) the member's DM channel and send."""
+        try:
+            dm = await self.client.create_dm(discord.Object(user_id))
+        except Exception as exc:
+            raise classify(exc, f"DM to {user_id}") from exc
+        await self._send(dm, reminder, f"DM to {user_id}")
+
+    async def _send(self, target: discord.abc.Messageable, reminder: Reminder, where: str) -> None:
+        kwargs: dict[str, Any] = {"allowed_mentions": discord.AllowedMentions.none()}
+        if reminder.nonce and len(reminder.nonce) <= NONCE_MAX:
+            kwargs["nonce"] = reminder.nonce
+        try:
+            await target.send(render_reminder(reminder)[:2000], **kwargs)
+        except Exception as exc:
+            raise classify(exc, where) from exc
+
+
+def classify(exc: BaseException, where: str) -> Exception:
+    """Turn a discord.py/aiohttp failure into the scheduler's retryable/permanent outcome."""
+    if isinstance(exc, discord.Forbidden | discord.NotFound):
+        return PermanentSendError(f"{where}: {type(exc).__name__} ({exc.status} {exc.code})")
+    if isinstance(exc, discord.HTTPException):
+        if exc.status == 429:
+            retry = getattr(exc.response, "headers", {}).get("Retry-After")
+            try:
+                after = float(retry) if retry is not None else None
+            except ValueError:
+                after = None
+            return RetryableSendError(f"{where}: rate limited (429)", retry_after=after)
+        if exc.status >= 500:
+            return RetryableSendError(f"{where}: Discord server error {exc.status}")
+        return PermanentSendError(f"{where}: rejected by Discord ({exc.status} {exc.code})")
+    if isinstance(exc, asyncio.TimeoutError | aiohttp.ClientError | OSError):
+        return RetryableSendError(f"{where}: network problem ({type(exc).__name__})")
+    if isinstance(exc, PermanentSendError | RetryableSendError):
+        return exc
+    return RetryableSendError(f"{where}: unexpected {type(exc).__name__}")

@@ -1,0 +1,133 @@
+"""The schedule commands' behaviour (Discord-free), over `bot.schedule.service.ScheduleService`.
+
+Two service instances over two connections: `service` is used on the event loop thread (the cog
+and the console call it directly; each call is a few milliseconds of SQLite), `shared` is used
+from worker threads (schedule questions inside `/ask`, pending counts in `/status`, the standing
+schedule sync after a reindex) behind a lock, because one SQLite connection must not run two
+transactions from two threads at once. Admin operations are permission-checked and audited
+through `BotCore.admin_action`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bot.schedule.models import Item, Kind, Occurrence
+from bot.schedule.questions import answer_schedule_question
+from bot.schedule.service import ScheduleService
+from bot.services.core import BotCore
+from bot.services.permissions import Actor
+from index.models import Answer
+
+STANDING_FILE = "schedule.toml"
+
+
+class ScheduleActions:
+    """Member and admin schedule operations."""
+
+    def __init__(
+        self, core: BotCore, service: ScheduleService, shared: ScheduleService, *, discord: bool
+    ) -> None:
+        self.core = core
+        self.service = service
+        self.shared = shared
+        self.discord = discord
+        self._lock = threading.Lock()
+
+    # -- thread-safe hooks for BotCore -----------------------------------------------------------
+
+    def answer(self, question: str) -> Answer | None:
+        """A schedule question answered from the live store (None when it isn't one)."""
+        with self._lock:
+            found = answer_schedule_question(question, self.shared)
+        if found is None:
+            return None
+        text = found.discord_text if self.discord else found.text
+        return Answer(question=question, answered=True, answer=text, hits=())
+
+    def pending(self) -> int:
+        """Reminders still to be sent (for /status)."""
+        with self._lock:
+            return self.shared.pending_reminders()
+
+    def sync_standing(self) -> str:
+        """Load `corpus/schedule.toml` into the store; returns the one-line summary."""
+        with self._lock:
+            report = self.shared.sync_standing(self.core.settings.corpus_dir / STANDING_FILE)
+        return str(report.summary())
+
+    def set_on_change(self, notify: Callable[[], None], threadsafe: Callable[[], None]) -> None:
+        """Wake the reminder scheduler after changes (loop-thread and worker-thread variants)."""
+        self.service.on_change = notify
+        self.shared.on_change = threadsafe
+
+    # -- members ---------------------------------------------------------------------------------
+
+    def next_meeting(self) -> Occurrence | None:
+        """The next meeting, if any within a year."""
+        return self.service.next_meeting()
+
+    def upcoming(self, kind: Kind | None, *, days: int = 30, limit: int = 20) -> list[Occurrence]:
+        """Upcoming occurrences in time order."""
+        return self.service.upcoming(kind, days=days, limit=limit)
+
+    def subscribe(self, actor: Actor, item_id: int | None) -> Item | None:
+        """Opt in to DM reminders for one item (returned) or all (None)."""
+        self.service.subscribe(actor.id, item_id)
+        return self.service.get(item_id) if item_id is not None else None
+
+    def unsubscribe(self, actor: Actor, item_id: int | None) -> Item | None:
+        """Opt out of DM reminders for one item (returned) or all (None)."""
+        self.service.unsubscribe(actor.id, item_id)
+        return self.service.get(item_id) if item_id is not None else None
+
+    def ics(self, item_id: int | None) -> bytes:
+        """An iCalendar file of one item or of everything upcoming."""
+        return self.service.export_ics(item_id)
+
+    def items(self) -> list[Item]:
+        """Active items (for autocomplete)."""
+        return self.service.items()
+
+    # -- admins ----------------------------------------------------------------------------------
+
+    def add_meeting(self, actor: Actor, title: str, when: str, **options: Any) -> Item:
+        """Schedule a meeting (admins)."""
+        return self.core.admin_action(
+            actor,
+            "meeting add",
+            f"{title!r} at {when!r} {options}",
+            lambda: self.service.add_meeting(title, when, **options),
+        )
+
+    def add_deadline(self, actor: Actor, title: str, due: str, **options: Any) -> Item:
+        """Record a deadline (admins)."""
+        return self.core.admin_action(
+            actor,
+            "deadline add",
+            f"{title!r} due {due!r} {options}",
+            lambda: self.service.add_deadline(title, due, **options),
+        )
+
+    def edit(self, actor: Actor, item_id: int, **changes: Any) -> Item:
+        """Change an item (admins); only the given fields change."""
+        return self.core.admin_action(
+            actor,
+            "schedule edit",
+            f"#{item_id} {changes}",
+            lambda: self.service.edit(item_id, **changes),
+        )
+
+    def cancel(self, actor: Actor, item_id: int) -> Item:
+        """Cancel an item and its pending reminders (admins)."""
+        return self.core.admin_action(
+            actor, "schedule cancel", f"#{item_id}", lambda: self.service.cancel(item_id)
+        )
+
+
+def standing_path(corpus_dir: Path) -> Path:
+    """Where the standing schedule lives."""
+    return corpus_dir / STANDING_FILE
