@@ -9,6 +9,10 @@ alliance-bot console`. Lines look like slash commands, with Discord-style option
     /docs   /docs document: coalition   /docs document: coalition section: Our Mission
     /help   /status   /gaps [days: 7]   /reindex [dry_run: true]
     /corpus add path/to/file.md [replace: true]   /corpus remove uploads/file.md
+    /next   /meetings [days: 14]   /deadlines   /ics out.ics [item: 12]
+    /schedule add-meeting title: Coalition call when: next Tuesday 3pm [repeat: weekly] …
+    /schedule add-deadline title: Applications due: Dec 5 at 5pm [link: https://…]
+    /schedule edit item: 12 when: …   /schedule cancel item: 12
     /quit
 
 The console runs as the local operator, who is an admin (they own the files anyway), and is not
@@ -33,8 +37,10 @@ from bot.rendering import (
     help_reply,
     more_sources_reply,
     notice,
+    occurrences_reply,
     outline_reply,
     reindex_reply,
+    schedule_item_reply,
     section_reply,
     status_reply,
     to_text,
@@ -43,6 +49,7 @@ from bot.rendering import (
 from bot.services.core import SHOWN_SOURCES, BotCore
 from bot.services.errors import UploadRejected
 from bot.services.permissions import Actor
+from bot.services.schedule_actions import ScheduleActions
 from index.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -92,6 +99,11 @@ class Console:
             "status": ((), Console._status),
             "gaps": (("days",), Console._gaps),
             "corpus": (("action",), Console._corpus),
+            "next": ((), Console._next),
+            "meetings": (("days",), Console._meetings),
+            "deadlines": (("days",), Console._deadlines),
+            "ics": (("file", "item"), Console._ics),
+            "schedule": (("action",), Console._schedule),
         }
 
     def handle(self, line: str) -> str | None:
@@ -184,6 +196,119 @@ class Console:
                 self.core.remove_document(self.actor, document), title=f"Removed {document}"
             )
         raise UserError("Use /corpus add PATH [replace: true] or /corpus remove DOCUMENT.")
+
+    def _actions(self) -> ScheduleActions:
+        if self.core.schedule is None:
+            raise UserError("The schedule isn't available here.")
+        return self.core.schedule
+
+    def _next(self, opts: dict[str, str]) -> Reply:
+        schedule = self._actions()
+        occurrence = schedule.next_meeting()
+        return occurrences_reply(
+            "Next meeting",
+            [occurrence] if occurrence else [],
+            schedule.service.tz,
+            discord=False,
+            empty="No meeting is on the schedule yet.",
+        )
+
+    def _meetings(self, opts: dict[str, str]) -> Reply:
+        schedule = self._actions()
+        days = _days(opts.get("days"), 30)
+        return occurrences_reply(
+            f"Meetings in the next {days} days",
+            schedule.upcoming("meeting", days=days),
+            schedule.service.tz,
+            discord=False,
+            empty=f"No meetings in the next {days} days.",
+        )
+
+    def _deadlines(self, opts: dict[str, str]) -> Reply:
+        schedule = self._actions()
+        days = _days(opts.get("days"), 366)
+        return occurrences_reply(
+            "Upcoming deadlines",
+            schedule.upcoming("deadline", days=days),
+            schedule.service.tz,
+            discord=False,
+            empty="No upcoming deadlines.",
+        )
+
+    def _ics(self, opts: dict[str, str]) -> Reply:
+        target = opts.get("file", "").strip()
+        if not target:
+            raise UserError("Say where to write it, e.g. /ics alliance.ics [item: 12]")
+        item = _item_id(opts["item"]) if opts.get("item") else None
+        data = self._actions().ics(item)
+        Path(target).expanduser().write_bytes(data)
+        return notice(f"Wrote {len(data)} bytes of calendar to {target}.")
+
+    def _schedule(self, opts: dict[str, str]) -> Reply:
+        schedule = self._actions()
+        action, _, rest = opts.get("action", "").partition(" ")
+        action = action.lower()
+        tz = schedule.service.tz
+        if action == "add-meeting":
+            o = parse_options(
+                rest, ("title", "when", "duration", "where", "repeat", "until", "channel")
+            )
+            item = schedule.add_meeting(
+                self.actor,
+                o.get("title", ""),
+                o.get("when", ""),
+                duration_minutes=int(o["duration"]) if o.get("duration", "").isdigit() else 60,
+                where=o.get("where"),
+                repeat=o.get("repeat"),
+                until=o.get("until"),
+                channel_id=int(o["channel"]) if o.get("channel", "").isdigit() else None,
+            )
+            verb = "Scheduled"
+        elif action == "add-deadline":
+            o = parse_options(rest, ("title", "due", "link", "channel"))
+            item = schedule.add_deadline(
+                self.actor,
+                o.get("title", ""),
+                o.get("due", ""),
+                link=o.get("link"),
+                channel_id=int(o["channel"]) if o.get("channel", "").isdigit() else None,
+            )
+            verb = "Recorded"
+        elif action == "edit":
+            o = parse_options(rest, ("item", "title", "when", "where", "link", "repeat", "until"))
+            item_id = _item_id(o.pop("item", None))
+            if not o:
+                raise UserError("Nothing to change: give at least one field, e.g. when: ...")
+            item = schedule.edit(self.actor, item_id, **o)
+            verb = "Updated"
+        elif action == "cancel":
+            o = parse_options(rest, ("item",))
+            item = schedule.cancel(self.actor, _item_id(o.get("item")))
+            return notice(f"Cancelled #{item.id} {item.title}; its reminders are removed.")
+        else:
+            raise UserError(
+                "Use /schedule add-meeting title: … when: …, /schedule add-deadline title: … "
+                "due: …, /schedule edit item: N …, or /schedule cancel item: N."
+            )
+        return schedule_item_reply(
+            verb, item, schedule.service.next_occurrence(item), tz, discord=False
+        )
+
+
+def _days(raw: str | None, default: int) -> int:
+    """A 1-366 day count from a console option."""
+    text = (raw or str(default)).strip()
+    if not text.isdigit() or not 1 <= int(text) <= 366:
+        raise UserError("days must be a whole number from 1 to 366, e.g. /meetings days: 14")
+    return int(text)
+
+
+def _item_id(raw: str | None) -> int:
+    """An item id such as `12` or `#12`."""
+    text = (raw or "").strip().lstrip("#")
+    if not text.isdigit():
+        raise UserError("Give the item's number, e.g. /schedule cancel item: 12 (see /meetings).")
+    return int(text)
 
 
 def run_console(core: BotCore, stdin: TextIO, stdout: TextIO, *, prompt: bool = False) -> int:

@@ -1,17 +1,23 @@
 """Every extension loads, command names are unique, buttons are registered, intents are plain."""
 
+from datetime import UTC, datetime
+
 import discord
 
 from bot.client import AllianceBot, intents, point_at
+from bot.schedule.clock import ManualClock
 from bot.settings import Settings
 from bot.views import AskPersonButton, FeedbackButton, MoreSourcesButton, answer_view
 from tests.bot.fakes import FakeEngine
 
+NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
+
 
 async def test_setup_hook_loads_every_feature_without_duplicates(settings):
-    bot = AllianceBot(settings, engine=FakeEngine(), sync_commands=False)
+    bot = AllianceBot(settings, engine=FakeEngine(), sync_commands=False, clock=ManualClock(NOW))
     try:
         await bot.setup_hook()
+        assert bot.scheduler is not None and bot.scheduler._task is not None
         names = [c.qualified_name for c in bot.tree.walk_commands()]
         assert len(names) == len(set(names))
         for name in (
@@ -31,12 +37,14 @@ async def test_setup_hook_loads_every_feature_without_duplicates(settings):
             AskPersonButton,
         }
         admin = {c.name: c for c in bot.tree.get_commands()}
-        for name in ("reindex", "status", "gaps", "corpus"):
+        for name in ("reindex", "status", "gaps", "corpus", "schedule"):
             assert admin[name].default_permissions == discord.Permissions(manage_guild=True)
             assert admin[name].guild_only
         assert bot.allowed_mentions.to_dict() == discord.AllowedMentions.none().to_dict()
     finally:
+        scheduler = bot.scheduler
         await bot.close()
+    assert scheduler._task is None  # stopped on close
 
 
 def test_intents_are_not_privileged():
