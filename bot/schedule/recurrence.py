@@ -57,6 +57,8 @@ def build_rule(
         nth = (start_local.day - 1) // 7 + 1
         ordinal = -1 if nth == 5 else nth
         parts = ["FREQ=MONTHLY", f"BYDAY={ordinal:+d}{_DAY_CODES[start_local.weekday()]}"]
+    elif "dtstart" in lowered:
+        raise RecurrenceError("give the RRULE without DTSTART; the start comes from --when")
     elif lowered.startswith(("rrule:", "freq=")):
         body = text.split(":", 1)[1] if lowered.startswith("rrule:") else text
         return validate_rule(body, start_local=start_local, until_local=until_local, count=count)

@@ -199,8 +199,10 @@ class ReminderScheduler:
         self._sleep_until = self.clock.now() + timedelta(seconds=max(0.0, delay))
         sleeper = asyncio.ensure_future(self.clock.sleep(max(0.0, delay)))
         waker = asyncio.ensure_future(self._wake.wait())
-        self._idle.set()
         try:
+            await asyncio.sleep(0)  # let both start, so the clock knows we sleep before `idle`
+            if not (sleeper.done() or waker.done()):
+                self._idle.set()
             await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             self._idle.clear()

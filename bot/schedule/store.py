@@ -304,11 +304,18 @@ def materialize(
     # Refill while every reminder of the first not-yet-materialised occurrence is still ahead.
     longest = max(item.leads, default=timedelta(0))
     refill = until - longest - HORIZON_EXTRA / 2 if item.recurring else None
+    if refill is not None and _ended(item, tz, until):
+        refill = None  # the series ends within the horizon: nothing left to add later
     conn.execute(
         "UPDATE schedule_items SET materialized_until = ?, refill_utc = ? WHERE id = ?",
         (ts(until) if item.recurring else None, ts(refill) if refill else None, item.id),
     )
     return created
+
+
+def _ended(item: Item, tz: ZoneInfo, until: datetime) -> bool:
+    far = until + timedelta(days=3660)
+    return next(recurrence.occurrences(item.rrule, item.start, tz, until, far), None) is None
 
 
 def items_needing_refill(conn: sqlite3.Connection, now: datetime) -> list[tuple[Item, datetime]]:
