@@ -104,9 +104,16 @@ def _kind_hint(question: str) -> Kind | None:
     return None
 
 
-def _matches(item: Item, topic: list[str]) -> bool:
+def _score(item: Item, topic: list[str]) -> int:
     title = item.title.lower()
-    return any(word[:6] in title for word in topic)
+    return sum(1 for word in topic if word[:6] in title)
+
+
+def _best(occs: list[Occurrence], topic: list[str]) -> list[Occurrence]:
+    """The occurrences whose titles share the most topic words (none if no word matches)."""
+    scores = [_score(o.item, topic) for o in occs]
+    top = max(scores, default=0)
+    return [o for o, s in zip(occs, scores, strict=True) if top and s == top]
 
 
 def _line(occ: Occurrence, service: ScheduleService, *, discord: bool) -> str:
@@ -129,7 +136,7 @@ def _about(service: ScheduleService, kind: Kind, topic: list[str]) -> ScheduleAn
     intent: Intent = "deadline" if kind == "deadline" else "next_meeting"
     upcoming = service.upcoming(kind, days=366)
     noun = "meeting" if kind == "meeting" else "deadline"
-    matched = [o for o in upcoming if _matches(o.item, topic)] if topic else upcoming
+    matched = _best(upcoming, topic) if topic else upcoming
     if topic and not matched and kind == "meeting":
         matched = upcoming  # "the next coalition meeting": any meeting is the useful answer
     if matched:
@@ -143,11 +150,9 @@ def _about(service: ScheduleService, kind: Kind, topic: list[str]) -> ScheduleAn
         )
     wanted = f"{' '.join(topic)} {noun}" if topic else noun
     past = [
-        last
-        for item in service.items(kind)
-        if (not topic or _matches(item, topic))
-        and (last := service.last_occurrence(item)) is not None
+        last for item in service.items(kind) if (last := service.last_occurrence(item)) is not None
     ]
+    past = _best(past, topic) if topic else past
     past.sort(key=lambda o: o.start)
     text = f"No upcoming {wanted} is on the schedule."
     discord = text
