@@ -1,0 +1,190 @@
+"""The committed evaluation set is well-formed and honest about the corpus it grades against.
+
+If one of these fails, the figures `make eval` prints would be meaningless (a question pointing at
+a section that no longer exists can never be answered; a question in both splits leaks tuning data
+into the held-out estimate), so they run with the normal test suite.
+"""
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.eval.dataset import (
+    ANSWERABLE_CATEGORIES,
+    CATEGORIES,
+    SPLITS,
+    DatasetError,
+    corpus_sections,
+    load_questions,
+    normalise,
+    split_path,
+    unknown_expectations,
+)
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+#: Per split and category: enough questions that a per-category figure means something.
+MIN_PER_CATEGORY = 6
+
+
+@pytest.fixture(scope="module")
+def splits():
+    return {split: load_questions(split_path(split)) for split in SPLITS}
+
+
+@pytest.fixture(scope="module")
+def outline():
+    return corpus_sections(CORPUS)
+
+
+def test_the_set_is_large_and_split_roughly_in_half(splits):
+    sizes = {split: len(qs) for split, qs in splits.items()}
+    total = sum(sizes.values())
+    assert total >= 140, sizes
+    for size in sizes.values():
+        assert 0.4 <= size / total <= 0.6, sizes
+
+
+@pytest.mark.parametrize("split", SPLITS)
+def test_every_category_is_well_represented(splits, split):
+    counts = Counter(q.category for q in splits[split])
+    assert set(counts) == set(CATEGORIES), counts
+    assert all(counts[c] >= MIN_PER_CATEGORY for c in CATEGORIES), counts
+    unanswerable_share = counts["unanswerable"] / len(splits[split])
+    assert 0.2 <= unanswerable_share <= 0.3, unanswerable_share
+
+
+@pytest.mark.parametrize("split", SPLITS)
+def test_every_expected_passage_exists_in_the_corpus(splits, outline, split):
+    assert unknown_expectations(splits[split], outline) == []
+
+
+@pytest.mark.parametrize("split", SPLITS)
+def test_every_section_with_text_is_asked_about_in_each_split(splits, outline, split):
+    asked = {(e.source, e.section) for q in splits[split] for e in q.expected}
+    with_text = {(src, sec) for src, secs in outline.items() for sec, has in secs.items() if has}
+    assert with_text - asked == set()
+
+
+def test_no_question_is_repeated_within_or_across_splits(splits):
+    seen: dict[str, str] = {}
+    clashes = []
+    for split, questions in splits.items():
+        for q in questions:
+            key = normalise(q.question)
+            if key in seen:
+                clashes.append((seen[key], f"{split}:{q.id}", q.question))
+            seen[key] = f"{split}:{q.id}"
+    assert clashes == []
+
+
+def test_ids_are_unique_across_splits(splits):
+    ids = [q.id for qs in splits.values() for q in qs]
+    assert len(ids) == len(set(ids))
+
+
+def test_answerable_questions_have_expectations_and_unanswerable_none(splits):
+    for questions in splits.values():
+        for q in questions:
+            assert q.answerable == (q.category in ANSWERABLE_CATEGORIES), q.id
+
+
+def test_syntax_questions_really_contain_query_syntax(splits):
+    markers = (":", "*", " AND ", " OR ", " NOT", "(", ")", '"', "[", "^", " -")
+    for questions in splits.values():
+        for q in questions:
+            if q.category == "syntax":
+                assert any(m in q.question for m in markers), q.question
+
+
+# ------------------------------------------------------------------ the validator itself
+
+
+def _write(tmp_path, rows):
+    path = tmp_path / "q.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+GOOD = {
+    "id": "x-1",
+    "question": "what are the values?",
+    "category": "keyword",
+    "expected": [{"source": "a.md", "section": "A › Values"}],
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"category": "vibes"}, "category"),
+        ({"expected": []}, "unanswerable"),
+        ({"category": "unanswerable"}, "unanswerable"),
+        ({"question": "  "}, "question"),
+        ({"expected": [{"source": "a.md"}]}, "source"),
+        ({"expected": [{"source": "a.md", "section": "A", "exact": "yes"}]}, "exact"),
+    ],
+)
+def test_malformed_lines_are_rejected_with_the_line_named(tmp_path, change, message):
+    path = _write(tmp_path, [GOOD, {**GOOD, "id": "x-2", **change}])
+    with pytest.raises(DatasetError, match=rf"q\.jsonl:2: .*{message}"):
+        load_questions(path)
+
+
+def test_duplicate_ids_and_broken_json_are_rejected(tmp_path):
+    with pytest.raises(DatasetError, match="duplicate id"):
+        load_questions(_write(tmp_path, [GOOD, GOOD]))
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "x"\n', encoding="utf-8")
+    with pytest.raises(DatasetError, match=r"bad\.jsonl:1: not valid JSON"):
+        load_questions(path)
+
+
+def test_outline_reads_heading_paths_and_which_headings_carry_text(tmp_path):
+    doc = tmp_path / "org" / "doc.md"
+    doc.parent.mkdir()
+    doc.write_text(
+        "---\ntitle: Doc\n---\n\n# Doc\n\nIntro.\n\n## Values\n\n### Kind\n\nBe kind.\n\n"
+        "```\n# not a heading\n```\n\n## Term\n\nOne year.\n",
+        encoding="utf-8",
+    )
+    assert corpus_sections(tmp_path) == {
+        "org/doc.md": {
+            "Doc": True,
+            "Doc › Values": False,
+            "Doc › Values › Kind": True,
+            "Doc › Term": True,
+        }
+    }
+
+
+def test_unknown_sections_and_textless_exact_sections_are_reported(tmp_path):
+    outline = {"a.md": {"A": False, "A › Values": True}}
+    rows = [
+        {**GOOD, "expected": [{"source": "a.md", "section": "A › Vision"}]},
+        {**GOOD, "id": "x-2", "expected": [{"source": "b.md", "section": "A"}]},
+        {**GOOD, "id": "x-3", "expected": [{"source": "a.md", "section": "A", "exact": True}]},
+        {**GOOD, "id": "x-4", "expected": [{"source": "a.md", "section": "A › Values"}]},
+    ]
+    problems = unknown_expectations(load_questions(_write(tmp_path, rows)), outline)
+    assert [p.split(":")[0] for p in problems] == ["x-1", "x-2", "x-3"]
+
+
+def test_relevance_is_by_source_and_section_prefix_unless_exact(tmp_path):
+    rows = [
+        {
+            **GOOD,
+            "expected": [
+                {"source": "a.md", "section": "A › Values"},
+                {"source": "b.md", "section": "B", "exact": True},
+            ],
+        }
+    ]
+    (q,) = load_questions(_write(tmp_path, rows))
+    assert q.is_relevant("a.md", "A › Values")
+    assert q.is_relevant("a.md", "A › Values › Kind")
+    assert not q.is_relevant("a.md", "A › Valuesque")
+    assert not q.is_relevant("c.md", "A › Values")
+    assert q.is_relevant("b.md", "B")
+    assert not q.is_relevant("b.md", "B › Mission")
