@@ -48,3 +48,30 @@ def test_second_bot_on_the_same_data_dir_exits_with_a_clear_message(monkeypatch,
         assert main(["run"]) == 2
     err = capsys.readouterr().err
     assert "already running" in err and err.count("\n") == 1
+
+
+def test_plain_command_without_token_opens_the_console_and_says_why(monkeypatch, capsys, tmp_path):
+    import io
+
+    from bot import wiring
+    from tests.bot.fakes import FakeEngine
+
+    monkeypatch.setattr(wiring, "default_engine", lambda settings: FakeEngine())
+    monkeypatch.setenv("ALLIANCE_CORPUS_DIR", str(tmp_path / "corpus"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("/ask what are the values?\n/quit\n"))
+    assert main([]) == 0
+    captured = capsys.readouterr()
+    assert "no Discord token configured" in captured.err and "console" in captured.err
+    assert "[1] Values › Our Values" in captured.out
+
+
+def test_token_is_redacted_from_logs():
+    import logging
+
+    from bot.logging_setup import Redact
+
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "using %s now", ("s3cr3t.tok",), None
+    )
+    Redact("s3cr3t.tok").filter(record)
+    assert record.getMessage() == "using [redacted] now"
