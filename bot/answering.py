@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from index.models import Answer, DocumentOutline, IndexStatus, Passage, ReindexReport
+
+if TYPE_CHECKING:
+    from bot.schedule.service import ScheduleService
+    from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -55,3 +59,36 @@ def answer_question(
         if scheduled is not None:
             return scheduled
     return engine.ask(question, limit=limit, max_chars=max_chars)
+
+
+def schedule_answer(
+    question: str, service: ScheduleService, *, discord: bool = False
+) -> Answer | None:
+    """The live schedule's answer to `question` as an `Answer` (no passages), or None.
+
+    `discord=True` renders times as `<t:…>` tags (each member sees their own zone); otherwise
+    local time in the server's zone (console, CLI).
+    """
+    from bot.schedule.questions import answer_schedule_question
+
+    found = answer_schedule_question(question, service)
+    if found is None:
+        return None
+    text = found.discord_text if discord else found.text
+    return Answer(question=question, answered=True, answer=text, hits=())
+
+
+def schedule_answerer_for(settings: Settings, *, discord: bool = False) -> ScheduleAnswerer:
+    """A `ScheduleAnswerer` over the schedule store in `settings.data_dir` (for the CLI `ask`).
+
+    Usage: `answer_question(q, engine=engine, schedule=schedule_answerer_for(settings))`.
+    Use it from one thread (it owns one SQLite connection).
+    """
+    from bot.schedule.service import open_service
+
+    service = open_service(settings)
+
+    def answer(question: str) -> Answer | None:
+        return schedule_answer(question, service, discord=discord)
+
+    return answer

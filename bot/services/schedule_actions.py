@@ -15,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bot.answering import schedule_answer
 from bot.schedule.models import Item, Kind, Occurrence
-from bot.schedule.questions import answer_schedule_question
 from bot.schedule.service import ScheduleService
 from bot.services.core import BotCore
 from bot.services.permissions import Actor
@@ -42,11 +42,7 @@ class ScheduleActions:
     def answer(self, question: str) -> Answer | None:
         """A schedule question answered from the live store (None when it isn't one)."""
         with self._lock:
-            found = answer_schedule_question(question, self.shared)
-        if found is None:
-            return None
-        text = found.discord_text if self.discord else found.text
-        return Answer(question=question, answered=True, answer=text, hits=())
+            return schedule_answer(question, self.shared, discord=self.discord)
 
     def pending(self) -> int:
         """Reminders still to be sent (for /status)."""
