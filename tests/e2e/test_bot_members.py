@@ -1,0 +1,230 @@
+"""Members' commands on the real bot over the real discord.py client: /ask and its buttons, /docs
+(with autocomplete), /help, the mention guard, Discord's length limits and a gateway RESUME.
+
+The guard in conftest fails any of these on an ERROR log, an unserved route, a message over
+Discord's limits, or a message that does not turn mentions off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+
+from index.models import Passage
+from tests.bot.fakes import FakeEngine
+from tests.e2e import fake_discord as fd
+
+VALUES_Q = "what are the alliance's values?"
+EXPECTED = {
+    "ask",
+    "docs",
+    "help",
+    "reindex",
+    "status",
+    "gaps",
+    "corpus",
+    "next",
+    "meetings",
+    "deadlines",
+    "subscribe",
+    "unsubscribe",
+    "ics",
+    "schedule",
+}
+
+
+def field_names(reply: fd.Reply) -> list[str]:
+    return [f["name"] for e in reply.embeds for f in e.get("fields") or []]
+
+
+async def test_login_syncs_every_command_to_the_guild(fake, bot):
+    assert bot.user.id == fd.BOT_ID
+    assert bot.get_guild(fd.GUILD_ID) is not None
+    assert {c["name"] for c in fake.synced[str(fd.GUILD_ID)]} == EXPECTED
+    identify = [f for f in fake.gateway_log if f["op"] == 2][0]["d"]
+    assert identify["intents"] & (1 << 0)  # guilds
+    admin_only = {
+        c["name"]
+        for c in fake.synced[str(fd.GUILD_ID)]
+        if int(c.get("default_member_permissions") or 0) == fd.MANAGE_GUILD
+    }
+    assert admin_only == {"reindex", "status", "gaps", "corpus", "schedule"}
+
+
+async def test_ask_answers_publicly_with_citations_and_buttons(fake, bot):
+    ix = await fake.slash("ask", {"question": VALUES_Q})
+    reply = await fake.reply(ix)
+    assert not reply.ephemeral
+    assert reply.request.json["data"]["allowed_mentions"]["parse"] == []
+    embed = reply.embeds[0]
+    assert embed["title"] == VALUES_Q
+    assert "[1]" in embed["description"]
+    names = field_names(reply)
+    assert names and names[0].startswith("[1] ")
+    assert all("`" in f["value"] for f in embed["fields"])  # each quote names its source file
+    ids = reply.custom_ids
+    assert any(i.startswith("ab:vote:") and i.endswith(":up") for i in ids)
+    assert any(i.startswith("ab:vote:") and i.endswith(":down") for i in ids)
+    assert any(i.startswith("ab:person:") for i in ids)
+
+
+async def test_ask_private_answer_is_ephemeral(fake, bot):
+    reply = await fake.reply(await fake.slash("ask", {"question": VALUES_Q, "private": True}))
+    assert reply.ephemeral
+    assert "[1]" in reply.embeds[0]["description"]
+
+
+async def test_ask_abstains_kindly_and_suggests_what_it_knows(fake, bot):
+    ix = await fake.slash("ask", {"question": "who won the football match in Paris yesterday?"})
+    reply = await fake.reply(ix)
+    text = reply.text
+    assert "/ask " in text  # example questions
+    assert "[1]" not in text
+    assert not any(i.startswith("ab:more:") for i in reply.custom_ids)
+    assert any(i.startswith("ab:person:") for i in reply.custom_ids)
+
+
+async def test_overlong_question_gets_a_friendly_ephemeral_error(fake, bot):
+    reply = await fake.reply(await fake.slash("ask", {"question": "values " * 200}))
+    assert reply.ephemeral
+    assert "characters" in reply.content and "Traceback" not in reply.content
+
+
+async def test_more_sources_and_feedback_buttons(fake, runner, make_settings):
+    many = [
+        Passage(
+            id=f"p{i}",
+            source="values.md",
+            title="Values",
+            section=f"Values › Value {i}",
+            text=f"The alliance values thing number {i}.",
+            origin="test",
+        )
+        for i in range(1, 8)
+    ]
+    bot = await runner.start(make_settings(), engine=FakeEngine(many))
+    reply = await fake.reply(await fake.slash("ask", {"question": "alliance values"}))
+    message = fake.message_for(reply)
+    more_id = next(i for i in reply.custom_ids if i.startswith("ab:more:"))
+    more = await fake.reply(await fake.click(message, more_id))
+    assert more.ephemeral
+    assert field_names(more)[0].startswith("[4] ")  # continues after the 3 shown
+
+    down = next(i for i in reply.custom_ids if i.endswith(":down"))
+    up = next(i for i in reply.custom_ids if i.endswith(":up"))
+    first = await fake.reply(await fake.click(message, down))
+    assert "👎" in first.content and first.ephemeral
+    again = await fake.reply(await fake.click(message, down))
+    assert "already" in again.content
+    changed = await fake.reply(await fake.click(message, up))
+    assert "👍" in changed.content
+    qid = int(down.split(":")[2])
+    with sqlite3.connect(bot.settings.db_path) as db:
+        votes = db.execute("SELECT vote FROM bot_feedback WHERE question_id = ?", (qid,)).fetchall()
+    assert votes == [(1,)]  # one vote per member, changed from 👎 to 👍
+
+
+async def test_ask_a_person_posts_to_officers_without_pinging_everyone(fake, bot):
+    question = "@everyone is the <@&123> grant open to charter schools? <@42>"
+    reply = await fake.reply(await fake.slash("ask", {"question": question}))
+    assert reply.request.json["data"]["allowed_mentions"]["parse"] == []
+    person = next(i for i in reply.custom_ids if i.startswith("ab:person:"))
+    click = await fake.click(fake.message_for(reply), person)
+    ack = await fake.reply(click)
+    assert "officers" in ack.content and ack.ephemeral
+    post = await fake.wait_request("POST", rf"/channels/{fd.OFFICER_CHANNEL_ID}/messages$")
+    assert "@everyone is the" in post.json["content"]
+    assert f"<@&{fd.OFFICER_ROLE_ID}>" in post.json["content"]
+    mentions = post.json["allowed_mentions"]
+    assert mentions["parse"] == []  # no @everyone, no users
+    assert [int(r) for r in mentions.get("roles", [])] == [fd.OFFICER_ROLE_ID]
+    twice = await fake.reply(await fake.click(fake.message_for(reply), person))
+    assert "already" in twice.content
+    assert len(fake.find_requests("POST", rf"/channels/{fd.OFFICER_CHANNEL_ID}/")) == 1
+
+
+async def test_long_passages_stay_within_discord_limits(fake, runner, make_settings):
+    huge = ("The coalition values long careful explanations of equity. " * 150).strip()
+    passages = [
+        Passage(
+            id=f"h{i}",
+            source=f"long/{'deep/' * 30}doc{i}.md",
+            title="T" * 300,
+            section=" › ".join(["A very long heading about values"] * 12) + str(i),
+            text=huge,
+            origin="O" * 400,
+        )
+        for i in range(8)
+    ]
+    await runner.start(make_settings(), engine=FakeEngine(passages))
+    reply = await fake.reply(await fake.slash("ask", {"question": "coalition values equity"}))
+    fd.check_limits(reply.data)  # also enforced for every message by the fake
+    assert len(reply.embeds) <= 10 and reply.embeds[0]["fields"]
+    assert any("…" in f["value"] for f in reply.embeds[0]["fields"])
+    more_id = next(i for i in reply.custom_ids if i.startswith("ab:more:"))
+    more = await fake.reply(await fake.click(fake.message_for(reply), more_id))
+    fd.check_limits(more.data)
+    section = await fake.reply(
+        await fake.slash("docs", {"document": "long/" + "deep/" * 30 + "doc0.md"})
+    )
+    fd.check_limits(section.data)
+
+
+async def test_docs_lists_documents_and_autocompletes(fake, bot):
+    listing = await fake.reply(await fake.slash("docs"))
+    docs = bot.core.documents()
+    assert listing.ephemeral and docs
+    assert f"Indexed documents ({len(docs)})" in listing.text
+    first = docs[0]
+    typed = first.title[:4].lower()
+    auto = await fake.reply(await fake.autocomplete("docs", {"document": typed}, "document"))
+    assert auto.kind == 8
+    choices = auto.data["choices"]
+    assert first.source in [c["value"] for c in choices]
+    outline = await fake.reply(await fake.slash("docs", {"document": first.source}))
+    assert outline.embeds[0]["title"] == first.title[:256]
+    leaf = first.sections[-1]
+    sec_auto = await fake.reply(
+        await fake.autocomplete("docs", {"document": first.source, "section": ""}, "section")
+    )
+    assert sec_auto.data["choices"]
+    section = await fake.reply(
+        await fake.slash("docs", {"document": first.source, "section": leaf})
+    )
+    assert section.embeds[0]["description"]
+    missing = await fake.reply(await fake.slash("docs", {"document": "no-such-document"}))
+    assert "/docs" in missing.content and missing.ephemeral
+
+
+async def test_help_lists_commands_and_admin_section_only_for_admins(fake, bot):
+    member = await fake.reply(await fake.slash("help"))
+    assert member.ephemeral and "/ask" in member.text and "/next" in member.text
+    assert "For admins" not in member.text
+    admin = await fake.reply(
+        await fake.slash("help", user_id=fd.ADMIN_ID, permissions=fd.ADMIN_PERMS)
+    )
+    assert "For admins" in admin.text and "/reindex" in admin.text
+
+
+async def test_bot_resumes_after_server_disconnect_and_gets_missed_commands(fake, bot):
+    resumed = asyncio.Event()
+
+    async def on_resumed() -> None:
+        resumed.set()
+
+    bot.add_listener(on_resumed)
+    await fake.request_reconnect()
+    ix = await fake.slash("ask", {"question": VALUES_Q})  # sent while the bot is away
+    reply = await fake.reply(ix)
+    assert "[1]" in reply.embeds[0]["description"]
+    await asyncio.wait_for(resumed.wait(), 10)
+    assert fake.identifies == 1 and fake.resumes == 1
+
+
+async def test_interaction_callback_429_is_retried(fake, bot):
+    fake.fail_next("POST", r"/callback$", 429)
+    ix = await fake.slash("help")
+    reply = await fake.reply(ix)
+    assert "/ask" in reply.text
+    statuses = [r.status for r in fake.find_requests("POST", rf"/interactions/{ix.id}/")]
+    assert statuses == [429, 200]
