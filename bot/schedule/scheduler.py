@@ -14,10 +14,14 @@ right after. A crash between the two leaves `sending`; on start-up those are ret
 `Reminder.nonce`, which a Discord sender passes as the message nonce so the platform can drop the
 duplicate. A restart never loses a reminder (rows persist) and never repeats a `sent` one.
 
-Late rules: a reminder fired more than `late_grace` after its due time is marked `late`; one whose
-event has already begun is skipped with a log line. Failures: `RetryableSendError` (5xx, 429 with
-retry-after, timeouts, unknown exceptions) back off exponentially; `PermanentSendError` (deleted
-channel, DMs closed) is recorded as failed. Neither stops the loop or other deliveries.
+Late rules: a reminder fired more than `late_grace` after its due time (it fell due while the bot
+was down) is marked `late` — a delivery delayed by retries keeps the flag it was fired with; one
+whose event has already begun is skipped with a log line.
+
+Failures: `RetryableSendError` (5xx, 429 with retry-after, timeouts, unknown exceptions) back off
+exponentially (30 s doubling, capped at 30 min, at most 8 attempts, never past the event start);
+`PermanentSendError` (deleted channel, DMs closed) is recorded as failed at once. Neither stops
+the loop or delays other deliveries (sends run concurrently, each bounded by `send_timeout`).
 """
 
 from __future__ import annotations
@@ -276,7 +280,7 @@ class ReminderScheduler:
     async def _deliver_due(self, now: datetime) -> int:
         rows = self.conn.execute(
             "SELECT d.id, d.target, d.target_id, d.attempts, r.item_id, r.occurrence_utc,"
-            " r.lead_s, r.due_utc FROM schedule_deliveries d"
+            " r.lead_s, r.due_utc, r.late FROM schedule_deliveries d"
             " JOIN schedule_reminders r ON r.id = d.reminder_id"
             " WHERE d.state = 'pending' AND d.next_attempt_utc <= ?"
             " ORDER BY d.next_attempt_utc, d.id LIMIT ?",
@@ -319,7 +323,7 @@ class ReminderScheduler:
                 end=occurrence + item.duration,
                 lead=timedelta(seconds=row["lead_s"]),
                 due=due,
-                late=now - due > self.config.late_grace,
+                late=bool(row["late"]),
                 location=item.location,
                 link=item.link,
                 description=item.description,

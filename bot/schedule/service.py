@@ -259,10 +259,12 @@ class ScheduleService:
         found: list[Occurrence] = []
         for item in store.list_items(self.conn, kind=kind):
             tz = ZoneInfo(item.tz)
-            for occ in recurrence.occurrences(item.rrule, item.start, tz, now, before):
+            for n, occ in enumerate(
+                recurrence.occurrences(item.rrule, item.start, tz, now, before), 1
+            ):
                 found.append(Occurrence(item, occ))
-                if limit is not None and item.recurring and len(found) > 10 * limit + 100:
-                    break
+                if limit is not None and n >= limit:
+                    break  # later occurrences of this item cannot make the first `limit`
         found.sort(key=lambda o: (o.start, o.item.id))
         return found[:limit] if limit is not None else found
 

@@ -35,6 +35,7 @@ _WEEKDAY_RE = (
     r"(mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?"
     r"|sat(?:urday)?|sun(?:day)?)"
 )
+_DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 _UNITS = {
     "m": "minutes", "min": "minutes", "mins": "minutes", "minute": "minutes", "minutes": "minutes",
     "h": "hours", "hr": "hours", "hrs": "hours", "hour": "hours", "hours": "hours",
@@ -121,6 +122,7 @@ def _parse(text: str, *, tz: ZoneInfo, now: datetime, date_only: time | None) ->
     if iso is not None:
         return iso
     norm = re.sub(r"\s+", " ", raw.lower().replace(",", " ")).strip()
+    norm = re.sub(r"^(at|@)\s+", "", norm)  # "at 3pm on Friday"
     rel = _RELATIVE.match(norm)
     if rel:
         amount = 1 if rel.group(1) in ("a", "an") else int(rel.group(1))
@@ -192,6 +194,16 @@ def _take_date(norm: str, raw: str, local_now: datetime) -> tuple[date | None, s
             day = today + relativedelta(days=+1, weekday=weekday(target))
             if match.group(1) == "this" and target == today.weekday():
                 day = today
+            if rest and not rest.startswith("at") and not _TIME.match(rest):
+                # "Friday, Dec 5 at 9am": the explicit date wins, but it must be a Friday.
+                explicit, rest_after = _take_date(rest, raw, local_now)
+                if explicit is not None:
+                    if explicit.weekday() != target:
+                        raise TimeParseError(
+                            f'"{raw.strip()}": {explicit:%b} {explicit.day} {explicit.year} is a '
+                            f"{explicit:%A}, not a {_DAY_NAMES[target]}; check the date"
+                        )
+                    day, rest = explicit, rest_after
         else:
             if form == "month_day":
                 month, dom, year = _MONTHS[match.group(1)[:3]], int(match.group(2)), match.group(3)

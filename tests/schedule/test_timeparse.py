@@ -41,6 +41,10 @@ from .conftest import DENVER, NOW, local
         ("2027-07-01 09:00", local(2027, 7, 1, 9, 0)),  # summer: MDT, -06:00
         ("Dec 5 at 08:00", local(2026, 12, 5, 8, 0)),
         ("Dec 5 at 05:00", local(2026, 12, 5, 5, 0)),  # zero-padded 24h hour is explicit
+        ("at 3pm on Friday", local(2026, 11, 27, 15, 0)),
+        ("noon tomorrow", local(2026, 11, 24, 12, 0)),
+        ("Saturday, December 5 at 9am", local(2026, 12, 5, 9, 0)),
+        ("on Tuesday at 10:30", local(2026, 11, 24, 10, 30)),
     ],
 )
 def test_accepted_forms(text, expected):
@@ -72,6 +76,7 @@ def test_summer_time_uses_daylight_offset():
         ("in 3 fortnights", "unknown unit"),
         ("2027-03-14 02:30", "does not exist"),  # spring forward gap
         ("2026-12-01T25:00", "could not read"),
+        ("Friday, December 5 at 9am", "is a Saturday"),
     ],
 )
 def test_refusals_explain_how_to_write_it(text, hint):
