@@ -17,7 +17,7 @@ option, missing file, the engine cannot be imported or cannot build the index).
 from __future__ import annotations
 
 import argparse
-import inspect
+import dataclasses
 import json
 import sys
 import tempfile
@@ -66,19 +66,28 @@ class Build:
 
 
 def real_engine(corpus: Path, index_dir: Path, ablations: Sequence[str]) -> Engine:
-    """The production engine, with ablation switches passed through when it supports them."""
+    """The production engine; each ablation switches one boolean `SearchOptions` field off."""
     try:
         from index.engine import SearchEngine
     except ImportError as exc:  # the engine is written by another part of the project
         raise EvalError(f"cannot import index.engine.SearchEngine: {exc}") from exc
     if not ablations:
         return SearchEngine(corpus, index_dir)  # type: ignore[no-any-return]
-    if "ablate" not in inspect.signature(SearchEngine).parameters:
-        raise EvalError("this SearchEngine has no ablation switches; run without --ablate")
     try:
-        return SearchEngine(corpus, index_dir, ablate=frozenset(ablations))  # type: ignore[no-any-return]
-    except ValueError as exc:
-        raise EvalError(f"unknown ablation: {exc}") from exc
+        from index.search import SearchOptions
+    except ImportError as exc:
+        raise EvalError(f"this engine has no ablation switches ({exc})") from exc
+    switches = ablation_names(SearchOptions)
+    unknown = sorted(set(ablations) - set(switches))
+    if unknown:
+        raise EvalError(f"unknown ablation {', '.join(unknown)}; choose from {', '.join(switches)}")
+    options = SearchOptions(**dict.fromkeys(ablations, False))
+    return SearchEngine(corpus, index_dir, options=options)  # type: ignore[no-any-return]
+
+
+def ablation_names(options_type: type) -> list[str]:
+    """The on/off switches of an options dataclass: its fields whose default is a bool True."""
+    return [f.name for f in dataclasses.fields(options_type) if f.default is True]
 
 
 def build_index(engine: Engine) -> Build:
@@ -184,7 +193,9 @@ def format_table(summary: dict[str, Any]) -> list[str]:
 
 
 def _where(source: str, section: str) -> str:
-    return f"{source} › {section.split(' › ', 1)[-1]}" if " › " in section else f"{source}"
+    """`source › section` without the document title that starts every heading path."""
+    _, _, rest = section.partition(" › ")
+    return f"{source} › {rest or '(introduction)'}"
 
 
 def format_result(result: QuestionResult, question: Question) -> list[str]:
@@ -286,7 +297,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action="append",
         default=[],
         metavar="NAME",
-        help="switch off one engine technique (repeatable; only if the engine supports it)",
+        help="switch off one engine technique, e.g. spelling or synonyms (repeatable)",
     )
     return parser.parse_args(argv)
 

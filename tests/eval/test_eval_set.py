@@ -188,3 +188,16 @@ def test_relevance_is_by_source_and_section_prefix_unless_exact(tmp_path):
     assert not q.is_relevant("c.md", "A › Values")
     assert q.is_relevant("b.md", "B")
     assert not q.is_relevant("b.md", "B › Mission")
+
+
+def test_the_engine_cuts_the_corpus_into_the_sections_the_set_expects(outline, tmp_path):
+    """Cross-check of this folder's own outline reader against the real engine's passages."""
+    engine_module = pytest.importorskip("index.engine")
+    engine = engine_module.SearchEngine(CORPUS, tmp_path / "index")
+    try:
+        engine.reindex()
+        produced = {(d.source, s) for d in engine.documents() for s in d.sections}
+    finally:
+        engine.close()
+    with_text = {(src, sec) for src, secs in outline.items() for sec, has in secs.items() if has}
+    assert produced == with_text

@@ -226,3 +226,26 @@ def test_a_failed_index_build_is_a_one_line_error(files, capsys):
     assert run_eval.main(argv, engine_factory=lambda *a: Broken({})) == 2
     err = capsys.readouterr().err
     assert err == "eval: building the index failed: OSError: disk full\n"
+
+
+def test_ablation_switches_are_the_boolean_options_that_default_on():
+    from dataclasses import dataclass
+
+    @dataclass
+    class Options:
+        spelling: bool = True
+        synonyms: bool = True
+        debug: bool = False
+        threshold: float = 0.5
+
+    assert run_eval.ablation_names(Options) == ["spelling", "synonyms"]
+
+
+def test_an_unknown_ablation_names_the_valid_ones(files, capsys):
+    pytest.importorskip("index.engine")
+    corpus, questions = files
+    argv = ["--corpus", str(corpus), "--questions", str(questions), "--ablate", "magic"]
+    assert run_eval.main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("eval: unknown ablation magic; choose from ")
+    assert len(err.split("choose from ")[1].strip()) > 0
