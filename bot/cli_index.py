@@ -1,10 +1,144 @@
-"""Sub-commands of this feature (being built; see the open issues)."""
+"""`alliance-bot reindex` and `alliance-bot ask`: the search core from the command line.
+
+Contract (other tools parse these shapes):
+- `reindex` prints documents, passages, added/changed/removed, skipped files with reasons and
+  the time taken; `--dry-run` shows the same diff without swapping the index.
+- `ask "QUESTION"` prints the cited answer, then `[n] Title › section`, the source and the quoted
+  passage for each hit.
+- `ask --json QUESTION` prints one JSON object `{"question", "answered", "answer", "passages"}`
+  (at most 5 passages, `Answer.to_json`).
+- `ask --json -` reads one question per line from stdin and prints one JSON object per line, in
+  order. Blank lines are skipped (they are not questions). A line that cannot be asked (too long)
+  gets an object with the same keys, `answered: false`, an empty answer, no passages and an
+  `"error"` message; the batch goes on.
+`ask` builds the index first when none exists. User errors are one line on stderr, exit 2.
+"""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import json
+import sys
+from typing import Any, TextIO
+
+from bot.settings import Settings
+from index.engine import SearchEngine
+from index.errors import QuestionError
+from index.models import Answer, ReindexReport
+
+JSON_PASSAGES = 5
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
-    """Add this feature's sub-commands to the CLI."""
+    """Add `reindex` and `ask` to the CLI."""
+    reindex = sub.add_parser("reindex", help="rebuild the search index from the corpus folder")
+    reindex.add_argument(
+        "--dry-run", action="store_true", help="show what would change without swapping"
+    )
+    reindex.set_defaults(handler=reindex_handler)
+
+    ask = sub.add_parser("ask", help="ask a question and print the cited answer")
+    ask.add_argument("question", nargs="+", help="the question, or '-' with --json for stdin")
+    ask.add_argument("--json", action="store_true", help="print JSON (one object per question)")
+    ask.add_argument("--limit", type=int, default=5, help="passages to show (1-10, default 5)")
+    ask.set_defaults(handler=ask_handler)
+
+
+def _engine(settings: Settings) -> SearchEngine:
+    return SearchEngine(settings.corpus_dir, settings.index_dir)
+
+
+def reindex_handler(args: argparse.Namespace, settings: Settings) -> int:
+    """Rebuild (or preview) the index and print the report."""
+    engine = _engine(settings)
+    try:
+        report = engine.reindex(dry_run=args.dry_run)
+    finally:
+        engine.close()
+    print(format_report(report))
+    return 0
+
+
+def format_report(report: ReindexReport) -> str:
+    """The reindex report as a few readable lines."""
+    if report.dry_run:
+        head = "Dry run: nothing was changed."
+    elif report.unchanged:
+        head = "Index is up to date: nothing changed since the last reindex."
+    else:
+        head = "Index rebuilt."
+    lines = [
+        head,
+        f"Documents: {report.documents}   Passages: {report.passages}",
+        f"Added: {_names(report.added)}",
+        f"Changed: {_names(report.changed)}",
+        f"Removed: {_names(report.removed)}",
+        f"Passages added: {report.passages_added}   Passages removed: {report.passages_removed}",
+    ]
+    if report.skipped:
+        lines.append(f"Skipped: {len(report.skipped)}")
+        lines.extend(f"  - {s.path}: {s.reason}" for s in report.skipped)
+    else:
+        lines.append("Skipped: none")
+    lines.append(f"Time: {report.seconds:.2f} s")
+    return "\n".join(lines)
+
+
+def _names(paths: tuple[str, ...]) -> str:
+    return ", ".join(paths) if paths else "none"
+
+
+def ask_handler(args: argparse.Namespace, settings: Settings) -> int:
+    """Answer one question (text or JSON) or a stdin batch (JSON lines)."""
+    question = " ".join(args.question)
+    limit = max(1, min(int(args.limit), 10))
+    if question.strip() == "-" and not args.json:
+        raise QuestionError("reading questions from stdin ('-') needs --json")
+    engine = _engine(settings)
+    try:
+        if question.strip() == "-":
+            return _batch(engine, sys.stdin, sys.stdout, settings.max_question_chars)
+        answer = engine.ask(question, limit=max(limit, 5), max_chars=settings.max_question_chars)
+    finally:
+        engine.close()
+    if args.json:
+        print(json.dumps(answer.to_json(limit=JSON_PASSAGES), ensure_ascii=False))
+    else:
+        print(format_answer(answer, limit=limit))
+    return 0
+
+
+def _batch(engine: SearchEngine, stdin: TextIO, stdout: TextIO, max_chars: int) -> int:
+    for line in stdin:
+        question = line.strip()
+        if not question:
+            continue
+        try:
+            obj = engine.ask(question, max_chars=max_chars).to_json(limit=JSON_PASSAGES)
+        except QuestionError as exc:
+            obj = {
+                "question": question,
+                "answered": False,
+                "answer": "",
+                "passages": [],
+                "error": str(exc),
+            }
+        stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        stdout.flush()
+    return 0
+
+
+def format_answer(answer: Answer, *, limit: int = 5) -> str:
+    """The human-readable answer: sentences with `[n]`, then each cited passage."""
+    lines = [answer.answer, ""]
+    if not answer.answered:
+        return answer.answer
+    for hit in answer.hits[:limit]:
+        p = hit.passage
+        section = p.section if p.section.startswith(p.title) else f"{p.title} › {p.section}"
+        lines.append(f"[{hit.rank}] {section}")
+        lines.append(f"    source: {p.source}" + (f" ({p.origin})" if p.origin else ""))
+        for quoted in hit.highlighted.split("\n"):
+            lines.append(f"    > {quoted}")
+        lines.append("")
+    return "\n".join(lines).rstrip()

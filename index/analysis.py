@@ -1,0 +1,74 @@
+"""Text analysis shared by indexing and querying, so both sides see the same terms.
+
+`stem_analyzer` (words → lower case → accents folded → stop words dropped → Porter stems) feeds the
+scored fields; `plain_analyzer` (no stemming, no stop words) feeds the spelling field, whose
+vocabulary the spelling corrector checks against. `QUESTION_WORDS` are words members use to *ask*
+("what", "tell me", "explain") that say nothing about the topic: they are dropped from questions
+only, never from documents.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from whoosh.analysis.analyzers import Analyzer
+from whoosh.analysis.filters import CharsetFilter, LowercaseFilter, StopFilter
+from whoosh.analysis.morph import StemFilter
+from whoosh.analysis.tokenizers import RegexTokenizer
+from whoosh.lang.porter import stem as porter_stem
+from whoosh.support.charset import accent_map
+
+#: Words so common in any English text that they never decide relevance.
+STOP_WORDS = frozenset(
+    """a an and are as at be by can for from have if in is it its may not of on or that the this
+    to us we will with yet you your our ours s t d ll re ve m i me my they them their there these
+    those was were been being has had do does did so than then into out also such""".split()
+)
+
+#: Words that shape a question rather than name its topic (dropped from questions only).
+QUESTION_WORDS = frozenset(
+    """what whats which who whom whose how why where when whereabouts tell explain describe
+    please know want wanted wonder wondering find show give list say says said mean means meaning
+    about any anything something some someone somebody would could should shall might must get
+    getting got need needs like just really actually exactly kind sort type thing things there
+    here hi hello hey thanks thank bot question questions answer ask asking much many lot lots
+    else other others one ones way ways again still ever does doing done go going cant""".split()
+)
+
+_WORD_PATTERN = r"\w+"
+
+
+@lru_cache(maxsize=1)
+def stem_analyzer() -> Analyzer:
+    """The analyzer of the scored fields (title, heading, body) and of query terms."""
+    return (
+        RegexTokenizer(_WORD_PATTERN)
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | StopFilter(stoplist=STOP_WORDS, minsize=2)
+        | StemFilter(stemfn=porter_stem, cachesize=50_000)  # type: ignore[no-untyped-call]
+    )
+
+
+@lru_cache(maxsize=1)
+def plain_analyzer() -> Analyzer:
+    """Lower-cased, accent-folded words with no stemming: the spelling vocabulary."""
+    return RegexTokenizer(_WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased, accent-folded words of `text`, in order, nothing dropped."""
+    return [t.text for t in plain_analyzer()(text)]
+
+
+@lru_cache(maxsize=20_000)
+def stem(word: str) -> str:
+    """The index term of one plain word (Porter stem), or "" for a stop word."""
+    if word in STOP_WORDS or len(word) < 2:
+        return ""
+    return str(porter_stem(word))  # type: ignore[no-untyped-call]
+
+
+def stems(text: str) -> list[str]:
+    """Index terms of `text` in order (stop words dropped)."""
+    return [t.text for t in stem_analyzer()(text)]

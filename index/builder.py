@@ -1,0 +1,279 @@
+"""Atomic reindex: build a new generation directory, then swap the `current` symlink.
+
+Layout of the index dir::
+
+    index/
+      current -> gen-20261123T023000-1a2b3c   (relative symlink; the generation now serving)
+      gen-…/                                  (Whoosh files + manifest.json)
+      reindex.lock                            (serialises reindexes across threads and processes)
+
+A reader that opened the old generation keeps reading its files; a new reader follows `current`.
+A build that fails leaves `current` untouched and removes its half-built directory. The manifest
+records each file's content hash and passage ids, so the next reindex can report what was added,
+changed and removed, and skip the rebuild entirely when nothing changed.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+
+from index.chunking import chunk_document
+from index.errors import IndexBusyError
+from index.loader import LoadResult, load_corpus
+from index.models import SECTION_SEPARATOR, Passage, ReindexReport, SkippedFile
+from index.schema import INDEX_FORMAT, build_schema
+
+log = logging.getLogger(__name__)
+
+CURRENT = "current"
+MANIFEST = "manifest.json"
+LOCK_FILE = "reindex.lock"
+GEN_PREFIX = "gen-"
+#: Old generations kept besides `current` (a searcher opened just before a swap may still read).
+KEEP_OLD = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """What one generation holds; written beside the Whoosh files."""
+
+    built_at: datetime
+    files: dict[str, dict[str, Any]]  # source → {"digest", "title", "passages": [ids]}
+    skipped: tuple[SkippedFile, ...]
+    passages: int
+    format: int = INDEX_FORMAT
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "built_at": self.built_at.isoformat(),
+            "files": self.files,
+            "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
+            "passages": self.passages,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Manifest:
+        return cls(
+            built_at=datetime.fromisoformat(data["built_at"]),
+            files=dict(data["files"]),
+            skipped=tuple(SkippedFile(s["path"], s["reason"]) for s in data.get("skipped", [])),
+            passages=int(data.get("passages", 0)),
+            format=int(data.get("format", 0)),
+        )
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The generation directory `current` points to, or None when there is no usable index."""
+    link = index_dir / CURRENT
+    try:
+        target = os.readlink(link)
+    except OSError:
+        return None
+    gen = index_dir / target
+    return gen if (gen / MANIFEST).is_file() else None
+
+
+def read_manifest(generation: Path) -> Manifest | None:
+    """The manifest of a generation, or None when it is missing or unreadable."""
+    try:
+        data = json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
+        return Manifest.from_json(data)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+@contextmanager
+def reindex_lock(index_dir: Path, *, timeout: float = 30.0, poll: float = 0.05) -> Iterator[None]:
+    """Hold the reindex lock (an `flock`), waiting up to `timeout` seconds, else IndexBusyError."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(index_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise IndexBusyError(
+                        "Another reindex is running right now; please try again in a minute."
+                    ) from None
+                time.sleep(poll)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def reindex(
+    corpus_dir: Path,
+    index_dir: Path,
+    *,
+    dry_run: bool = False,
+    lock_timeout: float = 30.0,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> ReindexReport:
+    """Rebuild the index from `corpus_dir` if anything changed; see the module docstring."""
+    started = time.perf_counter()
+    with reindex_lock(index_dir, timeout=lock_timeout):
+        loaded = load_corpus(corpus_dir)
+        passages = {doc.source: chunk_document(doc) for doc in loaded.documents}
+        old_gen = current_generation(index_dir)
+        old = read_manifest(old_gen) if old_gen else None
+        files = _file_entries(loaded, passages)
+        report = _diff(old, files, loaded.skipped, dry_run=dry_run)
+        same = (
+            old is not None
+            and old.format == INDEX_FORMAT
+            and not (report.added or report.changed or report.removed)
+            and old.skipped == loaded.skipped
+            and old.files == files
+        )
+        if same or dry_run:
+            return _with(report, unchanged=same, seconds=time.perf_counter() - started)
+        manifest = Manifest(
+            built_at=clock(),
+            files=files,
+            skipped=loaded.skipped,
+            passages=sum(len(p) for p in passages.values()),
+        )
+        gen = build_generation(index_dir, passages, manifest)
+        swap_current(index_dir, gen)
+        cleanup_generations(index_dir, keep=gen)
+        return _with(report, seconds=time.perf_counter() - started)
+
+
+def _file_entries(
+    loaded: LoadResult, passages: dict[str, list[Passage]]
+) -> dict[str, dict[str, Any]]:
+    return {
+        doc.source: {
+            "digest": doc.digest,
+            "title": doc.title,
+            "passages": [p.id for p in passages[doc.source]],
+        }
+        for doc in loaded.documents
+    }
+
+
+def _diff(
+    old: Manifest | None,
+    files: dict[str, dict[str, Any]],
+    skipped: tuple[SkippedFile, ...],
+    *,
+    dry_run: bool,
+) -> ReindexReport:
+    before = old.files if old else {}
+    added = sorted(set(files) - set(before))
+    removed = sorted(set(before) - set(files))
+    changed = sorted(
+        s for s in set(files) & set(before) if files[s]["digest"] != before[s]["digest"]
+    )
+    old_ids = {pid for entry in before.values() for pid in entry["passages"]}
+    new_ids = {pid for entry in files.values() for pid in entry["passages"]}
+    return ReindexReport(
+        documents=len(files),
+        passages=sum(len(e["passages"]) for e in files.values()),
+        added=tuple(added),
+        changed=tuple(changed),
+        removed=tuple(removed),
+        skipped=skipped,
+        passages_added=len(new_ids - old_ids),
+        passages_removed=len(old_ids - new_ids),
+        dry_run=dry_run,
+    )
+
+
+def _with(report: ReindexReport, **changes: Any) -> ReindexReport:
+    return replace(report, **changes)
+
+
+def build_generation(
+    index_dir: Path, passages: dict[str, list[Passage]], manifest: Manifest
+) -> Path:
+    """Write a complete new generation directory; on any failure remove it and re-raise."""
+    stamp = manifest.built_at.strftime("%Y%m%dT%H%M%S")
+    gen = index_dir / f"{GEN_PREFIX}{stamp}-{os.urandom(3).hex()}"
+    gen.mkdir(parents=True)
+    try:
+        ix = whoosh_index.create_in(str(gen), build_schema())
+        writer = ix.writer(procs=1, limitmb=128)
+        try:
+            for source in sorted(passages):
+                for passage in passages[source]:
+                    writer.add_document(**passage_fields(passage))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        ix.close()  # type: ignore[no-untyped-call]
+        tmp = gen / (MANIFEST + ".tmp")
+        tmp.write_text(json.dumps(manifest.to_json(), indent=1), encoding="utf-8")
+        os.replace(tmp, gen / MANIFEST)
+    except BaseException:
+        shutil.rmtree(gen, ignore_errors=True)
+        raise
+    return gen
+
+
+def passage_fields(passage: Passage) -> dict[str, Any]:
+    """The Whoosh document for one passage (headings without the document title are scored)."""
+    headings = passage.section.split(SECTION_SEPARATOR)
+    if headings and headings[0] == passage.title:
+        headings = headings[1:]
+    heading = " ".join(headings)
+    return {
+        "id": passage.id,
+        "source": passage.source,
+        "title": passage.title,
+        "heading": heading,
+        "body": passage.text,
+        "spell": f"{passage.title} {heading} {passage.text}",
+        "all": f"{passage.title} {heading} {passage.text}",
+        "section": passage.section,
+        "text": passage.text,
+        "origin": passage.origin,
+        "position": passage.position,
+    }
+
+
+def swap_current(index_dir: Path, gen: Path) -> None:
+    """Point `current` at `gen` atomically (`os.replace` of a fresh symlink)."""
+    tmp_link = index_dir / f".{CURRENT}.{os.getpid()}.{os.urandom(3).hex()}"
+    os.symlink(gen.name, tmp_link)
+    try:
+        os.replace(tmp_link, index_dir / CURRENT)
+    except BaseException:
+        tmp_link.unlink(missing_ok=True)
+        raise
+    log.info("index generation %s is now serving", gen.name)
+
+
+def cleanup_generations(index_dir: Path, *, keep: Path) -> None:
+    """Delete generations older than the newest `KEEP_OLD` besides `keep` (best effort)."""
+    gens = sorted(
+        (p for p in index_dir.glob(f"{GEN_PREFIX}*") if p.is_dir() and p.name != keep.name),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in gens[KEEP_OLD:]:
+        shutil.rmtree(old, ignore_errors=True)

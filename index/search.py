@@ -1,0 +1,324 @@
+"""Turn a member's question into a Whoosh query, run it, and judge whether anything answers it.
+
+User text never reaches Whoosh's `QueryParser`: the question is analysed into words, and the query
+is built from `Term`/`Phrase` objects, so `title:`, `*`, `AND`, quotes and brackets are just
+characters. Each informative word of the question becomes a *concept* with alternatives: its stem,
+a spelling correction from the index vocabulary (when the word is unknown), and synonym-map
+expansions. Informativeness is the word's IDF in this index, so "New Mexico" or "students" weigh
+little in a corpus where every passage says them, whatever the corpus.
+
+Abstention uses the top hit's IDF-weighted *coverage* of the question's concepts (unknown words,
+like "weather" in a corpus without it, count against), and the weight of what matched, relative to
+the most informative weight the index can give. Both are ratios of the index's own statistics, so
+the thresholds carry over to other corpora.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from whoosh.query.compound import Or
+from whoosh.query.positional import Phrase
+from whoosh.query.qcore import NullQuery, Query
+from whoosh.query.terms import Term
+from whoosh.searching import Searcher
+
+from index.analysis import QUESTION_WORDS, stem, words
+from index.synonyms import SynonymMap
+
+SCORED_FIELDS = ("title", "heading", "body")
+#: Query weight of a spelling correction and of a synonym, relative to the member's own word.
+CORRECTED_WEIGHT = 0.8
+SYNONYM_WEIGHT = 0.6
+PHRASE_WEIGHT = 0.5
+#: Candidates fetched from Whoosh before re-ranking by coverage.
+CANDIDATES = 20
+#: Abstention thresholds (calibrated on the tuning questions; see the README's figures).
+MIN_COVERAGE = 0.5
+MIN_MATCHED_WEIGHT = 0.35
+
+
+@dataclass(frozen=True, slots=True)
+class SearchOptions:
+    """Switches for each recall technique (all on in production; the eval toggles them)."""
+
+    stemming: bool = True
+    question_words: bool = True
+    spelling: bool = True
+    synonyms: bool = True
+    phrases: bool = True
+    coverage_rerank: bool = True
+    abstain: bool = True
+    min_coverage: float = MIN_COVERAGE
+    min_matched_weight: float = MIN_MATCHED_WEIGHT
+
+
+@dataclass(slots=True)
+class Concept:
+    """One informative word (or synonym-map phrase) of the question."""
+
+    word: str
+    stems: tuple[str, ...]  # the word's own stem, or its spelling correction's
+    expansions: tuple[tuple[str, ...], ...] = ()  # synonym-map stem sequences
+    weight: float = 0.0  # IDF of the best-known alternative (unknown words: the maximum)
+    corrected: str | None = None
+    known: bool = True
+
+    def alternatives(self) -> set[str]:
+        """Every single stem that counts as matching this concept."""
+        alts = set(self.stems)
+        for exp in self.expansions:
+            alts.update(exp)
+        return alts
+
+
+@dataclass(slots=True)
+class Candidate:
+    """One passage found for a question, with what it matched."""
+
+    docnum: int
+    fields: dict[str, object]
+    score: float
+    matched: set[str] = field(default_factory=set)  # stems matched in any field
+    body_matched: set[str] = field(default_factory=set)
+    coverage: float = 0.0
+    matched_weight: float = 0.0
+
+
+@dataclass(slots=True)
+class SearchResult:
+    concepts: list[Concept]
+    candidates: list[Candidate]
+    answered: bool
+    coverage: float
+    matched_weight: float
+
+
+class Vocabulary:
+    """Index statistics for one generation: document frequencies, IDF, known words, spelling."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        reader = searcher.reader()
+        self._reader = reader
+        self.n = max(1, reader.doc_count())
+        self.max_idf = self._idf(0)
+        self._df: dict[str, int] = {}
+        self._spell: dict[str, str | None] = {}
+        self._known_words: dict[str, bool] = {}
+
+    def _idf(self, df: int) -> float:
+        return math.log(1.0 + (self.n - df + 0.5) / (df + 0.5))
+
+    def df(self, term: str) -> int:
+        """Passages containing stem `term` in any field."""
+        if term not in self._df:
+            self._df[term] = int(self._reader.doc_frequency("all", term))
+        return self._df[term]
+
+    def idf(self, term: str) -> float:
+        return self._idf(self.df(term))
+
+    def knows_word(self, word: str) -> bool:
+        if word not in self._known_words:
+            self._known_words[word] = self._reader.doc_frequency("spell", word) > 0
+        return self._known_words[word]
+
+    def correct(self, word: str) -> str | None:
+        """The closest index word to an unknown `word` (edit distance first, then frequency)."""
+        if word in self._spell:
+            return self._spell[word]
+        best: str | None = None
+        if len(word) >= 4 and word.isalpha():
+            # the automaton counts a swap as two edits; `damerau` then applies the real limit
+            maxdist = 1 if len(word) <= 6 else 2
+            scored = []
+            for cand in self._reader.terms_within("spell", word, 2, prefix=1):
+                if not cand.isalpha() or len(cand) < 3:
+                    continue
+                dist = damerau(word, cand)
+                if dist <= maxdist:
+                    freq = self._reader.doc_frequency("spell", cand)
+                    scored.append((dist, -freq, cand))
+            if scored:
+                best = min(scored)[2]
+        if len(self._spell) < 50_000:
+            self._spell[word] = best
+        return best
+
+
+@lru_cache(maxsize=4096)
+def damerau(a: str, b: str) -> int:
+    """Optimal-string-alignment edit distance (a swap of neighbours counts as one edit)."""
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            row[j] = min(rows[i - 1][j] + 1, row[j - 1] + 1, rows[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[i - 2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def analyse_question(
+    question: str, vocab: Vocabulary, synonyms: SynonymMap, options: SearchOptions
+) -> list[Concept]:
+    """The question's informative concepts, in question order, each weighted by IDF."""
+    raw = words(question)
+    tokens = [(w, stem(w)) for w in raw]
+    tokens = [(w, s) for w, s in tokens if s]  # stop words go
+    seq = [s for _, s in tokens]
+    ordered: list[tuple[int, Concept]] = []
+    covered: set[int] = set()
+    if options.synonyms:
+        for start, end, expansions in synonyms.expand(seq):
+            span = tokens[start:end]
+            own = tuple(s for w, s in span if w not in QUESTION_WORDS or len(span) == 1)
+            word = " ".join(w for w, _ in span)
+            ordered.append((start, Concept(word, own or (span[0][1],), expansions)))
+            covered.update(range(start, end))
+    for i, (word, s) in enumerate(tokens):
+        if i in covered:
+            continue
+        if options.question_words and word in QUESTION_WORDS:
+            continue
+        ordered.append((i, Concept(word, (s,))))
+    result: list[Concept] = []
+    for _, concept in sorted(ordered, key=lambda ic: ic[0]):
+        _weigh(concept, vocab, options)
+        result.append(concept)
+    return _dedupe(result)
+
+
+def _weigh(concept: Concept, vocab: Vocabulary, options: SearchOptions) -> None:
+    known_stems = [s for s in concept.stems if vocab.df(s) > 0]
+    if not known_stems and options.spelling and " " not in concept.word:
+        if not vocab.knows_word(concept.word):
+            fixed = vocab.correct(concept.word)
+            if fixed is not None and stem(fixed):
+                concept.corrected = fixed
+                concept.stems = (stem(fixed),)
+                known_stems = [s for s in concept.stems if vocab.df(s) > 0]
+    alt_weights = [vocab.idf(s) for s in known_stems]
+    alt_weights += [
+        min(vocab.idf(s) for s in exp)
+        for exp in concept.expansions
+        if all(vocab.df(s) for s in exp)
+    ]
+    concept.known = bool(alt_weights)
+    if known_stems:
+        concept.weight = max(vocab.idf(s) for s in known_stems)
+    elif alt_weights:
+        concept.weight = max(alt_weights)
+    else:
+        concept.weight = vocab.max_idf
+
+
+def _dedupe(concepts: list[Concept]) -> list[Concept]:
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for c in concepts:
+        key = c.stems + tuple(s for e in c.expansions for s in e)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def build_query(concepts: list[Concept], vocab: Vocabulary, options: SearchOptions) -> Query:
+    """A Whoosh query object built only from analysed terms (never parsed from user text)."""
+    fields = SCORED_FIELDS if options.stemming else ("spell",)
+    parts: list[Query] = []
+    for c in concepts:
+        if not c.known:
+            continue
+        own_boost = CORRECTED_WEIGHT if c.corrected else 1.0
+        own = c.stems if options.stemming else ((c.corrected or c.word),)
+        for s in own:
+            parts.extend(Term(f, s, boost=own_boost) for f in fields)
+        if options.synonyms and options.stemming:
+            for exp in c.expansions:
+                if not all(vocab.df(s) for s in exp):
+                    continue
+                if len(exp) == 1:
+                    parts.extend(Term(f, exp[0], boost=SYNONYM_WEIGHT) for f in fields)
+                else:
+                    parts.extend(
+                        Phrase(f, list(exp), slop=1, boost=SYNONYM_WEIGHT)
+                        for f in ("heading", "body")
+                    )
+    if options.phrases and options.stemming:
+        known = [c for c in concepts if c.known and len(c.stems) == 1]
+        for a, b in zip(known, known[1:], strict=False):
+            pair = [a.stems[0], b.stems[0]]
+            if a.stems[0] != b.stems[0]:
+                parts.append(Phrase("body", pair, slop=2, boost=PHRASE_WEIGHT))
+                parts.append(Phrase("heading", pair, slop=2, boost=PHRASE_WEIGHT))
+    if not parts:
+        return NullQuery
+    return Or(parts)
+
+
+def search(
+    searcher: Searcher,
+    vocab: Vocabulary,
+    question: str,
+    synonyms: SynonymMap,
+    *,
+    limit: int,
+    options: SearchOptions,
+) -> SearchResult:
+    """Run the question and rank candidates; `answered` says whether the top one answers it."""
+    concepts = analyse_question(question, vocab, synonyms, options)
+    q = build_query(concepts, vocab, options)
+    if q is NullQuery:
+        return SearchResult(concepts, [], False, 0.0, 0.0)
+    results = searcher.search(q, limit=max(limit, CANDIDATES), terms=True)
+    total = sum(c.weight for c in concepts) or 1.0
+    candidates: list[Candidate] = []
+    for hit in results:
+        matched: set[str] = set()
+        body: set[str] = set()
+        for fname, raw in hit.matched_terms():
+            text = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+            matched.add(text)
+            if fname == "body":
+                body.add(text)
+        if not options.stemming:
+            matched = {stem(m) for m in matched}
+            body = {stem(m) for m in body}
+        cand = Candidate(hit.docnum, dict(hit.fields()), float(hit.score), matched, body)
+        weight = 0.0
+        for c in concepts:
+            if c.known and c.alternatives() & matched:
+                weight += c.weight * (CORRECTED_WEIGHT if c.corrected else 1.0)
+        cand.matched_weight = weight
+        cand.coverage = weight / total
+        candidates.append(cand)
+    if options.coverage_rerank and candidates:
+        top = max(c.score for c in candidates) or 1.0
+        candidates.sort(key=lambda c: -(c.score / top + c.coverage))
+    candidates = _drop_duplicates(candidates)[:limit]
+    if not candidates:
+        return SearchResult(concepts, [], False, 0.0, 0.0)
+    best = candidates[0]
+    relative = best.matched_weight / vocab.max_idf
+    answered = not options.abstain or (
+        best.coverage >= options.min_coverage and relative >= options.min_matched_weight
+    )
+    return SearchResult(concepts, candidates, answered, best.coverage, relative)
+
+
+def _drop_duplicates(candidates: list[Candidate]) -> list[Candidate]:
+    """The same text in two documents (a page quoting another) is shown once, best first."""
+    seen: set[str] = set()
+    out = []
+    for c in candidates:
+        key = " ".join(str(c.fields.get("text", "")).split())
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out

@@ -1,0 +1,98 @@
+"""The admin-editable synonym and phrase map (`synonyms.toml` in the corpus dir).
+
+Members say "goals" where the documents say "outcomes", "join" where they say "application". Keys
+and expansions are compared as stem sequences, so word endings do not matter. A broken file never
+stops answering: it is logged and treated as empty. The file is re-read when it changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.analysis import stems
+
+log = logging.getLogger(__name__)
+
+SYNONYMS_FILE = "synonyms.toml"
+
+Stems = tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SynonymMap:
+    """Stem-sequence keys → expansions (each a stem sequence), longest keys first."""
+
+    entries: tuple[tuple[Stems, tuple[Stems, ...]], ...] = ()
+
+    def expand(self, sequence: list[str]) -> list[tuple[int, int, tuple[Stems, ...]]]:
+        """Matches in a question's stem sequence: (start, end, expansions), non-overlapping."""
+        taken = [False] * len(sequence)
+        found: list[tuple[int, int, tuple[Stems, ...]]] = []
+        for key, expansions in self.entries:
+            n = len(key)
+            for start in range(len(sequence) - n + 1):
+                if tuple(sequence[start : start + n]) == key and not any(taken[start : start + n]):
+                    found.append((start, start + n, expansions))
+                    for i in range(start, start + n):
+                        taken[i] = True
+        return sorted(found)
+
+
+def parse_synonyms(text: str) -> SynonymMap:
+    """Build a map from TOML text (`[synonyms]` table of `key = ["expansion", ...]`)."""
+    data = tomllib.loads(text)
+    table = data.get("synonyms", {})
+    if not isinstance(table, dict):
+        raise ValueError('[synonyms] must be a table of key = ["expansion", ...]')
+    merged: dict[Stems, list[Stems]] = {}
+    for key, values in table.items():
+        if isinstance(values, str):
+            values = [values]
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise ValueError(f"synonym {key!r} must map to a list of words or phrases")
+        key_stems = tuple(stems(str(key)))
+        if not key_stems:
+            continue
+        bucket = merged.setdefault(key_stems, [])
+        for value in values:
+            value_stems = tuple(stems(value))
+            if value_stems and value_stems != key_stems and value_stems not in bucket:
+                bucket.append(value_stems)
+    entries = sorted(
+        ((k, tuple(v)) for k, v in merged.items() if v), key=lambda kv: (-len(kv[0]), kv[0])
+    )
+    return SynonymMap(tuple(entries))
+
+
+class SynonymSource:
+    """Reads `synonyms.toml` from the corpus dir, re-reading it only when its mtime changes."""
+
+    def __init__(self, corpus_dir: Path) -> None:
+        self.path = corpus_dir / SYNONYMS_FILE
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int] | None = None
+        self._map = SynonymMap()
+
+    def get(self) -> SynonymMap:
+        """The current map (empty when the file is missing or broken)."""
+        try:
+            st = self.path.stat()
+            stamp = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            stamp = None
+        with self._lock:
+            if stamp != self._stamp:
+                self._map = self._read() if stamp is not None else SynonymMap()
+                self._stamp = stamp
+            return self._map
+
+    def _read(self) -> SynonymMap:
+        try:
+            return parse_synonyms(self.path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:  # TOMLDecodeError is ValueError
+            log.warning("ignoring %s: %s", self.path, exc)
+            return SynonymMap()
