@@ -47,7 +47,11 @@ _STOP = set(
 
 @dataclass(frozen=True)
 class ScheduleAnswer:
-    """A schedule answer in two renderings plus the occurrences it is about."""
+    """A schedule answer in two renderings plus the occurrences it is about.
+
+    `text` shows server-zone times (console, CLI); `discord_text` uses `<t:…:F>`/`<t:…:R>` tags
+    so each member sees their own local time. Both mark titles in **bold** (Markdown).
+    """
 
     intent: Intent
     text: str
