@@ -1,0 +1,155 @@
+"""Admin commands on the real bot: /reindex, /corpus add|remove, /status, /gaps, and the refusals.
+
+Admins are members with Manage Server or the configured admin role; everyone else gets an
+ephemeral refusal and nothing changes (no file written, no reindex, no download, audited).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from tests.e2e import fake_discord as fd
+
+ADMIN = {"user_id": fd.ADMIN_ID, "permissions": fd.ADMIN_PERMS}
+ROLE_ADMIN = {"user_id": fd.ADMIN_ID, "roles": [fd.ADMIN_ROLE_ID]}
+REFUSAL = "only coalition admins"
+
+NEW_DOC = b"""---
+title: Zebra Grant Guide
+---
+# Zebra Grant Guide
+
+## Eligibility
+The zebra grant funds rural tutoring programmes in New Mexico pueblos.
+"""
+
+
+def corpus_files(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def audit(bot) -> list[tuple[str, str]]:
+    with sqlite3.connect(bot.settings.db_path) as db:
+        return db.execute("SELECT action, outcome FROM bot_audit ORDER BY id").fetchall()
+
+
+def attachment_option(fake, name: str, data: bytes) -> tuple[dict, dict]:
+    att = fake.add_attachment(name, data)
+    return {"type": 11, "value": att["id"]}, {"attachments": {att["id"]: att}}
+
+
+async def test_reindex_and_dry_run_for_an_admin(fake, bot):
+    dry = await fake.reply(await fake.slash("reindex", {"dry_run": True}, **ADMIN))
+    assert dry.ephemeral
+    assert dry.embeds[0]["title"].startswith("Reindex preview")
+    assert "took" in dry.embeds[0]["footer"]["text"]
+    real = await fake.reply(await fake.slash("reindex", **ADMIN))
+    assert real.embeds[0]["title"] in ("Reindex finished",)
+    names = [f["name"] for f in real.embeds[0]["fields"]]
+    assert names[:3] == ["Added", "Changed", "Removed"]
+    actions = [a for a, _ in audit(bot)]
+    assert actions[-2:] == ["reindex --dry-run", "reindex"]
+
+
+async def test_admin_role_is_enough_without_manage_server(fake, bot):
+    status = await fake.reply(await fake.slash("status", **ROLE_ADMIN))
+    assert status.ephemeral
+    fields = {f["name"]: f["value"] for f in status.embeds[0]["fields"]}
+    assert {"Index", "Uptime", "Gateway latency", "Pending reminders"} <= set(fields)
+    assert fields["Gateway latency"].endswith("ms")
+    assert fields["Pending reminders"].isdigit()
+
+
+async def test_non_admins_are_refused_and_nothing_changes(fake, bot, corpus_dir):
+    before_files = corpus_files(corpus_dir)
+    before_status = bot.core.engine.status()
+    opt, resolved = attachment_option(fake, "sneaky.md", NEW_DOC)
+    attempts = [
+        ("reindex", {}, None, None),
+        ("reindex", {"dry_run": True}, None, None),
+        ("status", {}, None, None),
+        ("gaps", {}, None, None),
+        ("corpus", {"file": opt}, "add", resolved),
+        ("corpus", {"document": "learning-alliance"}, "remove", None),
+        ("schedule", {"title": "Secret", "when": "2030-01-01 10:00"}, "add-meeting", None),
+    ]
+    for name, options, sub, res in attempts:
+        ix = await fake.slash(name, options, sub=sub, resolved=res, roles=[fd.OFFICER_ROLE_ID])
+        reply = await fake.reply(ix)
+        assert reply.ephemeral, name
+        assert REFUSAL in reply.content and "Nothing was changed" in reply.content, name
+    assert corpus_files(corpus_dir) == before_files
+    assert bot.core.engine.status() == before_status
+    assert not fake.find_requests("GET", r"^/attachments/")  # never downloaded
+    assert bot.core.schedule is not None
+    assert "Secret" not in [i.title for i in bot.core.schedule.items()]
+    outcomes = audit(bot)
+    assert len(outcomes) == len(attempts)
+    assert all(outcome.startswith("refused") for _, outcome in outcomes)
+
+
+async def test_corpus_add_indexes_the_file_then_remove_takes_it_out(fake, bot, corpus_dir):
+    opt, resolved = attachment_option(fake, "zebra-grant.md", NEW_DOC)
+    added = await fake.reply(
+        await fake.slash("corpus", {"file": opt}, sub="add", resolved=resolved, **ADMIN)
+    )
+    assert added.ephemeral
+    assert added.embeds[0]["title"] == "Added uploads/zebra-grant.md"
+    assert (corpus_dir / "uploads" / "zebra-grant.md").read_bytes() == NEW_DOC
+    assert fake.find_requests("GET", r"^/attachments/.*/zebra-grant.md$")
+
+    answer = await fake.reply(
+        await fake.slash("ask", {"question": "who does the zebra grant fund?"})
+    )
+    assert "[1]" in answer.embeds[0]["description"]
+    assert "uploads/zebra-grant.md" in answer.text
+
+    auto = await fake.reply(
+        await fake.autocomplete("corpus", {"document": "zebra"}, "document", sub="remove", **ADMIN)
+    )
+    assert "uploads/zebra-grant.md" in [c["value"] for c in auto.data["choices"]]
+    removed = await fake.reply(
+        await fake.slash("corpus", {"document": "uploads/zebra-grant.md"}, sub="remove", **ADMIN)
+    )
+    assert removed.embeds[0]["title"] == "Removed uploads/zebra-grant.md"
+    assert not (corpus_dir / "uploads" / "zebra-grant.md").exists()
+    assert "uploads/zebra-grant.md" not in [d.source for d in bot.core.documents()]
+    assert [a for a, o in audit(bot) if o.startswith(("ok", "unchanged"))][-2:] == [
+        "corpus add",
+        "corpus remove",
+    ]
+
+
+async def test_corpus_add_rejects_unsafe_or_invalid_files(fake, bot, corpus_dir):
+    before = corpus_files(corpus_dir)
+    cases = [
+        ("../../etc/evil.md", NEW_DOC, "not allowed"),
+        ("notes.exe", b"MZ\x90\x00", ""),
+        ("latin1.md", "caf\xe9 and r\xe9sum\xe9".encode("latin-1"), "UTF-8"),
+        ("big.md", b"x" * (bot.settings.max_upload_bytes + 1), ""),
+    ]
+    for name, data, hint in cases:
+        opt, resolved = attachment_option(fake, name.rsplit("/", 1)[-1], data)
+        resolved["attachments"][opt["value"]]["filename"] = name
+        reply = await fake.reply(
+            await fake.slash("corpus", {"file": opt}, sub="add", resolved=resolved, **ADMIN)
+        )
+        assert reply.ephemeral, name
+        assert reply.content and "Traceback" not in reply.content, name
+        assert hint in reply.content, (name, reply.content)
+    assert corpus_files(corpus_dir) == before
+
+
+async def test_gaps_lists_unanswered_and_downvoted_questions_most_frequent_first(fake, bot):
+    for _ in range(2):
+        await fake.reply(await fake.slash("ask", {"question": "what is the wifi password?"}))
+    reply = await fake.reply(
+        await fake.slash("ask", {"question": "what are the alliance's values?"})
+    )
+    down = next(i for i in reply.custom_ids if i.endswith(":down"))
+    await fake.reply(await fake.click(fake.message_for(reply), down))
+    gaps = await fake.reply(await fake.slash("gaps", {"days": 7}, **ADMIN))
+    desc = gaps.embeds[0]["description"]
+    assert desc.index("wifi password") < desc.index("values")
+    assert "asked 2×" in desc and "👎 1" in desc
