@@ -22,7 +22,7 @@ import json
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -72,7 +72,7 @@ def real_engine(corpus: Path, index_dir: Path, ablations: Sequence[str]) -> Engi
     except ImportError as exc:  # the engine is written by another part of the project
         raise EvalError(f"cannot import index.engine.SearchEngine: {exc}") from exc
     if not ablations:
-        return SearchEngine(corpus, index_dir)  # type: ignore[no-any-return]
+        return SearchEngine(corpus, index_dir)
     try:
         from index.search import SearchOptions
     except ImportError as exc:
@@ -82,7 +82,7 @@ def real_engine(corpus: Path, index_dir: Path, ablations: Sequence[str]) -> Engi
     if unknown:
         raise EvalError(f"unknown ablation {', '.join(unknown)}; choose from {', '.join(switches)}")
     options = SearchOptions(**dict.fromkeys(ablations, False))
-    return SearchEngine(corpus, index_dir, options=options)  # type: ignore[no-any-return]
+    return SearchEngine(corpus, index_dir, options=options)
 
 
 def ablation_names(options_type: type) -> list[str]:
@@ -249,7 +249,9 @@ def format_report(
 
 
 def json_summary(
-    build: Build, corpus: Path, runs: dict[str, tuple[Sequence[Question], list[QuestionResult]]]
+    build: Build,
+    corpus: Path,
+    runs: Mapping[str, tuple[Sequence[Question], Sequence[QuestionResult]]],
 ) -> dict[str, Any]:
     out: dict[str, Any] = {
         "corpus": str(corpus),
