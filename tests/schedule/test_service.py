@@ -180,3 +180,16 @@ def test_now_is_injected(env):
     env.clock.set(NOW + timedelta(days=30))  # Dec 23
     with pytest.raises(TimeParseError, match="in the past"):
         env.service.add_meeting("Late", "Dec 1 2026 at 9:00")
+
+
+def test_edit_is_atomic_when_replanning_fails(service, monkeypatch):
+    item = service.add_meeting("Planning", "Dec 1 at 9:00", repeat="weekly")
+    before = snapshot(service)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "materialize", broken)
+    with pytest.raises(RuntimeError):
+        service.edit(item.id, when="Dec 2 at 10:00")
+    assert snapshot(service) == before  # neither the item nor its reminders changed
