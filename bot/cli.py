@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from pydantic import ValidationError
 
@@ -24,9 +25,16 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 log = logging.getLogger(__name__)
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (no usage dump), like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full command tree; see the README's command table."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="alliance-bot",
         description="Cited answers from the coalition's documents, meetings and deadlines.",
     )

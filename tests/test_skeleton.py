@@ -38,3 +38,11 @@ def test_failed_migration_rolls_back(tmp_path):
     with pytest.raises(sqlite3.OperationalError):
         migrate(conn, "alpha", ["CREATE TABLE a (x INTEGER); CREATE TABLE a (x INTEGER);"])
     assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'a'").fetchone() is None
+
+
+def test_argument_errors_are_one_line(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["no-such-command"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "usage:" not in err
