@@ -32,7 +32,29 @@ QUESTION_WORDS = frozenset(
     about any anything something some someone somebody would could should shall might must get
     getting got need needs like just really actually exactly kind sort type thing things there
     here hi hello hey thanks thank bot question questions answer ask asking much many lot lots
-    else other others one ones way ways again still ever does doing done go going cant""".split()
+    else other others one ones way ways again still ever does doing done go going cant wat wht
+    whta hw pls plz u ur""".split()
+)
+
+#: Everyday English verbs, adjectives and adverbs that rarely name a topic ("big", "happen",
+#: "trying", "already"). When a question uses one that the index has never seen, it is not held
+#: against the question (it is not a missing topic, just phrasing); when the index does contain
+#: it, it is searched like any other word.
+GENERIC_WORDS = frozenset(
+    """able add added adding allow almost already always another anyone anyway around back bad
+    basically become becomes becoming begin beginning begins best better big bigger biggest bring
+    call called came change come comes coming consider could currently day days different do
+    does easy enough especially even every everyone everything exist exists fast faster feel fine
+    first following for found free full fully generally give given gives giving go goes going
+    gone good great happen happened happening happens hard help helps high important include
+    included includes involve involved keep kept kind large last late later least less let little
+    long look looking looks lot made main make makes making matter maybe mostly move much need
+    new next nice normal now often ok okay old only overall own part particular people person pick
+    picked place point possible pretty probably put quick quickly quite rather real really right
+    run same see seem seems set short should show similar since small so soon sort start started
+    starts still stuff sure take taken takes taking talk than thing think thinking though thought
+    through time today together try tries trying turn typical typically usual usually very via
+    want way well whole why work works worth would wrong yes""".split()
 )
 
 _WORD_PATTERN = r"\w+"

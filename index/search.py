@@ -16,6 +16,7 @@ the thresholds carry over to other corpora.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -25,19 +26,27 @@ from whoosh.query.qcore import NullQuery, Query
 from whoosh.query.terms import Term
 from whoosh.searching import Searcher
 
-from index.analysis import QUESTION_WORDS, stem, words
+from index.analysis import GENERIC_WORDS, QUESTION_WORDS, stem, words
 from index.synonyms import SynonymMap
 
 SCORED_FIELDS = ("title", "heading", "body")
 #: Query weight of a spelling correction and of a synonym, relative to the member's own word.
 CORRECTED_WEIGHT = 0.8
 SYNONYM_WEIGHT = 0.6
+VARIANT_WEIGHT = 0.8
+#: What Porter leaves on one form of a word but not another ("mobiliz"/"mobil",
+#: "legislatur"/"legisl"); agent endings ("governor"/"govern") are different words.
+VARIANT_ENDINGS = frozenset(
+    {"e", "i", "y", "al", "at", "ic", "is", "iz", "li", "ur", "ion", "atur"}
+)
 PHRASE_WEIGHT = 0.5
 #: Candidates fetched from Whoosh before re-ranking by coverage.
 CANDIDATES = 20
 #: Abstention thresholds (calibrated on the tuning questions; see the README's figures).
 MIN_COVERAGE = 0.5
-MIN_MATCHED_WEIGHT = 0.35
+MIN_MATCHED_WEIGHT = 0.15
+#: Passages the answer is composed from, and so judged together for abstention.
+ANSWER_WINDOW = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +56,7 @@ class SearchOptions:
     stemming: bool = True
     question_words: bool = True
     spelling: bool = True
+    variants: bool = True
     synonyms: bool = True
     phrases: bool = True
     coverage_rerank: bool = True
@@ -65,10 +75,11 @@ class Concept:
     weight: float = 0.0  # IDF of the best-known alternative (unknown words: the maximum)
     corrected: str | None = None
     known: bool = True
+    variants: tuple[str, ...] = ()  # index stems that extend/truncate an unknown stem
 
     def alternatives(self) -> set[str]:
         """Every single stem that counts as matching this concept."""
-        alts = set(self.stems)
+        alts = set(self.stems) | set(self.variants)
         for exp in self.expansions:
             alts.update(exp)
         return alts
@@ -107,6 +118,7 @@ class Vocabulary:
         self._df: dict[str, int] = {}
         self._spell: dict[str, str | None] = {}
         self._known_words: dict[str, bool] = {}
+        self._variants: dict[str, tuple[str, ...]] = {}
 
     def _idf(self, df: int) -> float:
         return math.log(1.0 + (self.n - df + 0.5) / (df + 0.5))
@@ -131,13 +143,17 @@ class Vocabulary:
             return self._spell[word]
         best: str | None = None
         if len(word) >= 4 and word.isalpha():
-            # the automaton counts a swap as two edits; `damerau` then applies the real limit
+            # Short words are only corrected for a swapped pair ("veiw"): a one-letter change of
+            # a short word is usually another real word ("team" is not a typo of "term").
+            # The automaton counts a swap as two edits; `damerau` then applies the real limit.
             maxdist = 1 if len(word) <= 6 else 2
             scored = []
             for cand in self._reader.terms_within("spell", word, 2, prefix=1):
                 if not cand.isalpha() or len(cand) < 3:
                     continue
                 dist = damerau(word, cand)
+                if len(word) == 4 and (sorted(word) != sorted(cand) or dist != 1):
+                    continue
                 if dist <= maxdist:
                     freq = self._reader.doc_frequency("spell", cand)
                     scored.append((dist, -freq, cand))
@@ -146,6 +162,21 @@ class Vocabulary:
         if len(self._spell) < 50_000:
             self._spell[word] = best
         return best
+
+    def variants(self, term: str) -> tuple[str, ...]:
+        """Index stems that extend or truncate `term` (≥ 5 shared letters): Porter leaves
+        "mobilizing" as `mobiliz` but "mobilization" as `mobil`; this joins such pairs."""
+        if len(term) < 5:
+            return ()
+        if term not in self._variants:
+            found = []
+            for raw in self._reader.expand_prefix("all", term[:5]):
+                cand = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+                longer, shorter = (cand, term) if len(cand) > len(term) else (term, cand)
+                if longer.startswith(shorter) and longer[len(shorter) :] in VARIANT_ENDINGS:
+                    found.append((len(longer) - len(shorter), cand))
+            self._variants[term] = tuple(c for _, c in sorted(found)[:3])
+        return self._variants[term]
 
 
 @lru_cache(maxsize=4096)
@@ -163,11 +194,15 @@ def damerau(a: str, b: str) -> int:
     return rows[-1][-1]
 
 
+_FIELD_PREFIX = re.compile(r"(?<![\w:])(\w+):(?=\S)")
+
+
 def analyse_question(
     question: str, vocab: Vocabulary, synonyms: SynonymMap, options: SearchOptions
 ) -> list[Concept]:
     """The question's informative concepts, in question order, each weighted by IDF."""
     raw = words(question)
+    prefixes = {m.lower() for m in _FIELD_PREFIX.findall(question)}
     tokens = [(w, stem(w)) for w in raw]
     tokens = [(w, s) for w, s in tokens if s]  # stop words go
     seq = [s for _, s in tokens]
@@ -189,12 +224,19 @@ def analyse_question(
     result: list[Concept] = []
     for _, concept in sorted(ordered, key=lambda ic: ic[0]):
         _weigh(concept, vocab, options)
+        if not concept.known and (concept.word in GENERIC_WORDS or concept.word in prefixes):
+            # everyday phrasing, or a search-syntax prefix (`title:`), that the index never
+            # uses: not a missing topic, so not held against the question
+            continue
         result.append(concept)
     return _dedupe(result)
 
 
 def _weigh(concept: Concept, vocab: Vocabulary, options: SearchOptions) -> None:
     known_stems = [s for s in concept.stems if vocab.df(s) > 0]
+    if not known_stems and options.variants:
+        concept.variants = tuple(v for s in concept.stems for v in vocab.variants(s))
+        known_stems = list(concept.variants)
     if not known_stems and options.spelling and " " not in concept.word:
         if not vocab.knows_word(concept.word):
             fixed = vocab.correct(concept.word)
@@ -239,6 +281,8 @@ def build_query(concepts: list[Concept], vocab: Vocabulary, options: SearchOptio
         own = c.stems if options.stemming else ((c.corrected or c.word),)
         for s in own:
             parts.extend(Term(f, s, boost=own_boost) for f in fields)
+        for v in c.variants if options.stemming else ():
+            parts.extend(Term(f, v, boost=VARIANT_WEIGHT) for f in fields)
         if options.synonyms and options.stemming:
             for exp in c.expansions:
                 if not all(vocab.df(s) for s in exp):
@@ -304,12 +348,31 @@ def search(
     candidates = _drop_duplicates(candidates)[:limit]
     if not candidates:
         return SearchResult(concepts, [], False, 0.0, 0.0)
-    best = candidates[0]
-    relative = best.matched_weight / vocab.max_idf
+    coverage, relative = judge(concepts, candidates[:ANSWER_WINDOW], vocab)
     answered = not options.abstain or (
-        best.coverage >= options.min_coverage and relative >= options.min_matched_weight
+        coverage >= options.min_coverage and relative >= options.min_matched_weight
     )
-    return SearchResult(concepts, candidates, answered, best.coverage, relative)
+    return SearchResult(concepts, candidates, answered, coverage, relative)
+
+
+def judge(concepts: list[Concept], top: list[Candidate], vocab: Vocabulary) -> tuple[float, float]:
+    """(coverage, relative weight) of the question by the passages an answer is built from.
+
+    Coverage is the IDF-weighted share of the question's concepts that those passages match;
+    a word the index has never seen counts with the largest IDF, so a question whose key word
+    is missing from the corpus ("weather") falls short however well its generic words match.
+    Relative weight is the matched IDF over the largest IDF this index can give.
+    """
+    matched: set[str] = set().union(*(c.matched for c in top)) if top else set()
+    total = 0.0
+    found = 0.0
+    for c in concepts:
+        total += c.weight
+        if c.known and c.alternatives() & matched:
+            found += c.weight * (CORRECTED_WEIGHT if c.corrected else 1.0)
+    if total <= 0:
+        return 0.0, 0.0
+    return found / total, found / vocab.max_idf
 
 
 def _drop_duplicates(candidates: list[Candidate]) -> list[Candidate]:
