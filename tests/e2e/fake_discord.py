@@ -356,7 +356,11 @@ class FakeDiscord:
 
     def put_commands(self, rec: Recorded, app: str, guild: str = "global") -> tuple[int, Any]:
         out = []
-        for cmd in rec.json or []:
+        commands = rec.json or []
+        if len(commands) > 100:
+            raise LimitError(f"{len(commands)} commands (max 100)")
+        for cmd in commands:
+            check_command(cmd)
             cmd = {**cmd, "id": str(next(self._ids)), "application_id": app, "version": "1"}
             if guild != "global":
                 cmd["guild_id"] = guild
@@ -376,6 +380,8 @@ class FakeDiscord:
         kind = body.get("type")
         data = body.get("data") or {}
         interaction: dict[str, Any] = {"id": iid, "type": 2}
+        if kind == 8:
+            check_choices(data.get("choices"))
         if kind in (4, 7):
             msg = self._store_message(rec, data, CHANNEL_ID, webhook=True)
             interaction.update(
@@ -810,6 +816,71 @@ def check_limits(data: dict[str, Any]) -> None:
             total += len(f["name"]) + len(f["value"])
     if total > MAX_EMBED_TOTAL:
         raise LimitError(f"embeds total {total} chars (max {MAX_EMBED_TOTAL})")
+    check_components(data.get("components") or [])
+
+
+COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
+
+
+def check_command(cmd: dict[str, Any], depth: int = 0) -> None:
+    """Discord's rules for an application command or option (names, descriptions, counts)."""
+    name = cmd.get("name") or ""
+    if not COMMAND_NAME.match(name) or name != name.lower():
+        raise LimitError(f"invalid command/option name {name!r}")
+    desc = cmd.get("description") or ""
+    if not 1 <= len(desc) <= 100:
+        raise LimitError(f"description of {name!r} is {len(desc)} chars (1-100)")
+    options = cmd.get("options") or []
+    if len(options) > 25:
+        raise LimitError(f"{name!r} has {len(options)} options (max 25)")
+    required_seen_optional = False
+    for opt in options:
+        check_command(opt, depth + 1)
+        if opt.get("type") not in (1, 2):
+            if not opt.get("required"):
+                required_seen_optional = True
+            elif required_seen_optional:
+                raise LimitError(f"required option {opt['name']!r} after an optional one")
+        for choice in opt.get("choices") or []:
+            check_choice(choice)
+
+
+def check_choice(choice: dict[str, Any]) -> None:
+    name, value = choice.get("name") or "", choice.get("value")
+    if not 1 <= len(name) <= 100:
+        raise LimitError(f"choice name of {len(name)} chars (1-100)")
+    if isinstance(value, str) and not 1 <= len(value) <= 100:
+        raise LimitError(f"choice value of {len(value)} chars (1-100)")
+
+
+def check_choices(choices: Any) -> None:
+    """An autocomplete answer: at most 25 choices, each within the name/value limits."""
+    if not isinstance(choices, list):
+        raise LimitError("autocomplete response without a choices list")
+    if len(choices) > 25:
+        raise LimitError(f"{len(choices)} autocomplete choices (max 25)")
+    for choice in choices:
+        check_choice(choice)
+
+
+def check_components(components: list[dict[str, Any]]) -> None:
+    """At most 5 action rows of at most 5 buttons, custom ids up to 100 chars and unique."""
+    if len(components) > 5:
+        raise LimitError(f"{len(components)} action rows (max 5)")
+    seen: set[str] = set()
+    for row in components:
+        inner = row.get("components") or []
+        if not 1 <= len(inner) <= 5:
+            raise LimitError(f"an action row with {len(inner)} components (1-5)")
+        for comp in inner:
+            cid = comp.get("custom_id")
+            if cid is not None:
+                if not 1 <= len(cid) <= 100 or cid in seen:
+                    raise LimitError(f"bad or duplicate custom_id {cid!r}")
+                seen.add(cid)
+            label = comp.get("label") or ""
+            if len(label) > 80:
+                raise LimitError(f"button label of {len(label)} chars (max 80)")
 
 
 def check_mentions(data: dict[str, Any]) -> None:

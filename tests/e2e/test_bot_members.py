@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 
 from index.models import Passage
 from tests.bot.fakes import FakeEngine
@@ -168,6 +169,17 @@ async def test_long_passages_stay_within_discord_limits(fake, runner, make_setti
         await fake.slash("docs", {"document": "long/" + "deep/" * 30 + "doc0.md"})
     )
     fd.check_limits(section.data)
+    doc0 = "long/" + "deep/" * 30 + "doc0.md"
+    auto = await fake.reply(
+        await fake.autocomplete("docs", {"document": doc0, "section": ""}, "section")
+    )
+    (choice,) = auto.data["choices"]  # choice limits are checked by the fake
+    read = await fake.reply(
+        await fake.slash("docs", {"document": doc0, "section": choice["value"]})
+    )
+    fd.check_limits(read.data)
+    assert read.embeds[0]["description"].startswith("The coalition values")
+    assert read.embeds[0]["description"].endswith("…")
 
 
 async def test_docs_lists_documents_and_autocompletes(fake, bot):
@@ -228,3 +240,58 @@ async def test_interaction_callback_429_is_retried(fake, bot):
     assert "/ask" in reply.text
     statuses = [r.status for r in fake.find_requests("POST", rf"/interactions/{ix.id}/")]
     assert statuses == [429, 200]
+
+
+class SlowEngine(FakeEngine):
+    """Blocks `ask` until the test releases it, to force the defer-then-follow-up path."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+
+    def ask(self, question, *, limit=5, max_chars=500):
+        assert self.release.wait(20), "test never released the engine"
+        return super().ask(question, limit=limit, max_chars=max_chars)
+
+
+async def test_slow_answer_defers_then_follows_up(fake, runner, make_settings, monkeypatch):
+    import bot.cogs.ask
+
+    monkeypatch.setattr(bot.cogs.ask, "DEFER_AFTER_SECONDS", 0.05)
+    engine = SlowEngine()
+    await runner.start(make_settings(), engine=engine)
+    ix = await fake.slash("ask", {"question": VALUES_Q, "private": True})
+    deferred = await fake.wait_request("POST", rf"/interactions/{ix.id}/{ix.token}/callback$")
+    assert deferred.json["type"] == 5 and deferred.json["data"]["flags"] & fd.EPHEMERAL
+    engine.release.set()
+    reply = await fake.reply(ix)
+    assert reply.kind == 0 and not reply.request.authorized  # webhook follow-up
+    assert reply.ephemeral and "[1]" in reply.embeds[0]["description"]
+
+
+async def test_ask_cooldown_gives_a_friendly_ephemeral_notice(fake, runner, make_settings):
+    await runner.start(make_settings(ask_cooldown_uses=2, ask_cooldown_seconds=3600))
+    for _ in range(2):
+        ok = await fake.reply(await fake.slash("ask", {"question": VALUES_Q}))
+        assert ok.embeds
+    limited = await fake.reply(await fake.slash("ask", {"question": VALUES_Q}))
+    assert limited.ephemeral and "wait" in limited.content and not limited.embeds
+    other = await fake.reply(await fake.slash("ask", {"question": VALUES_Q}, user_id=fd.ADMIN_ID))
+    assert other.embeds  # the cooldown is per member
+
+
+class BrokenEngine(FakeEngine):
+    def ask(self, question, *, limit=5, max_chars=500):
+        raise RuntimeError("disk on fire at /srv/secret/path")
+
+
+async def test_unexpected_failure_gives_an_apology_not_a_traceback(
+    fake, runner, make_settings, error_log
+):
+    await runner.start(make_settings(), engine=BrokenEngine())
+    reply = await fake.reply(await fake.slash("ask", {"question": VALUES_Q}))
+    assert reply.ephemeral and "something went wrong" in reply.content
+    assert "disk on fire" not in reply.content and "Traceback" not in reply.content
+    logged = [r for r in error_log.records if r.name.startswith("bot.")]
+    assert logged and "disk on fire" in repr(logged[0].exc_info[1])  # the operator sees it
+    error_log.records.clear()  # expected here; the guard fails every other test on it

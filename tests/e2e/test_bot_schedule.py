@@ -166,3 +166,38 @@ async def test_schedule_question_in_ask_uses_the_live_schedule(fake, sbot):
     reply = await fake.reply(await fake.slash("ask", {"question": "when is the next meeting?"}))
     assert "Coalition call" in reply.text
     assert f"<t:{int(MEETING_UTC.timestamp())}" in reply.text
+
+
+async def test_closed_dms_are_recorded_and_do_not_block_the_channel_post(fake, sbot, clock):
+    item = await add_meeting(fake)
+    await fake.reply(await fake.slash("subscribe", {"item": item}))
+    await sbot.scheduler.settled()
+    dm_messages = rf"/channels/{fd.MEMBER_ID + 7}/messages$"
+    fake.fail_next("POST", dm_messages, 403, times=10)
+    clock.set(MEETING_UTC - timedelta(days=1))
+    post = await fake.wait_request("POST", ANNOUNCE)
+    assert post.status == 200
+    refused = await fake.wait_request("POST", dm_messages)
+    assert refused.status == 403
+    await sbot.scheduler.settled()
+    clock.advance(timedelta(hours=2))  # well past any backoff
+    await sbot.scheduler.settled()
+    assert len(fake.find_requests("POST", dm_messages)) == 1  # permanent: not retried
+    assert sbot.scheduler.stats["failed"] >= 1
+
+
+async def test_ics_for_everything_upcoming(fake, sbot):
+    await add_meeting(fake)
+    await fake.reply(
+        await fake.slash(
+            "schedule",
+            {"title": "Grant application", "due": "2026-12-05 17:00"},
+            sub="add-deadline",
+            **ADMIN,
+        )
+    )
+    reply = await fake.reply(await fake.slash("ics"))
+    (name, blob), *_ = reply.request.files.items()
+    assert name == "alliance-schedule.ics"
+    titles = sorted(str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(blob).walk("VEVENT"))
+    assert titles == ["Coalition call", "Deadline: Grant application"]
