@@ -261,9 +261,11 @@ def citation(hit: Hit) -> str:
 def quote(hit: Hit, limit: int = QUOTE_CHARS) -> str:
     """The passage as a block quote (matched terms bold), clipped, with its source."""
     text = hit.highlighted or hit.passage.text
-    body = "\n".join("> " + line for line in clip(" ".join(text.split()), limit).splitlines())
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    flat = "\n".join(line for line in lines if line)
+    body = "\n".join("> " + line for line in clip(flat, limit).splitlines())
     origin = hit.passage.origin or hit.passage.source
-    return f"{body}\n— {clip(origin, 200)} (`{hit.passage.source}`)"
+    return f"{body}\n— {clip(origin, 160)} (`{hit.passage.source}`)"
 
 
 def answer_reply(answer: Answer, *, topics: Sequence[str] = ()) -> Reply:
