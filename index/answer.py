@@ -58,37 +58,42 @@ def _words(text: str) -> list[str]:
 
 
 def compose(candidates: list[Candidate], concepts: list[Concept]) -> str:
-    """One to three cited sentences answering from the top three candidates."""
-    top = candidates[:3]
-    scored: list[tuple[float, int, int, str]] = []  # (score, rank, position, sentence)
+    """One to three cited sentences answering from the top three candidates.
+
+    Sentences score by the IDF weight of the concepts they contain, times a rank prior. A passage
+    that matched only in its title or headings offers its opening sentence, scored by what its
+    headings matched. The best sentence of the top passage always comes first, so `[1]` is cited.
+    """
     weights = [(c.alternatives(), c.weight) for c in concepts if c.known]
-    for rank, cand in enumerate(top, start=1):
-        if not cand.body_matched:
+    scored: list[tuple[float, int, int, str]] = []  # (score, rank, position, sentence)
+    for rank, cand in enumerate(candidates[:3], start=1):
+        sentences = units(str(cand.fields.get("text", "")))
+        if not sentences:
             continue
-        for pos, sentence in enumerate(units(str(cand.fields.get("text", "")))):
-            found = _unit_stems(sentence)
-            score = sum(w for alts, w in weights if alts & found)
-            if score > 0:
-                scored.append((score * RANK_PRIOR[rank - 1], rank, pos, sentence))
-    chosen: list[tuple[int, int, str]] = []
-    if scored:
-        scored.sort(key=lambda s: (-s[0], s[1], s[2]))
-        best = scored[0][0]
-        length = 0
-        for score, rank, pos, sentence in scored:
-            if len(chosen) == MAX_ANSWER_SENTENCES or score < 0.5 * best:
-                break
-            if chosen and length + len(sentence) > MAX_ANSWER_CHARS:
-                continue
-            chosen.append((rank, pos, sentence))
-            length += len(sentence)
-    else:  # matches only in titles/headings: the opening sentence of each top passage
-        length = 0
-        for rank, cand in enumerate(top, start=1):
-            first = units(str(cand.fields.get("text", "")))[:1]
-            if first and (not chosen or length + len(first[0]) <= MAX_ANSWER_CHARS):
-                chosen.append((rank, 0, first[0]))
-                length += len(first[0])
+        prior = RANK_PRIOR[rank - 1]
+        before = len(scored)
+        if cand.body_matched:
+            for pos, sentence in enumerate(sentences):
+                found = _unit_stems(sentence)
+                score = sum(w for alts, w in weights if alts & found)
+                if score > 0:
+                    scored.append((score * prior, rank, pos, sentence))
+        if len(scored) == before:  # matched in title/headings only: its opening sentence
+            score = sum(w for alts, w in weights if alts & cand.matched)
+            scored.append((max(score, 1e-6) * prior, rank, 0, sentences[0]))
+    if not scored:
+        return ""
+    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+    lead = next((s for s in scored if s[1] == 1), scored[0])
+    chosen = [(lead[1], lead[2], lead[3])]
+    length = len(lead[3])
+    for score, rank, pos, sentence in scored:
+        if len(chosen) == MAX_ANSWER_SENTENCES or score < 0.5 * lead[0]:
+            break
+        if (rank, pos, sentence) in chosen or length + len(sentence) > MAX_ANSWER_CHARS:
+            continue
+        chosen.append((rank, pos, sentence))
+        length += len(sentence)
     chosen.sort()
     return " ".join(f"{_clip(sentence)} [{rank}]" for rank, _, sentence in chosen)
 

@@ -223,6 +223,8 @@ def analyse_question(
         ordered.append((i, Concept(word, (s,))))
     result: list[Concept] = []
     for _, concept in sorted(ordered, key=lambda ic: ic[0]):
+        if concept.word in prefixes and not any(vocab.df(s) for s in concept.stems):
+            continue  # `title:`-style search syntax, not a word to correct or look for
         _weigh(concept, vocab, options)
         if not concept.known and (concept.word in GENERIC_WORDS or concept.word in prefixes):
             # everyday phrasing, or a search-syntax prefix (`title:`), that the index never

@@ -1,0 +1,41 @@
+"""Answers are short, extractive and cited; hits are highlighted or fall back to their opening."""
+
+from __future__ import annotations
+
+import re
+
+from index.answer import highlight, opening
+from index.engine import SearchEngine
+
+
+def test_answer_sentences_are_copied_from_the_cited_passages(seed_engine: SearchEngine) -> None:
+    answer = seed_engine.ask("what does the holistic value mean?")
+    assert answer.answered
+    pieces = re.findall(r"(.+?) \[(\d+)\]", answer.answer)
+    assert 1 <= len(pieces) <= 3
+    for sentence, n in pieces:
+        cited = answer.hits[int(n) - 1].passage.text
+        assert sentence.strip() in cited.replace("• ", "")
+
+
+def test_hits_mark_matched_words_in_bold(seed_engine: SearchEngine) -> None:
+    answer = seed_engine.ask("multilingualism")
+    assert "**multilingualism**" in answer.hits[0].highlighted
+    assert answer.hits[0].highlighted.replace("**", "") == answer.hits[0].passage.text
+
+
+def test_at_most_five_passages_in_json_and_up_to_ten_hits(seed_engine: SearchEngine) -> None:
+    answer = seed_engine.ask("students education New Mexico coalition alliance", limit=10)
+    assert len(answer.hits) > 5
+    assert len(answer.to_json()["passages"]) == 5
+    assert [p["rank"] for p in answer.to_json()["passages"]] == [1, 2, 3, 4, 5]
+
+
+def test_highlight_merges_neighbours_and_fallback_is_the_opening() -> None:
+    assert highlight("Tribal education matters.", {"tribal", "educ"}) == (
+        "**Tribal education** matters."
+    )
+    assert highlight("Nothing here.", {"zzz"}) == ""
+    text = "First sentence here. Second one follows. " + "Third is long. " * 40
+    assert opening(text).startswith("First sentence here. Second one follows.")
+    assert len(opening(text)) < 420

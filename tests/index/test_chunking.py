@@ -1,0 +1,85 @@
+"""Passages follow the document's sections, read cleanly, and keep stable ids."""
+
+from __future__ import annotations
+
+from index.chunking import MAX_CHARS, chunk_document
+from index.loader import Document
+from index.models import SECTION_SEPARATOR
+
+
+def doc(text: str, source: str = "d.md", markdown: bool = True) -> Document:
+    return Document(source, "Handbook", "", "", "", text, markdown, "x")
+
+
+MD = """# Handbook
+
+Welcome to the **coalition**. See [our site](https://example.org) and `docs`.
+
+## Membership
+
+### Dues
+
+Members pay *ten* dollars.
+
+We expect the following:
+
+- attend meetings
+- vote on _proposals_
+
+## Empty heading
+
+## Closing
+
+Thanks.
+"""
+
+
+def test_sections_follow_headings_and_text_has_no_markup() -> None:
+    passages = chunk_document(doc(MD))
+    sections = [p.section for p in passages]
+    assert sections == [
+        "Handbook",
+        SECTION_SEPARATOR.join(["Handbook", "Membership", "Dues"]),
+        "Handbook › Closing",
+    ]
+    assert passages[0].text == "Welcome to the coalition. See our site and docs."
+    dues = passages[1].text
+    assert "We expect the following:\n• attend meetings\n• vote on proposals" in dues
+    for p in passages:
+        assert "**" not in p.text and "](" not in p.text and "`" not in p.text
+
+
+def test_ids_are_stable_and_only_change_with_their_own_text() -> None:
+    first = chunk_document(doc(MD))
+    again = chunk_document(doc(MD))
+    assert [p.id for p in first] == [p.id for p in again]
+    edited = chunk_document(doc(MD.replace("Thanks.", "Thank you.")))
+    assert [p.id for p in edited][:2] == [p.id for p in first][:2]
+    assert edited[2].id != first[2].id
+    moved = chunk_document(doc(MD, source="other.md"))
+    assert {p.id for p in moved}.isdisjoint(p.id for p in first)
+
+
+def test_long_sections_split_on_sentence_boundaries_within_limit() -> None:
+    sentence = "The coalition reviews every proposal with care and reports back to members. "
+    text = "# Handbook\n\n## Long\n\n" + sentence * 40
+    passages = chunk_document(doc(text))
+    assert len(passages) >= 3
+    assert all(len(p.text) <= MAX_CHARS for p in passages)
+    assert all(p.text.endswith("members.") for p in passages)
+    assert " ".join(p.text for p in passages) == (sentence * 40).strip()
+
+
+def test_long_list_is_split_between_items_and_keeps_every_item() -> None:
+    items = "\n".join(f"- item number {i} " + "word " * 20 for i in range(30))
+    passages = chunk_document(doc(f"# Handbook\n\nThe list:\n\n{items}\n"))
+    assert all(len(p.text) <= MAX_CHARS for p in passages)
+    joined = "\n".join(p.text for p in passages)
+    assert all(f"• item number {i} " in joined for i in range(30))
+    assert passages[0].text.startswith("The list:\n• item number 0")
+
+
+def test_plain_text_paragraphs_are_passages_under_the_title() -> None:
+    passages = chunk_document(doc("First para.\n\nSecond para.", markdown=False))
+    assert [p.section for p in passages] == ["Handbook"]
+    assert passages[0].text == "First para.\n\nSecond para."

@@ -1,0 +1,146 @@
+"""Members' natural questions find the right passage; syntax is harmless; off-topic abstains."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.engine import SearchEngine
+from index.search import SearchOptions
+
+VALUES = "learning-alliance/vision-mission-values.md"
+HSTC = "hs-transformation-coalition/coalition.md"
+
+
+def top(engine: SearchEngine, question: str) -> tuple[str, str]:
+    answer = engine.ask(question)
+    assert answer.answered, f"abstained on {question!r}: {answer.answer}"
+    hit = answer.hits[0].passage
+    return hit.source, hit.section.split(" › ")[-1]
+
+
+@pytest.mark.parametrize(
+    ("question", "source", "section"),
+    [
+        # keywords
+        ("holistic", VALUES, "Holistic"),
+        ("capstone projects", HSTC, "Our Purpose"),
+        ("site visit", HSTC, "Membership Expectations"),
+        # typos (corrected against the index vocabulary)
+        ("membrship expectatons", HSTC, "Membership Expectations"),
+        ("what is the urgancy value", VALUES, "Urgency"),
+        ("wrold veiw", VALUES, "World View"),
+        # paraphrases (synonym map, stemming)
+        (
+            "what are the requirements to be on the coalition?",
+            HSTC,
+            "All members of the Coalition should possess",
+        ),
+        ("does the alliance care about DEI?", VALUES, "Achievement and Equity"),
+        ("how long would I serve?", HSTC, "Membership Expectations"),
+        (
+            "what does the coalition aim to accomplish in its second year?",
+            HSTC,
+            "Focus on Planning and Action",
+        ),
+    ],
+)
+def test_questions_find_the_right_passage(
+    seed_engine: SearchEngine, question: str, source: str, section: str
+) -> None:
+    assert top(seed_engine, question) == (source, section)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        'title:values AND "',
+        "values*",
+        "(holistic",
+        "holistic)) OR NOT",
+        "section:membership^5 ~2",
+        "{urgency} [world TO view]",
+        "' \" \\ / : ; - + !",
+        "AND OR NOT",
+    ],
+)
+def test_query_syntax_in_questions_is_just_text(seed_engine: SearchEngine, question: str) -> None:
+    answer = seed_engine.ask(question)  # must not raise
+    assert isinstance(answer.answered, bool)
+    if answer.answered:
+        assert answer.hits and "[1]" in answer.answer
+
+
+def test_syntax_does_not_change_meaning(seed_engine: SearchEngine) -> None:
+    plain = seed_engine.ask("holistic values")
+    noisy = seed_engine.ask('holistic AND NOT "values')
+    assert noisy.hits[0].passage.id == plain.hits[0].passage.id
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's the capital of France?",
+        "what will the weather be like in New Mexico tomorrow?",
+        "who won the World Series?",
+        "how do I bake sourdough bread?",
+        "what is the coalition's annual budget?",
+        "what's the Learning Alliance's phone number?",
+    ],
+)
+def test_unrelated_questions_abstain_and_say_what_can_be_answered(
+    seed_engine: SearchEngine, question: str
+) -> None:
+    answer = seed_engine.ask(question)
+    assert not answer.answered
+    assert "couldn't find" in answer.answer
+    assert "Vision, Mission, and Values" in answer.answer  # points to what it can answer
+
+
+def test_generic_corpus_words_alone_do_not_make_an_answer(seed_engine: SearchEngine) -> None:
+    """'New Mexico' is everywhere in this corpus: it must not carry an off-topic question."""
+    assert not seed_engine.ask("best hiking trails in new mexico").answered
+
+
+def test_spelling_prefers_the_closest_word_not_the_most_frequent(
+    seed_engine: SearchEngine,
+) -> None:
+    reader = seed_engine._reader()
+    assert reader.vocab.correct("capstne") == "capstone"
+    assert reader.vocab.correct("multilingualsim") == "multilingualism"
+    assert reader.vocab.correct("team") is None  # a real short word is not "corrected"
+
+
+def test_synonym_map_is_admin_editable_and_a_broken_file_is_ignored(
+    corpus: Path, index_dir: Path
+) -> None:
+    engine = SearchEngine(corpus, index_dir)
+    try:
+        assert not engine.ask("what about the zorblax?").answered
+        (corpus / "synonyms.toml").write_text('[synonyms]\nzorblax = ["capstone"]\n')
+        answer = engine.ask("what about the zorblax?")
+        assert answer.answered and "capstone" in answer.hits[0].passage.text
+        (corpus / "synonyms.toml").write_text("[synonyms\nbroken = ")
+        assert not engine.ask("what about the zorblax?").answered  # no crash, map empty
+        assert engine.ask("what are the values?").answered
+    finally:
+        engine.close()
+
+
+@pytest.mark.parametrize("switch", ["spelling", "synonyms"])
+def test_each_technique_is_what_finds_its_questions(
+    corpus: Path, index_dir: Path, switch: str
+) -> None:
+    """Ablation: with the technique off, the question it exists for is no longer answered."""
+    question = {"spelling": "membrship expectatons", "synonyms": "requirements to join"}[switch]
+    on = SearchEngine(corpus, index_dir)
+    off = SearchEngine(corpus, index_dir, options=SearchOptions(**{switch: False}))
+    try:
+        good = on.ask(question)
+        bad = off.ask(question)
+        assert good.answered
+        assert (not bad.answered) or bad.hits[0].passage.id != good.hits[0].passage.id
+    finally:
+        on.close()
+        off.close()
