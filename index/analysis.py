@@ -43,7 +43,8 @@ QUESTION_WORDS = frozenset(
 GENERIC_WORDS = frozenset(
     """able add added adding allow almost already always another anyone anyway around back bad
     basically become becomes becoming begin beginning begins best better big bigger biggest bring
-    call called came care cares caring change come comes coming consider could currently day days different do
+    call called came care cares caring change come comes coming consider could currently day days
+    different do
     does easy enough especially even every everyone everything exist exists fast faster feel fine
     first following for found free full fully generally give given gives giving go goes going
     gone good great happen happened happening happens hard help helps high important include

@@ -11,6 +11,8 @@ from index.search import SearchOptions
 
 VALUES = "learning-alliance/vision-mission-values.md"
 HSTC = "hs-transformation-coalition/coalition.md"
+QUALIFICATIONS = "All members of the Coalition should possess"
+YEAR_TWO = "Focus on Planning and Action"
 
 
 def top(engine: SearchEngine, question: str) -> tuple[str, str]:
