@@ -299,7 +299,7 @@ def answer_reply(answer: Answer, *, topics: Sequence[str] = ()) -> Reply:
 def abstain_reply(answer: Answer, *, topics: Sequence[str] = ()) -> Reply:
     """A kind "I don't know" that points to what the bot can answer."""
     lines = [answer.answer or "I couldn't find that in the coalition's documents."]
-    if topics:
+    if topics and not any(t in lines[0] for t in topics):  # the index may list them already
         lines += ["", "**I can answer questions about:**"]
         lines += [f"• {t}" for t in topics[:10]]
     lines += ["", "**For example:**"]

@@ -101,6 +101,12 @@ def test_abstention_is_kind_and_suggests_topics():
     assert "/ask" in embed.description
 
 
+def test_abstention_does_not_repeat_topics_the_answer_already_names():
+    answer = Answer("weather?", False, "I can answer questions about Vision, Mission, and Values.")
+    text = r.to_text(r.abstain_reply(answer, topics=["Vision, Mission, and Values"]))
+    assert text.count("Vision, Mission, and Values") == 1
+
+
 def test_officer_message_pings_only_the_role_and_quotes_the_question():
     msg = r.officer_message("is there\n@everyone food?", asker_id=1, role_id=77, channel_id=5)
     assert msg.startswith("<@&77> ")
