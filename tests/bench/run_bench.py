@@ -420,6 +420,20 @@ def run_phase(name: str, **opts: Any) -> dict[str, Any]:
 # --- orchestration -----------------------------------------------------------------------------
 
 
+def question_groups(qs: Sequence[corpus_gen.Question]) -> list[str]:
+    """Group label per question (for a per-kind latency breakdown): kind, or "typo"."""
+    return ["typo" if q.typo else q.kind for q in qs]
+
+
+def by_group(latencies: Sequence[float], groups: Sequence[str]) -> dict[str, dict[str, float]]:
+    """p50/p99 per question group; `latencies` and `groups` are in the same order."""
+    out: dict[str, dict[str, float]] = {}
+    for g in sorted(set(groups)):
+        vals = [v for v, gg in zip(latencies, groups, strict=True) if gg == g]
+        out[g] = {"n": float(len(vals)), "p50": percentile(vals, 50), "p99": percentile(vals, 99)}
+    return out
+
+
 def _write_questions(path: Path, warmup: Sequence[str], questions: Sequence[str]) -> None:
     path.write_text(json.dumps({"warmup": list(warmup), "questions": list(questions)}), "utf-8")
 
@@ -478,7 +492,12 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
 
         log("fts5: build + queries ...")
         fts = run_phase("fts5", passages_file=pfile, index=tmp / "fts", questions_file=qfile)
-        results["fts5"] = {**fts, "latency_ms": summarize(fts["latency_ms"])}
+        groups = question_groups(qs)
+        results["fts5"] = {
+            **fts,
+            "latency_ms": summarize(fts["latency_ms"]),
+            "by_group": by_group(fts["latency_ms"], groups),
+        }
 
         if _engine_available():
             log("whoosh: full build ...")
@@ -488,7 +507,11 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
             wq = run_phase(
                 "whoosh-query", corpus=corpus, index=tmp / "whoosh", questions_file=qfile
             )
-            results["whoosh"] = {**wq, "latency_ms": summarize(wq["latency_ms"])}
+            results["whoosh"] = {
+                **wq,
+                "latency_ms": summarize(wq["latency_ms"]),
+                "by_group": by_group(wq["latency_ms"], groups),
+            }
 
             seed_passages, _ = load_passages(SEED_CORPUS)
             seed_pairs = [(p.id, f"{p.section} {p.text}") for p in seed_passages]
@@ -586,6 +609,13 @@ def format_table(r: dict[str, Any]) -> str:
             f"{f['matched']}/{q['count']}",
         )
         row("peak RSS while serving (MB)", f"{w['peak_rss_mb']:.0f}", "")
+        for g, wg in w["by_group"].items():
+            fg = f["by_group"][g]
+            row(
+                f"  {g} ({int(wg['n'])}) p50 / p99 (ms)",
+                f"{wg['p50']:.1f} / {wg['p99']:.1f}",
+                f"{fg['p50']:.1f} / {fg['p99']:.1f}",
+            )
     else:
         row("full build (s)", "-", f"{f['build_seconds']:.2f}")
         for key in ("p50", "p95", "p99"):
