@@ -153,3 +153,56 @@ async def test_gaps_lists_unanswered_and_downvoted_questions_most_frequent_first
     desc = gaps.embeds[0]["description"]
     assert desc.index("wifi password") < desc.index("values")
     assert "asked 2×" in desc and "👎 1" in desc
+
+
+async def test_dry_run_shows_the_diff_without_swapping(fake, bot, corpus_dir):
+    (corpus_dir / "zebra.md").write_bytes(NEW_DOC)
+    question = {"question": "who does the zebra grant fund?"}
+    dry = await fake.reply(await fake.slash("reindex", {"dry_run": True}, **ADMIN))
+    fields = {f["name"]: f["value"] for f in dry.embeds[0]["fields"]}
+    assert "zebra.md" in fields["Added"]
+    assert "zebra.md" not in [d.source for d in bot.core.documents()]
+    before = await fake.reply(await fake.slash("ask", question))
+    assert "zebra.md" not in before.text
+    real = await fake.reply(await fake.slash("reindex", **ADMIN))
+    assert "zebra.md" in {f["name"]: f["value"] for f in real.embeds[0]["fields"]}["Added"]
+    after = await fake.reply(await fake.slash("ask", question, user_id=fd.ADMIN_ID))
+    assert "zebra.md" in after.text and "[1]" in after.embeds[0]["description"]
+    again = await fake.reply(await fake.slash("reindex", **ADMIN))
+    assert "Nothing changed" in again.embeds[0]["description"]
+
+
+async def test_corpus_add_refuses_to_overwrite_unless_replace(fake, bot, corpus_dir):
+    opt, resolved = attachment_option(fake, "zebra-grant.md", NEW_DOC)
+    await fake.reply(
+        await fake.slash("corpus", {"file": opt}, sub="add", resolved=resolved, **ADMIN)
+    )
+    changed = NEW_DOC.replace(b"rural tutoring", b"urban mentoring")
+    opt2, resolved2 = attachment_option(fake, "zebra-grant.md", changed)
+    refused = await fake.reply(
+        await fake.slash("corpus", {"file": opt2}, sub="add", resolved=resolved2, **ADMIN)
+    )
+    assert refused.ephemeral and "replace" in refused.content
+    assert (corpus_dir / "uploads" / "zebra-grant.md").read_bytes() == NEW_DOC
+    opt3, resolved3 = attachment_option(fake, "zebra-grant.md", changed)
+    replaced = await fake.reply(
+        await fake.slash(
+            "corpus", {"file": opt3, "replace": True}, sub="add", resolved=resolved3, **ADMIN
+        )
+    )
+    assert replaced.embeds[0]["title"] == "Added uploads/zebra-grant.md"
+    assert (corpus_dir / "uploads" / "zebra-grant.md").read_bytes() == changed
+
+
+async def test_status_counts_pending_reminders(fake, bot):
+    await fake.reply(
+        await fake.slash(
+            "schedule",
+            {"title": "Coalition call", "when": "2099-01-06 10:00"},
+            sub="add-meeting",
+            **ADMIN,
+        )
+    )
+    status = await fake.reply(await fake.slash("status", **ADMIN))
+    fields = {f["name"]: f["value"] for f in status.embeds[0]["fields"]}
+    assert int(fields["Pending reminders"]) >= 2  # 1 day and 1 hour before

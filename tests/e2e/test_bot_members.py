@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import sys
 import threading
 
 from index.models import Passage
@@ -255,11 +256,10 @@ class SlowEngine(FakeEngine):
 
 
 async def test_slow_answer_defers_then_follows_up(fake, runner, make_settings, monkeypatch):
-    import bot.cogs.ask
-
-    monkeypatch.setattr(bot.cogs.ask, "DEFER_AFTER_SECONDS", 0.05)
     engine = SlowEngine()
     await runner.start(make_settings(), engine=engine)
+    # discord.py loads extensions as fresh module objects: patch the one the bot is running.
+    monkeypatch.setattr(sys.modules["bot.cogs.ask"], "DEFER_AFTER_SECONDS", 0.05)
     ix = await fake.slash("ask", {"question": VALUES_Q, "private": True})
     deferred = await fake.wait_request("POST", rf"/interactions/{ix.id}/{ix.token}/callback$")
     assert deferred.json["type"] == 5 and deferred.json["data"]["flags"] & fd.EPHEMERAL
@@ -295,3 +295,25 @@ async def test_unexpected_failure_gives_an_apology_not_a_traceback(
     logged = [r for r in error_log.records if r.name.startswith("bot.")]
     assert logged and "disk on fire" in repr(logged[0].exc_info[1])  # the operator sees it
     error_log.records.clear()  # expected here; the guard fails every other test on it
+
+
+async def test_docs_autocomplete_values_open_the_document_even_for_long_paths(
+    fake, runner, make_settings
+):
+    deep = "policies/" + "state-board-of-education/" * 5
+    passages = [
+        Passage(
+            id=f"d{i}",
+            source=f"{deep}rule-{i}.md",
+            title=f"Rule {i}",
+            section=f"Rule {i} › Scope",
+            text=f"Rule {i} covers scope number {i}.",
+            origin="test",
+        )
+        for i in range(3)
+    ]
+    await runner.start(make_settings(), engine=FakeEngine(passages))
+    auto = await fake.reply(await fake.autocomplete("docs", {"document": "rule 2"}, "document"))
+    (choice,) = auto.data["choices"]
+    outline = await fake.reply(await fake.slash("docs", {"document": choice["value"]}))
+    assert outline.embeds and outline.embeds[0]["title"] == "Rule 2", outline.content
