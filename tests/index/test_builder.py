@@ -1,0 +1,135 @@
+"""Reindex is atomic, reports what changed, skips work when nothing did, and is serialised."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from index import builder
+from index.engine import SearchEngine
+from index.errors import IndexBusyError
+
+VALUES = "learning-alliance/vision-mission-values.md"
+
+
+def generations(index_dir: Path) -> list[str]:
+    return sorted(p.name for p in index_dir.glob("gen-*"))
+
+
+def test_first_build_reports_every_document(engine: SearchEngine) -> None:
+    report = engine.reindex()
+    assert report.documents == 3 and report.passages > 20
+    assert len(report.added) == 3 and not report.changed and not report.removed
+    assert report.passages_added == report.passages and not report.unchanged
+    assert report.seconds > 0
+
+
+def test_nothing_changed_skips_the_rebuild(engine: SearchEngine, index_dir: Path) -> None:
+    engine.reindex()
+    before = os.readlink(index_dir / "current")
+    report = engine.reindex()
+    assert report.unchanged and not (report.added or report.changed or report.removed)
+    assert os.readlink(index_dir / "current") == before
+
+
+def test_changes_are_reported_and_served(
+    engine: SearchEngine, corpus: Path, index_dir: Path
+) -> None:
+    engine.reindex()
+    (corpus / "learning-alliance" / "home.md").unlink()
+    values = corpus / VALUES
+    values.write_text(values.read_text() + "\n## Kindness\n\nWe value zorblax kindness.\n")
+    (corpus / "new.md").write_text("# Dues\n\nMembers pay no quux dues.\n")
+    (corpus / "bad.txt").write_bytes(b"\xff\xfe\x00binary")
+    report = engine.reindex()
+    assert report.added == ("new.md",)
+    assert report.changed == (VALUES,)
+    assert report.removed == ("learning-alliance/home.md",)
+    assert [s.path for s in report.skipped] == ["bad.txt"]
+    assert report.passages_added == 2 and report.passages_removed > 0
+    assert engine.ask("zorblax kindness").hits[0].passage.section.endswith("Kindness")
+    assert engine.ask("quux dues").answered
+    assert engine.status().skipped == report.skipped
+
+
+def test_dry_run_reports_without_swapping(
+    engine: SearchEngine, corpus: Path, index_dir: Path
+) -> None:
+    engine.reindex()
+    before = os.readlink(index_dir / "current")
+    (corpus / "new.md").write_text("# Dues\n\nMembers pay no quux dues.\n")
+    report = engine.reindex(dry_run=True)
+    assert report.dry_run and report.added == ("new.md",) and not report.unchanged
+    assert os.readlink(index_dir / "current") == before
+    assert not engine.ask("quux dues").answered
+
+
+def test_a_searcher_open_before_a_reindex_keeps_working(
+    engine: SearchEngine, corpus: Path, index_dir: Path
+) -> None:
+    engine.reindex()
+    old = engine._reader()
+    (corpus / "new.md").write_text("# Dues\n\nMembers pay no quux dues.\n")
+    engine.reindex()
+    assert old.generation != os.readlink(index_dir / "current")
+    results = old.searcher.search(__import__("whoosh.query").query.Every(), limit=None)
+    assert len(results) > 20  # old files still readable after the swap
+    assert engine.ask("quux dues").answered  # new questions see the new generation
+    assert engine._reader() is not old
+
+
+def test_a_build_that_fails_midway_leaves_the_old_index_serving(
+    engine: SearchEngine, corpus: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine.reindex()
+    before = os.readlink(index_dir / "current")
+    gens = generations(index_dir)
+    (corpus / "new.md").write_text("# Dues\n\nMembers pay no quux dues.\n")
+    real = builder.passage_fields
+    calls = {"n": 0}
+
+    def failing(passage):  # noqa: ANN001, ANN202
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise OSError("disk full")
+        return real(passage)
+
+    monkeypatch.setattr(builder, "passage_fields", failing)
+    with pytest.raises(OSError, match="disk full"):
+        engine.reindex()
+    assert os.readlink(index_dir / "current") == before
+    assert generations(index_dir) == gens  # the half-built generation was removed
+    assert engine.ask("what are the values?").answered
+    assert not engine.ask("quux dues").answered
+    monkeypatch.setattr(builder, "passage_fields", real)
+    assert engine.reindex().added == ("new.md",)
+
+
+def test_reindex_is_serialised_with_a_clear_busy_error(
+    engine: SearchEngine, index_dir: Path
+) -> None:
+    with builder.reindex_lock(index_dir, timeout=0):
+        with pytest.raises(IndexBusyError, match="Another reindex"):
+            engine.reindex()
+    assert engine.reindex().documents == 3
+
+
+def test_old_generations_are_cleaned_up(
+    engine: SearchEngine, corpus: Path, index_dir: Path
+) -> None:
+    for i in range(4):
+        (corpus / "new.md").write_text(f"# Dues\n\nVersion {i}.\n")
+        engine.reindex()
+    current = os.readlink(index_dir / "current")
+    gens = generations(index_dir)
+    assert current in gens and len(gens) == 1 + builder.KEEP_OLD
+
+
+def test_an_index_of_an_older_format_is_rebuilt(
+    engine: SearchEngine, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine.reindex()
+    monkeypatch.setattr(builder, "INDEX_FORMAT", builder.INDEX_FORMAT + 1)
+    assert not engine.reindex().unchanged
