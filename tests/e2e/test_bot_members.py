@@ -317,3 +317,22 @@ async def test_docs_autocomplete_values_open_the_document_even_for_long_paths(
     (choice,) = auto.data["choices"]
     outline = await fake.reply(await fake.slash("docs", {"document": choice["value"]}))
     assert outline.embeds and outline.embeds[0]["title"] == "Rule 2", outline.content
+
+
+async def test_every_section_offered_by_autocomplete_opens(fake, bot):
+    opened = 0
+    for doc in bot.core.documents():
+        auto = await fake.reply(
+            await fake.autocomplete("docs", {"document": doc.source, "section": ""}, "section")
+        )
+        choices = auto.data["choices"]
+        assert len(choices) == min(25, len(doc.sections))
+        for choice in choices:
+            reply = await fake.reply(
+                await fake.slash("docs", {"document": doc.source, "section": choice["value"]})
+            )
+            assert reply.embeds, (doc.source, choice, reply.content)
+            last = choice["name"].rsplit("›", 1)[-1].strip()
+            assert reply.embeds[0]["title"].rstrip("…").endswith(last[:50]) or last in reply.text
+            opened += 1
+    assert opened >= 3
