@@ -11,10 +11,15 @@ from discord.ext import commands
 
 from bot.rendering import documents_reply, outline_reply, section_reply
 from bot.replies import send
-from bot.services.core import BotCore
+from bot.services.core import ELLIPSIS, BotCore
 
 if TYPE_CHECKING:
     from bot.client import AllianceBot
+
+
+def choice_value(source: str) -> str:
+    """A document's autocomplete value: its path, or "…" + its tail when over Discord's 100."""
+    return source if len(source) <= 100 else ELLIPSIS + source[-99:]
 
 
 def document_choices(core: BotCore, current: str) -> list[app_commands.Choice[str]]:
@@ -24,7 +29,7 @@ def document_choices(core: BotCore, current: str) -> list[app_commands.Choice[st
     for doc in core.documents():
         if not typed or typed in doc.title.lower() or typed in doc.source.lower():
             name = f"{doc.title} ({doc.source})"
-            choices.append(app_commands.Choice(name=name[:100], value=doc.source[:100]))
+            choices.append(app_commands.Choice(name=name[:100], value=choice_value(doc.source)))
     return choices[:25]
 
 

@@ -34,6 +34,8 @@ T = TypeVar("T")
 SHOWN_SOURCES = 3
 #: How many further passages "More sources" may show.
 MORE_SOURCES = 5
+#: Marks a shortened value (autocomplete values are limited to 100 characters).
+ELLIPSIS = "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +201,10 @@ class BotCore:
         for doc in docs:
             if wanted in (doc.source.lower(), doc.title.lower()):
                 return doc
+        if wanted.startswith(ELLIPSIS):  # an autocomplete value for a path over 100 characters
+            tails = [d for d in docs if d.source.lower().endswith(wanted[len(ELLIPSIS) :])]
+            if len(tails) == 1:
+                return tails[0]
         partial = [d for d in docs if wanted and (wanted in d.title.lower() or wanted in d.source)]
         if len(partial) == 1:
             return partial[0]
