@@ -217,6 +217,9 @@ def build_corpus(
     """
     if SEED_CORPUS.is_dir():
         shutil.copytree(SEED_CORPUS, out_dir / "seed", ignore=shutil.ignore_patterns("*.toml"))
+        synonyms = SEED_CORPUS / "synonyms.toml"  # the admins' synonym map applies as in production
+        if synonyms.is_file():
+            shutil.copyfile(synonyms, out_dir / "synonyms.toml")
     else:
         out_dir.mkdir(parents=True, exist_ok=True)
     docs = corpus_gen.harvest_documents()
