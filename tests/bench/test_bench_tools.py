@@ -19,6 +19,7 @@ from tests.bench.run_bench import (
     build_corpus,
     fallback_passages,
     fts5_query,
+    load_passages,
     percentile,
     summarize,
 )
@@ -110,6 +111,18 @@ def test_generated_corpus_goes_through_a_markdown_chunker(tmp_path: Path) -> Non
         "orchard › count_apples",
     }
     assert all(p.title == "orchard" for p in passages if p.source == "lib/orchard.md")
+
+
+def test_generated_corpus_goes_through_the_projects_loader_and_chunker(tmp_path: Path) -> None:
+    docs = list(corpus_gen.harvest_documents([("lib", _sample_root(tmp_path))]))
+    out = tmp_path / "corpus"
+    corpus_gen.write_corpus(out, docs)
+    passages, which = load_passages(out)
+    assert which == "index.loader + index.chunking"
+    mine = [p for p in passages if p.source == "lib/orchard.md"]
+    assert {p.title for p in mine} == {"orchard"}
+    assert any(p.section.endswith("Orchard.harvest") and "named basket" in p.text for p in mine)
+    assert not any(p.text.startswith("#") for p in passages)
 
 
 def test_build_corpus_reaches_target_and_trims_deterministically(tmp_path: Path) -> None:
