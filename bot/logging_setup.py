@@ -36,6 +36,13 @@ class Redact(logging.Filter):
         return True
 
 
+class DropVoiceWarnings(logging.Filter):
+    """The bot never uses voice, so discord.py's "voice will NOT be supported" is only noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "voice will NOT be supported" not in record.getMessage()
+
+
 def setup_logging(settings: Settings) -> None:
     """Configure the root logger once for the whole process."""
     level = logging.getLevelName(settings.log_level.upper())
@@ -43,6 +50,7 @@ def setup_logging(settings: Settings) -> None:
         level = logging.INFO
     discord.utils.setup_logging(level=level, root=True)
     logging.getLogger("discord").setLevel(max(level, logging.WARNING))
+    logging.getLogger("discord.client").addFilter(DropVoiceWarnings())
     token = settings.discord_token.get_secret_value() if settings.discord_token else ""
     if token:
         redact = Redact(token)
