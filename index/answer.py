@@ -10,7 +10,9 @@ falls back to its first sentences.
 
 from __future__ import annotations
 
-from index.analysis import plain_analyzer, stem
+from functools import lru_cache
+
+from index.analysis import stem, word_spans, words
 from index.chunking import split_sentences
 from index.models import Hit, Passage
 from index.search import Candidate, Concept
@@ -35,7 +37,17 @@ def to_passage(fields: dict[str, object]) -> Passage:
     )
 
 
+@lru_cache(maxsize=2048)
+def _units(text: str) -> tuple[str, ...]:
+    return tuple(_split_units(text))
+
+
 def units(text: str) -> list[str]:
+    """Sentences of a passage; each list item is a unit of its own (without its bullet)."""
+    return list(_units(text))
+
+
+def _split_units(text: str) -> list[str]:
     """Sentences of a passage; each list item is a unit of its own (without its bullet)."""
     out: list[str] = []
     for line in text.split("\n"):
@@ -49,12 +61,9 @@ def units(text: str) -> list[str]:
     return out
 
 
-def _unit_stems(sentence: str) -> set[str]:
-    return {s for s in (stem(w) for w in _words(sentence)) if s}
-
-
-def _words(text: str) -> list[str]:
-    return [t.text for t in plain_analyzer()(text)]
+@lru_cache(maxsize=8192)
+def _unit_stems(sentence: str) -> frozenset[str]:
+    return frozenset(s for s in (stem(w) for w in words(sentence)) if s)
 
 
 def compose(candidates: list[Candidate], concepts: list[Concept]) -> str:
@@ -108,12 +117,12 @@ def _clip(sentence: str, limit: int = MAX_ANSWER_CHARS) -> str:
 def highlight(text: str, stems: set[str]) -> str:
     """`text` with words whose stem is in `stems` wrapped in `**bold**` (neighbours merged)."""
     spans: list[list[int]] = []
-    for tok in plain_analyzer()(text, chars=True):
-        if stem(tok.text) in stems:
-            if spans and not text[spans[-1][1] : tok.startchar].strip():
-                spans[-1][1] = tok.endchar
+    for start, end, word in word_spans(text):
+        if stem(word) in stems:
+            if spans and not text[spans[-1][1] : start].strip():
+                spans[-1][1] = end
             else:
-                spans.append([tok.startchar, tok.endchar])
+                spans.append([start, end])
     if not spans:
         return ""
     out: list[str] = []

@@ -302,7 +302,6 @@ def build_query(concepts: list[Concept], vocab: Vocabulary, options: SearchOptio
             pair = [a.stems[0], b.stems[0]]
             if a.stems[0] != b.stems[0]:
                 parts.append(Phrase("body", pair, slop=2, boost=PHRASE_WEIGHT))
-                parts.append(Phrase("heading", pair, slop=2, boost=PHRASE_WEIGHT))
     if not parts:
         return NullQuery
     return Or(parts)
