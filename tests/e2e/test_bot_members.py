@@ -336,3 +336,29 @@ async def test_every_section_offered_by_autocomplete_opens(fake, bot):
             assert reply.embeds[0]["title"].rstrip("…").endswith(last[:50]) or last in reply.text
             opened += 1
     assert opened >= 3
+
+
+async def test_long_sections_with_the_same_last_heading_open_the_one_chosen(
+    fake, runner, make_settings
+):
+    root = "New Mexico High School Transformation Coalition Strategic Plan for Rural Districts"
+    passages = [
+        Passage(
+            id=f"y{n}",
+            source="plan.md",
+            title="Plan",
+            section=f"{root} › Potential Year-{year} Outcomes › Outcomes",
+            text=f"In year {year.lower()} the coalition delivers result {n}.",
+            origin="test",
+        )
+        for n, year in ((1, "One"), (2, "Two"))
+    ]
+    await runner.start(make_settings(), engine=FakeEngine(passages))
+    auto = await fake.reply(
+        await fake.autocomplete("docs", {"document": "plan.md", "section": ""}, "section")
+    )
+    year_two = next(c for c in auto.data["choices"] if "Year-Two" in c["name"])
+    reply = await fake.reply(
+        await fake.slash("docs", {"document": "plan.md", "section": year_two["value"]})
+    )
+    assert "year two" in reply.text, reply.text
