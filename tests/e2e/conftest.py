@@ -48,9 +48,10 @@ class ErrorCollector(logging.Handler):
 @pytest.fixture
 def error_log() -> Any:
     handler = ErrorCollector()
-    root = logging.getLogger()
-    root.addHandler(handler)
+    # On the watched loggers themselves, so a logger that stops propagation to root is still seen.
     loggers = [logging.getLogger(name) for name in WATCHED]
+    for lg in loggers:
+        lg.addHandler(handler)
     old = [(lg.level, lg.disabled) for lg in loggers]
     for lg in loggers:
         lg.disabled = False
@@ -59,8 +60,8 @@ def error_log() -> Any:
     try:
         yield handler
     finally:
-        root.removeHandler(handler)
         for lg, (level, disabled) in zip(loggers, old, strict=True):
+            lg.removeHandler(handler)
             lg.setLevel(level)
             lg.disabled = disabled
 
