@@ -5,7 +5,7 @@ passages and questions, what the product's full question path (`SearchEngine.ask
 a C full-text engine, so tuning is guided by numbers rather than guesses.
 
 How (each engine phase runs in its own fresh subprocess so peak memory is that phase's own
-`ru_maxrss`, and one phase's caches cannot help another):
+peak RSS (`VmHWM`, see `max_rss_mb`), and one phase's caches cannot help another):
 1. Generate a corpus deterministically into a temp dir (see `corpus_gen`): the seed corpus plus
    Markdown documents made from Python docstrings, trimmed to the target passage count as counted
    by the project's real loader/chunker.
@@ -80,7 +80,18 @@ def summarize(latencies_ms: Sequence[float]) -> dict[str, float]:
 
 
 def max_rss_mb() -> float:
-    """Peak resident set size of this process so far, in MB (Linux reports KB)."""
+    """Peak resident set size of this process so far, in MB.
+
+    Reads `VmHWM` from /proc/self/status: unlike `ru_maxrss`, which Linux carries over from the
+    parent across fork+exec (so a phase would report the big orchestrating process's peak), the
+    high-water mark belongs to this process's own address space. Falls back to `ru_maxrss` (KB).
+    """
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -304,13 +315,13 @@ def phase_whoosh_query(args: argparse.Namespace) -> dict[str, Any]:
     warmup, questions = _load_questions(args.questions_file)
     for q in warmup:
         engine.ask(q)
-    answered = 0
+    answered: list[bool] = []
     lat: list[float] = []
     for q in questions:
         t0 = time.perf_counter()
         ans = engine.ask(q)
         lat.append((time.perf_counter() - t0) * 1000)
-        answered += bool(ans.answered)
+        answered.append(bool(ans.answered))
     return {
         "nochange_seconds": nochange,
         "nochange_unchanged": bool(getattr(report, "unchanged", False)),
@@ -510,6 +521,14 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
             wq = run_phase(
                 "whoosh-query", corpus=corpus, index=tmp / "whoosh", questions_file=qfile
             )
+            kinds = [q.kind for q in qs]
+            wq["answered_nomatch"] = sum(
+                a for a, k in zip(wq["answered"], kinds, strict=True) if k == "nomatch"
+            )
+            wq["abstained_answerable"] = sum(
+                not a for a, k in zip(wq["answered"], kinds, strict=True) if k != "nomatch"
+            )
+            wq["answered"] = sum(wq["answered"])
             results["whoosh"] = {
                 **wq,
                 "latency_ms": summarize(wq["latency_ms"]),
@@ -568,8 +587,8 @@ def format_table(r: dict[str, Any]) -> str:
     kinds = ", ".join(f"{k} {v}" for k, v in sorted(q["kinds"].items()))
     lines.append(f"Questions: {q['count']} ({kinds}; {q['typos']} with a typo); same list for both")
     lines.append(
-        f"Machine: Python {r['python']}, {r['cpus']} CPUs; peak memory = ru_maxrss of "
-        "the phase's own subprocess"
+        f"Machine: Python {r['python']}, {r['cpus']} CPUs; peak memory = VmHWM (peak "
+        "RSS) of the phase's own subprocess"
     )
     lines.append("")
     f = r["fts5"]
@@ -610,6 +629,12 @@ def format_table(r: dict[str, Any]) -> str:
             "questions answered / matched",
             f"{w['answered']}/{q['count']}",
             f"{f['matched']}/{q['count']}",
+        )
+        nomatch = q["kinds"].get("nomatch", 0)
+        lines.append(
+            f"  (ask answered {w['answered_nomatch']} of the {nomatch} no-match questions and "
+            f"abstained on {w['abstained_answerable']} of the {q['count'] - nomatch} questions "
+            "made from a passage)"
         )
         row("peak RSS while serving (MB)", f"{w['peak_rss_mb']:.0f}", "")
         for g, wg in w["by_group"].items():
