@@ -194,6 +194,16 @@ def damerau(a: str, b: str) -> int:
     return rows[-1][-1]
 
 
+@lru_cache(maxsize=1)
+def _generic_stems() -> frozenset[str]:
+    return frozenset(stem(w) for w in GENERIC_WORDS) - {""}
+
+
+def _generic(word: str) -> bool:
+    """An everyday word in any of its forms ("changed", "changes" like "change")."""
+    return word in GENERIC_WORDS or stem(word) in _generic_stems()
+
+
 _FIELD_PREFIX = re.compile(r"(?<![\w:])(\w+):(?=\S)")
 
 
@@ -226,7 +236,7 @@ def analyse_question(
         if concept.word in prefixes and not any(vocab.df(s) for s in concept.stems):
             continue  # `title:`-style search syntax, not a word to correct or look for
         _weigh(concept, vocab, options)
-        if not concept.known and (concept.word in GENERIC_WORDS or concept.word in prefixes):
+        if not concept.known and (_generic(concept.word) or concept.word in prefixes):
             # everyday phrasing, or a search-syntax prefix (`title:`), that the index never
             # uses: not a missing topic, so not held against the question
             continue
