@@ -73,7 +73,11 @@ async def test_non_admins_are_refused_and_nothing_changes(fake, bot, corpus_dir)
         ("corpus", {"file": opt}, "add", resolved),
         ("corpus", {"document": "learning-alliance"}, "remove", None),
         ("schedule", {"title": "Secret", "when": "2030-01-01 10:00"}, "add-meeting", None),
+        ("schedule", {"title": "Secret", "due": "2030-01-01 10:00"}, "add-deadline", None),
+        ("schedule", {"item": 1, "title": "Hijacked"}, "edit", None),
+        ("schedule", {"item": 1}, "cancel", None),
     ]
+    items_before = [(i.id, i.title, i.status) for i in bot.core.schedule.service.items()]
     for name, options, sub, res in attempts:
         ix = await fake.slash(name, options, sub=sub, resolved=res, roles=[fd.OFFICER_ROLE_ID])
         reply = await fake.reply(ix)
@@ -83,7 +87,7 @@ async def test_non_admins_are_refused_and_nothing_changes(fake, bot, corpus_dir)
     assert bot.core.engine.status() == before_status
     assert not fake.find_requests("GET", r"^/attachments/")  # never downloaded
     assert bot.core.schedule is not None
-    assert "Secret" not in [i.title for i in bot.core.schedule.items()]
+    assert [(i.id, i.title, i.status) for i in bot.core.schedule.service.items()] == items_before
     outcomes = audit(bot)
     assert len(outcomes) == len(attempts)
     assert all(outcome.startswith("refused") for _, outcome in outcomes)
