@@ -17,9 +17,10 @@ if TYPE_CHECKING:
     from bot.client import AllianceBot
 
 
-def choice_value(source: str) -> str:
-    """A document's autocomplete value: its path, or "…" + its tail when over Discord's 100."""
-    return source if len(source) <= 100 else ELLIPSIS + source[-99:]
+def choice_value(key: str) -> str:
+    """An autocomplete value for a path or heading path: itself, or "…" + its tail when over
+    Discord's 100 characters (`BotCore` resolves the tail back by a unique suffix match)."""
+    return key if len(key) <= 100 else ELLIPSIS + key[-99:]
 
 
 def document_choices(core: BotCore, current: str) -> list[app_commands.Choice[str]]:
@@ -45,8 +46,8 @@ def section_choices(core: BotCore, document: str, current: str) -> list[app_comm
     choices = []
     for section in doc.sections:
         if not typed or typed in section.lower():
-            value = section if len(section) <= 100 else section.rsplit("›", 1)[-1].strip()[:100]
-            choices.append(app_commands.Choice(name=section[-100:], value=value))
+            name = section if len(section) <= 100 else ELLIPSIS + section[-99:]
+            choices.append(app_commands.Choice(name=name, value=choice_value(section)))
     return choices[:25]
 
 

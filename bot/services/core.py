@@ -211,9 +211,15 @@ class BotCore:
         raise NotFound(f"I don't have a document called '{key[:100]}'. Use /docs to see the list.")
 
     def section_passages(self, source: str, section: str) -> list[Passage]:
-        """The passages of one section (exact heading path, or its last heading)."""
+        """The passages of one section: exact heading path, an autocomplete "…tail" of one, or
+        its last heading (the first section with that heading)."""
         doc = self.find_document(source)
         wanted = section.strip().lower()
+        if wanted.startswith(ELLIPSIS):
+            tail = wanted[len(ELLIPSIS) :]
+            tails = [c for c in doc.sections if c.lower().endswith(tail)]
+            if len(tails) == 1:
+                return self.engine.passages_for(doc.source, tails[0])
         for candidate in doc.sections:
             last = candidate.rsplit("›", 1)[-1].strip().lower()
             if wanted in (candidate.lower(), last):
