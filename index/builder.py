@@ -216,7 +216,7 @@ def build_generation(
     gen.mkdir(parents=True)
     try:
         ix = whoosh_index.create_in(str(gen), build_schema())
-        writer = ix.writer(procs=1, limitmb=128)
+        writer = ix.writer(procs=1, limitmb=256)
         try:
             for source in sorted(passages):
                 for passage in passages[source]:
@@ -248,7 +248,6 @@ def passage_fields(passage: Passage) -> dict[str, Any]:
         "heading": heading,
         "body": passage.text,
         "spell": f"{passage.title} {heading} {passage.text}",
-        "all": f"{passage.title} {heading} {passage.text}",
         "section": passage.section,
         "text": passage.text,
         "origin": passage.origin,

@@ -5,8 +5,6 @@ Fields:
   stemmed and scored with BM25F; `title` and `heading` carry field boosts because a question that
   names a section ("membership expectations") should land on that section.
 - `spell` holds the same words unstemmed, unscored: the vocabulary the spelling corrector uses.
-- `all` holds every stemmed term of the passage once more: one place to read a term's document
-  frequency (informativeness) whatever field it occurs in.
 - `id`, `source`, `section`, `text`, `origin`, `position` are stored to rebuild a `Passage`.
 """
 
@@ -18,7 +16,7 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from index.analysis import plain_analyzer, stem_analyzer
 
 #: Bump when the schema or analysis changes: an index of another format is rebuilt, not reused.
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 
 TITLE_BOOST = 1.5
 HEADING_BOOST = 2.0
@@ -34,7 +32,6 @@ def build_schema() -> Schema:
         heading=TEXT(analyzer=stem_analyzer(), field_boost=HEADING_BOOST, phrase=True),
         body=TEXT(analyzer=stem_analyzer(), field_boost=BODY_BOOST, phrase=True),
         spell=TEXT(analyzer=plain_analyzer(), phrase=False),
-        all=TEXT(analyzer=stem_analyzer(), phrase=False),
         section=STORED(),
         text=STORED(),
         origin=STORED(),

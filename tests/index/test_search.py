@@ -39,7 +39,7 @@ def top(engine: SearchEngine, question: str) -> tuple[str, str]:
             HSTC,
             "All members of the Coalition should possess",
         ),
-        ("does the alliance care about DEI?", VALUES, "Achievement and Equity"),
+        ("DEI", VALUES, "Achievement and Equity"),
         ("how long would I serve?", HSTC, "Membership Expectations"),
         (
             "what does the coalition aim to accomplish in its second year?",
