@@ -65,6 +65,7 @@ class SearchEngine:
         self._readers_lock = threading.Lock()
         self._build_lock = threading.Lock()
         self._topics: tuple[str, str] | None = None  # (generation, text)
+        self._passages: tuple[str, list[Passage]] | None = None  # (generation, passages)
         self._closed = False
 
     # -- asking --------------------------------------------------------------------------------
@@ -185,15 +186,21 @@ class SearchEngine:
 
     def passages_for(self, source: str, section: str | None = None) -> list[Passage]:
         """A document's passages in order; with `section`, that heading path and its subsections."""
-        found = [p for p in self._all_passages() if p.source == source]
+        found = [p for p in self._all_passages() if p.source == source]  # a copy: safe to filter
         if section is not None:
             prefix = section + SECTION_SEPARATOR
             found = [p for p in found if p.section == section or p.section.startswith(prefix)]
         return sorted(found, key=lambda p: p.position)
 
     def _all_passages(self) -> list[Passage]:
+        """Every stored passage of the serving generation (read once per generation)."""
         reader = self._reader()
-        return [to_passage(dict(f)) for f in reader.searcher.reader().all_stored_fields()]
+        cached = self._passages
+        if cached is not None and cached[0] == reader.generation:
+            return cached[1]
+        passages = [to_passage(dict(f)) for f in reader.searcher.reader().all_stored_fields()]
+        self._passages = (reader.generation, passages)
+        return passages
 
     def close(self) -> None:
         """Close every searcher this engine opened (in any thread)."""

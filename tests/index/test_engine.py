@@ -77,3 +77,11 @@ def test_abstention_lists_what_can_be_answered(engine: SearchEngine) -> None:
     assert not answer.answered
     for title in ("New Mexico High School Transformation Coalition", "Vision, Mission, and Values"):
         assert title in answer.answer
+
+
+def test_outline_follows_a_reindex(engine: SearchEngine, corpus: Path) -> None:
+    assert len(engine.documents()) == 3
+    (corpus / "dues.md").write_text("# Dues\n\nMembers pay no dues.\n")
+    engine.reindex()
+    assert "dues.md" in {d.source for d in engine.documents()}
+    assert [p.text for p in engine.passages_for("dues.md")] == ["Members pay no dues."]
