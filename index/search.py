@@ -7,9 +7,10 @@ a spelling correction from the index vocabulary (when the word is unknown), and 
 expansions. Informativeness is the word's IDF in this index, so "New Mexico" or "students" weigh
 little in a corpus where every passage says them, whatever the corpus.
 
-Abstention uses the top hit's IDF-weighted *coverage* of the question's concepts (unknown words,
-like "weather" in a corpus without it, count against), and the weight of what matched, relative to
-the most informative weight the index can give. Both are ratios of the index's own statistics, so
+Abstention uses the IDF-weighted *coverage* of the question's concepts by the top three passages
+(the ones an answer is composed from; unknown words, like "weather" in a corpus without it, count
+against), and the weight of what matched, relative to the most informative weight the index can
+give. Both are ratios of the index's own statistics, so
 the thresholds carry over to other corpora.
 """
 
@@ -249,10 +250,8 @@ def analyse_question(
         if concept.word in prefixes and not any(vocab.df(s) for s in concept.stems):
             continue  # `title:`-style search syntax, not a word to correct or look for
         _weigh(concept, vocab, options)
-        if not concept.known and (_generic(concept.word) or concept.word in prefixes):
-            # everyday phrasing, or a search-syntax prefix (`title:`), that the index never
-            # uses: not a missing topic, so not held against the question
-            continue
+        if not concept.known and _generic(concept.word):
+            continue  # everyday phrasing the index never uses: not a missing topic
         result.append(concept)
     return _dedupe(result)
 
@@ -339,7 +338,7 @@ def search(
     limit: int,
     options: SearchOptions,
 ) -> SearchResult:
-    """Run the question and rank candidates; `answered` says whether the top one answers it."""
+    """Run the question and rank candidates; `answered` says whether the top ones answer it."""
     concepts = analyse_question(question, vocab, synonyms, options)
     q = build_query(concepts, vocab, options)
     if q is NullQuery:
