@@ -17,10 +17,12 @@ from tests.bench import corpus_gen
 from tests.bench.run_bench import (
     Fts5Index,
     build_corpus,
+    by_group,
     fallback_passages,
     fts5_query,
     load_passages,
     percentile,
+    question_groups,
     summarize,
 )
 
@@ -233,3 +235,15 @@ def test_percentiles_use_nearest_rank() -> None:
     assert s["p50"] == 2.0 and s["max"] == 4.0
     with pytest.raises(ValueError):
         percentile([], 50)
+
+
+def test_latency_breakdown_groups_typos_apart_from_their_kind() -> None:
+    qs = [
+        corpus_gen.Question("a b c", "keywords"),
+        corpus_gen.Question("a b cc", "keywords", typo=True),
+        corpus_gen.Question("x y z", "nomatch"),
+    ]
+    groups = question_groups(qs)
+    assert groups == ["keywords", "typo", "nomatch"]
+    out = by_group([1.0, 9.0, 4.0], groups)
+    assert out["typo"]["p50"] == 9.0 and out["keywords"]["n"] == 1.0
