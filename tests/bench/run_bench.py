@@ -415,7 +415,7 @@ def phase_profile(args: argparse.Namespace) -> dict[str, Any]:
 
 def phase_schedule(args: argparse.Namespace) -> dict[str, Any]:
     """The schedule benchmark's own figures (`tests/bench/bench_schedule.py: run()`)."""
-    from tests.bench import bench_schedule  # type: ignore[attr-defined]  # noqa: PLC0415
+    from tests.bench import bench_schedule  # noqa: PLC0415
 
     return {k: float(v) for k, v in bench_schedule.run().items()}
 
