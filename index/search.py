@@ -40,7 +40,9 @@ VARIANT_WEIGHT = 0.8
 VARIANT_ENDINGS = frozenset(
     {"e", "i", "y", "al", "at", "ic", "is", "iz", "li", "ur", "ion", "atur"}
 )
-PHRASE_WEIGHT = 0.5
+#: Rerank bonus when all neighbouring question concepts sit within `PROXIMITY` words.
+PHRASE_WEIGHT = 0.15
+PROXIMITY = 3
 #: Candidates fetched from Whoosh before re-ranking by coverage.
 CANDIDATES = 20
 #: Abstention thresholds (calibrated on the tuning questions; see the README's figures).
@@ -105,6 +107,7 @@ class Candidate:
     body_matched: set[str] = field(default_factory=set)
     coverage: float = 0.0
     matched_weight: float = 0.0
+    rerank: float = 0.0
 
 
 @dataclass(slots=True)
@@ -318,12 +321,6 @@ def build_query(concepts: list[Concept], vocab: Vocabulary, options: SearchOptio
                         Phrase(f, list(exp), slop=1, boost=SYNONYM_WEIGHT)
                         for f in ("heading", "body")
                     )
-    if options.phrases and options.stemming:
-        known = [c for c in concepts if c.known and len(c.stems) == 1]
-        for a, b in zip(known, known[1:], strict=False):
-            pair = [a.stems[0], b.stems[0]]
-            if a.stems[0] != b.stems[0]:
-                parts.append(Phrase("body", pair, slop=2, boost=PHRASE_WEIGHT))
     if not parts:
         return NullQuery
     return Or(parts)
@@ -343,28 +340,34 @@ def search(
     q = build_query(concepts, vocab, options)
     if q is NullQuery:
         return SearchResult(concepts, [], False, 0.0, 0.0)
-    results = searcher.search(q, limit=max(limit, CANDIDATES), terms=True)
+    # No `terms=True`: collecting matched terms disables Whoosh's block-quality skipping and
+    # scores every matching passage; the few candidates are checked for matches below instead.
+    results = searcher.search(q, limit=max(limit, CANDIDATES))
     total = sum(c.weight for c in concepts) or 1.0
+    wanted = set().union(*(c.alternatives() for c in concepts if c.known))
     candidates: list[Candidate] = []
     for hit in results:
-        matched: set[str] = set()
-        body: set[str] = set()
-        for fname, raw in hit.matched_terms():
-            text = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
-            matched.add(text)
-            if fname == "body":
-                body.add(text)
-        if not options.stemming:
-            matched = {stem(m) for m in matched}
-            body = {stem(m) for m in body}
-        cand = Candidate(hit.docnum, dict(hit.fields()), float(hit.score), matched, body)
+        fields = hit.fields()
+        body_stems = text_stems(str(fields.get("text", "")))
+        head_stems = text_stems(str(fields.get("section", "")))
+        body = set(body_stems & wanted)
+        matched = body | (head_stems & wanted)
+        cand = Candidate(hit.docnum, dict(fields), float(hit.score), matched, body)
         weight = sum(c.credit(matched) for c in concepts)
         cand.matched_weight = weight
         cand.coverage = weight / total
         candidates.append(cand)
-    if options.coverage_rerank and candidates:
+    pairs = _adjacent_pairs(concepts) if options.phrases else []
+    if (options.coverage_rerank or pairs) and candidates:
         top = max(c.score for c in candidates) or 1.0
-        candidates.sort(key=lambda c: -(c.score / top + c.coverage))
+        for cand in candidates:
+            cand.rerank = cand.score / top
+            if options.coverage_rerank:
+                cand.rerank += cand.coverage
+            if pairs:
+                near = _near_pairs(str(cand.fields.get("text", "")), pairs)
+                cand.rerank += PHRASE_WEIGHT * near / len(pairs)
+        candidates.sort(key=lambda c: -c.rerank)
     candidates = _drop_duplicates(candidates)[:limit]
     if not candidates:
         return SearchResult(concepts, [], False, 0.0, 0.0)
@@ -373,6 +376,40 @@ def search(
         coverage >= options.min_coverage and relative >= options.min_matched_weight
     )
     return SearchResult(concepts, candidates, answered, coverage, relative)
+
+
+def _adjacent_pairs(concepts: list[Concept]) -> list[tuple[set[str], set[str]]]:
+    """Neighbouring known concepts of the question, as alternative-stem sets."""
+    known = [c for c in concepts if c.known]
+    return [(a.alternatives(), b.alternatives()) for a, b in zip(known, known[1:], strict=False)]
+
+
+def _near_pairs(text: str, pairs: list[tuple[set[str], set[str]]]) -> int:
+    """How many of the question's neighbouring concept pairs occur near each other in `text`.
+
+    A proximity boost computed on the few candidates only: Whoosh phrase queries in the main
+    query would stop its top-k skipping and score every matching passage (2-3x slower at 20k).
+    """
+    seq = stem_sequence(text)
+    found = 0
+    for left, right in pairs:
+        for i, term in enumerate(seq):
+            if term in left and right.intersection(seq[max(0, i - PROXIMITY) : i + PROXIMITY + 1]):
+                found += 1
+                break
+    return found
+
+
+@lru_cache(maxsize=4096)
+def stem_sequence(text: str) -> tuple[str, ...]:
+    """Index terms of a stored text in order (stop words dropped), cached per text."""
+    return tuple(s for s in (stem(w) for w in words(text)) if s)
+
+
+@lru_cache(maxsize=4096)
+def text_stems(text: str) -> frozenset[str]:
+    """Index terms of a stored text (cached: the same passages come back for many questions)."""
+    return frozenset(stem_sequence(text))
 
 
 def judge(concepts: list[Concept], top: list[Candidate], vocab: Vocabulary) -> tuple[float, float]:
