@@ -157,13 +157,21 @@ class Vocabulary:
             return self._spell[word]
         best: str | None = None
         if len(word) >= 4 and word.isalpha():
-            # Short words are only corrected for a swapped pair ("veiw"): a one-letter change of
-            # a short word is usually another real word ("team" is not a typo of "term").
-            # The automaton counts a swap as two edits; `damerau` then applies the real limit.
+            # Up to 6 letters: one edit, found by a distance-1 automaton plus the word's swapped
+            # neighbours (the automaton would count a swap as two edits, and a distance-2 walk of
+            # a large vocabulary is the slowest step of a typo question). Four-letter words are
+            # only corrected for a swap ("veiw"): one changed letter usually makes another real
+            # word ("team" is not a typo of "term"). Longer words: up to two edits.
             maxdist = 1 if len(word) <= 6 else 2
+            found = set(self._reader.terms_within("spell", word, maxdist, prefix=1))
+            if maxdist == 1:
+                swaps = {
+                    word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)
+                }
+                found.update(w for w in swaps if self.knows_word(w))
             scored = []
-            for cand in self._reader.terms_within("spell", word, 2, prefix=1):
-                if not cand.isalpha() or len(cand) < 3:
+            for cand in found:
+                if not cand.isalpha() or len(cand) < 3 or cand == word:
                     continue
                 dist = damerau(word, cand)
                 if len(word) == 4 and (sorted(word) != sorted(cand) or dist != 1):
