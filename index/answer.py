@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from index.analysis import stem, word_spans, words
+from index.analysis import stem, word_spans
 from index.chunking import split_sentences
 from index.models import Hit, Passage
-from index.search import Candidate, Concept
+from index.search import Candidate, Concept, text_stems
 
 MAX_ANSWER_SENTENCES = 3
 MAX_ANSWER_CHARS = 480
@@ -61,11 +61,6 @@ def _split_units(text: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=8192)
-def _unit_stems(sentence: str) -> frozenset[str]:
-    return frozenset(s for s in (stem(w) for w in words(sentence)) if s)
-
-
 def compose(candidates: list[Candidate], concepts: list[Concept]) -> str:
     """One to three cited sentences answering from the top three candidates.
 
@@ -83,7 +78,7 @@ def compose(candidates: list[Candidate], concepts: list[Concept]) -> str:
         before = len(scored)
         if cand.body_matched:
             for pos, sentence in enumerate(sentences):
-                found = _unit_stems(sentence)
+                found = text_stems(sentence)
                 score = sum(w for alts, w in weights if alts & found)
                 if score > 0:
                     scored.append((score * prior, rank, pos, sentence))
