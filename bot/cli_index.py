@@ -11,22 +11,31 @@ Contract (other tools parse these shapes):
   order. Blank lines are skipped (they are not questions). A line that cannot be asked (too long)
   gets an object with the same keys, `answered: false`, an empty answer, no passages and an
   `"error"` message; the batch goes on.
-`ask` builds the index first when none exists. User errors are one line on stderr, exit 2.
+`ask` builds the index first when none exists, and answers schedule questions ("when is the next
+meeting?") from the live schedule, like the bot (`bot.answering.answer_question`). `reindex` also
+reloads `corpus/schedule.toml`, as the bot does. User errors are one line on stderr, exit 2.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
+from collections.abc import Callable
 from typing import Any, TextIO
 
+from bot.answering import ScheduleAnswerer, answer_question, schedule_answerer_for
 from bot.settings import Settings
 from index.engine import SearchEngine
 from index.errors import QuestionError
 from index.models import Answer, ReindexReport
 
 JSON_PASSAGES = 5
+
+log = logging.getLogger(__name__)
+
+Asker = Callable[[str], Answer]
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -56,7 +65,27 @@ def reindex_handler(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         engine.close()
     print(format_report(report))
+    if not args.dry_run:
+        _sync_standing_schedule(settings)
     return 0
+
+
+def _sync_standing_schedule(settings: Settings) -> None:
+    """Reload `schedule.toml` after a reindex; a bad file is reported, the index stays rebuilt."""
+    from bot.schedule.errors import ScheduleError
+    from bot.schedule.service import open_service
+    from bot.services.schedule_actions import standing_path
+
+    path = standing_path(settings.corpus_dir)
+    if not path.exists():
+        return
+    service = open_service(settings)
+    try:
+        print(f"Schedule: {service.sync_standing(path).summary()}")
+    except ScheduleError as exc:
+        print(f"Schedule not reloaded: {exc}", file=sys.stderr)
+    finally:
+        service.conn.close()
 
 
 def format_report(report: ReindexReport) -> str:
@@ -95,10 +124,21 @@ def ask_handler(args: argparse.Namespace, settings: Settings) -> int:
     if question.strip() == "-" and not args.json:
         raise QuestionError("reading questions from stdin ('-') needs --json")
     engine = _engine(settings)
+    schedule = _schedule_answerer(settings)
+
+    def ask(text: str) -> Answer:
+        return answer_question(
+            text,
+            engine=engine,
+            schedule=schedule,
+            limit=max(limit, JSON_PASSAGES),
+            max_chars=settings.max_question_chars,
+        )
+
     try:
         if question.strip() == "-":
-            return _batch(engine, sys.stdin, sys.stdout, settings.max_question_chars)
-        answer = engine.ask(question, limit=max(limit, 5), max_chars=settings.max_question_chars)
+            return _batch(ask, sys.stdin, sys.stdout)
+        answer = ask(question)
     finally:
         engine.close()
     if args.json:
@@ -108,13 +148,23 @@ def ask_handler(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _batch(engine: SearchEngine, stdin: TextIO, stdout: TextIO, max_chars: int) -> int:
+def _schedule_answerer(settings: Settings) -> ScheduleAnswerer | None:
+    """The live-schedule answerer, or None when the schedule store cannot be opened (the
+    documents still answer; the reason goes to the log)."""
+    try:
+        return schedule_answerer_for(settings)
+    except Exception as exc:
+        log.warning("schedule unavailable, answering from the documents only: %s", exc)
+        return None
+
+
+def _batch(ask: Asker, stdin: TextIO, stdout: TextIO) -> int:
     for line in stdin:
         question = line.strip()
         if not question:
             continue
         try:
-            obj = engine.ask(question, max_chars=max_chars).to_json(limit=JSON_PASSAGES)
+            obj = ask(question).to_json(limit=JSON_PASSAGES)
         except QuestionError as exc:
             obj = {
                 "question": question,

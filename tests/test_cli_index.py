@@ -118,3 +118,20 @@ def test_python_dash_m_bot_works(env: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     obj = json.loads(proc.stdout)
     assert obj["answered"] and obj["passages"][0]["section"].endswith("Membership Expectations")
+
+
+def test_ask_answers_schedule_questions_from_the_live_schedule(env: Path, capsys) -> None:
+    assert main(["meetings", "add", "--title", "Coalition check-in", "--when", "in 3 days"]) == 0
+    capsys.readouterr()
+    assert main(["ask", "--json", "when is the next meeting?"]) == 0
+    obj = json.loads(capsys.readouterr().out)
+    assert obj["answered"] is True and "Coalition check-in" in obj["answer"]
+    assert list(obj) == KEYS
+
+
+def test_reindex_also_loads_the_standing_schedule(env: Path, capsys) -> None:
+    assert main(["reindex"]) == 0
+    out = capsys.readouterr().out
+    assert "Schedule: standing schedule:" in out and "added" in out
+    assert main(["reindex"]) == 0
+    assert "0 added" in capsys.readouterr().out  # upserted by key, never duplicated
