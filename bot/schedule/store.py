@@ -161,27 +161,30 @@ def insert_item(conn: sqlite3.Connection, item: Item) -> int:
         "INSERT INTO schedule_items(kind, title, start_utc, duration_s, location, link,"
         " description, rrule, tz, channel_id, leads, status, standing_key, approximate,"
         " created_utc, updated_utc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (
-            item.kind,
-            item.title,
-            ts(item.start),
-            int(item.duration.total_seconds()),
-            item.location,
-            item.link,
-            item.description,
-            item.rrule,
-            item.tz,
-            item.channel_id,
-            _leads_json(item.leads),
-            item.status,
-            item.standing_key,
-            int(item.approximate),
-            ts(item.created),
-            ts(item.updated),
-        ),
+        (*_item_values(item), ts(item.created), ts(item.updated)),
     )
     bump_generation(conn)
     return int(cur.lastrowid or 0)
+
+
+def _item_values(item: Item) -> tuple[object, ...]:
+    """The stored columns shared by insert and update, in `schedule_items` column order."""
+    return (
+        item.kind,
+        item.title,
+        ts(item.start),
+        int(item.duration.total_seconds()),
+        item.location,
+        item.link,
+        item.description,
+        item.rrule,
+        item.tz,
+        item.channel_id,
+        _leads_json(item.leads),
+        item.status,
+        item.standing_key,
+        int(item.approximate),
+    )
 
 
 def update_item(conn: sqlite3.Connection, item: Item) -> None:
@@ -190,24 +193,7 @@ def update_item(conn: sqlite3.Connection, item: Item) -> None:
         "UPDATE schedule_items SET kind=?, title=?, start_utc=?, duration_s=?, location=?,"
         " link=?, description=?, rrule=?, tz=?, channel_id=?, leads=?, status=?,"
         " standing_key=?, approximate=?, updated_utc=? WHERE id=?",
-        (
-            item.kind,
-            item.title,
-            ts(item.start),
-            int(item.duration.total_seconds()),
-            item.location,
-            item.link,
-            item.description,
-            item.rrule,
-            item.tz,
-            item.channel_id,
-            _leads_json(item.leads),
-            item.status,
-            item.standing_key,
-            int(item.approximate),
-            ts(item.updated),
-            item.id,
-        ),
+        (*_item_values(item), ts(item.updated), item.id),
     )
     bump_generation(conn)
 
