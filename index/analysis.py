@@ -35,7 +35,7 @@ QUESTION_WORDS = frozenset(
     getting got need needs like just really actually exactly kind sort type thing things there
     here hi hello hey thanks thank bot question questions answer ask asking much many lot lots
     else other others one ones way ways again still ever does doing done go going cant wat wht
-    whta hw pls plz u ur""".split()
+    whta wut wot hw pls plz u ur""".split()
 )
 
 #: Everyday English verbs, adjectives and adverbs that rarely name a topic ("big", "happen",
@@ -57,7 +57,20 @@ GENERIC_WORDS = frozenset(
     run same see seem seems set short should show similar since small so soon sort start started
     starts still stuff sure take taken takes taking talk than thing think thinking though thought
     through time today together try tries trying turn typical typically usual usually very via
-    want way well whole why work works worth would wrong yes""".split()
+    want way well whole why work works worth would wrong yes
+    after afterwards ago ahead along also although am among anymore anywhere apart as aside away
+    before behind below beside besides beyond both cannot certain certainly clear clearly
+    completely despite each either elsewhere entire entirely etc exact few fewer further hardly
+    hence however indeed instead just largely lately likely mainly meanwhile merely mine near
+    nearly neither never nor nothing nowhere otherwise perhaps plenty rarely recent recently
+    several simply somehow sometimes somewhat somewhere soon specific specifically too toward
+    towards unless until upon whatever whenever wherever whether while within without yeah yet
+    allowed ask asked bother bothered bring brought care cared check checked choose chose
+    continue continued copy count counted counts decide decided deal expect expected fit follow
+    hope hoped hopes hoping join keep leave left let lets mention mentioned miss missed note
+    okay plan planned produce produced read reach send sent share stay stayed stays stop suppose
+    supposed tell think told understand use used uses using wait wish wonder write writes
+    writing written wrote future general basic major minor typical overall various""".split()
 )
 
 _WORD_PATTERN = r"\w+"

@@ -146,3 +146,27 @@ def test_each_technique_is_what_finds_its_questions(
     finally:
         on.close()
         off.close()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "wich agencys are in the coaliton",  # a misspelt question word is not a missing topic
+        "yr 1 outcomes for the coalition",  # chat shorthand is not a missing topic
+        "how many seats are there on the coalition?",  # synonym map: seats -> members
+    ],
+)
+def test_phrasing_the_corpus_lacks_does_not_cause_abstention(engine, question):
+    assert engine.ask(question).answered, question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how much do coalition members get paid?",  # "paid" is a topic, not a misspelt "said"
+        "is there parking at the site visit?",
+        "where is the Learning Alliance office located?",
+    ],
+)
+def test_one_missing_topic_word_is_enough_to_abstain(engine, question):
+    assert not engine.ask(question).answered, question
