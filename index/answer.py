@@ -10,11 +10,12 @@ falls back to its first sentences.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from functools import lru_cache
 
 from index.analysis import stem, word_spans
 from index.chunking import split_sentences
-from index.models import Hit, Passage
+from index.models import SECTION_SEPARATOR, Hit, Passage
 from index.search import Candidate, Concept, text_stems
 
 MAX_ANSWER_SENTENCES = 3
@@ -22,6 +23,13 @@ MAX_ANSWER_CHARS = 480
 FALLBACK_CHARS = 300
 #: Preference for sentences from higher-ranked passages (rank 1, 2, 3).
 RANK_PRIOR = (1.0, 0.75, 0.6)
+#: A parent section whose own text is at most this many sentences is a lead-in to its
+#: subsections ("…adopted the following Values Framework…" above the six values).
+LEAD_IN_UNITS = 2
+LIST_ITEM_CHARS = 160
+#: Subsections quoted with their own citation: ranks 2-5, so every marker points at one of the
+#: five passages the JSON contract carries; further subsections are named under `[1]`.
+MAX_LIST_ITEMS = 4
 
 
 def to_passage(fields: dict[str, object]) -> Passage:
@@ -137,7 +145,11 @@ def opening(text: str, limit: int = FALLBACK_CHARS) -> str:
         if picked and len(" ".join(picked)) + len(sentence) > limit:
             break
         picked.append(sentence)
-    return _clip(" ".join(picked), limit + 100)
+    joined = "".join(
+        (("\n" if picked[i - 1][-1:] not in ".!?…:;" else " ") if i else "") + unit
+        for i, unit in enumerate(picked)
+    )
+    return _clip(joined, limit + 100)
 
 
 def make_hits(candidates: list[Candidate], concepts: list[Concept]) -> tuple[Hit, ...]:
@@ -153,3 +165,59 @@ def make_hits(candidates: list[Candidate], concepts: list[Concept]) -> tuple[Hit
 
 def _concept_stems(concepts: list[Concept], matched: set[str]) -> set[str]:
     return {s for c in concepts for s in c.alternatives() if s in matched}
+
+
+def subsection_leads(top: Candidate, passages: list[Passage]) -> list[Passage]:
+    """The first passage of each direct subsection of `top`'s section, in document order, when
+    the question names that section and its own text only leads in to them; else `[]`.
+
+    A list question ("what are the alliance's values?") is answered by the list, not by the
+    sentence that introduces it.
+    """
+    section = str(top.fields.get("section", ""))
+    source = str(top.fields.get("source", ""))
+    if len(units(str(top.fields.get("text", "")))) > LEAD_IN_UNITS:
+        return []
+    heading = section.rsplit(SECTION_SEPARATOR, 1)[-1]
+    if not top.matched & text_stems(heading):
+        return []
+    prefix = section + SECTION_SEPARATOR
+    firsts: dict[str, Passage] = {}
+    for p in sorted(passages, key=lambda p: p.position):
+        if p.source != source or not p.section.startswith(prefix):
+            continue
+        child = p.section[len(prefix) :].split(SECTION_SEPARATOR, 1)[0]
+        firsts.setdefault(child, p)
+    return list(firsts.values()) if len(firsts) >= 2 else []
+
+
+def with_subsections(
+    candidates: list[Candidate], leads: list[Passage], limit: int
+) -> list[Candidate]:
+    """The top candidate, then its subsections' lead passages, then the other candidates."""
+    top = candidates[0]
+    ids = {p.id for p in leads}
+    children = [Candidate(-1, asdict(p), top.score, set(), set()) for p in leads]
+    rest = [c for c in candidates[1:] if str(c.fields.get("id")) not in ids]
+    return ([top, *children, *rest])[:limit]
+
+
+def compose_list(candidates: list[Candidate], items: int) -> str:
+    """The lead-in's first sentence `[1]`, then one line per subsection: its first sentence
+    (verbatim, clipped) with its own citation; subsections past `MAX_LIST_ITEMS` are named by
+    heading under the parent section's `[1]`."""
+    lead = units(str(candidates[0].fields.get("text", "")))
+    lines = [f"{_clip(lead[0])} [1]"] if lead else []
+    children = candidates[1 : items + 1]
+    for rank, cand in enumerate(children[:MAX_LIST_ITEMS], start=2):
+        first = units(str(cand.fields.get("text", "")))
+        if first:
+            lines.append(f"• {_clip(first[0], LIST_ITEM_CHARS)} [{rank}]")
+    more = [_heading(c) for c in children[MAX_LIST_ITEMS:]]
+    if more:
+        lines.append(f"• Also: {'; '.join(more)}. [1]")
+    return "\n".join(lines)
+
+
+def _heading(cand: Candidate) -> str:
+    return str(cand.fields.get("section", "")).rsplit(SECTION_SEPARATOR, 1)[-1]

@@ -17,7 +17,14 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
 from index import builder
-from index.answer import compose, make_hits, to_passage
+from index.answer import (
+    compose,
+    compose_list,
+    make_hits,
+    subsection_leads,
+    to_passage,
+    with_subsections,
+)
 from index.errors import QuestionError
 from index.models import (
     SECTION_SEPARATOR,
@@ -94,12 +101,13 @@ class SearchEngine:
         if not result.answered or not candidates:
             hits = make_hits(candidates[:3], result.concepts) if candidates else ()
             return Answer(text, False, self._abstain_message(reader.generation), hits)
-        return Answer(
-            text,
-            True,
-            compose(candidates, result.concepts),
-            make_hits(candidates, result.concepts),
-        )
+        leads = subsection_leads(candidates[0], self._all_passages())
+        if leads:
+            candidates = with_subsections(result.candidates, leads, max(limit, len(leads) + 1))
+            composed = compose_list(candidates, len(leads))
+        else:
+            composed = compose(candidates, result.concepts)
+        return Answer(text, True, composed, make_hits(candidates, result.concepts))
 
     def _abstain_message(self, generation: str) -> str:
         if self._topics is None or self._topics[0] != generation:
@@ -219,7 +227,7 @@ def _topics(documents: list[DocumentOutline]) -> str:
             names = section.split(SECTION_SEPARATOR)
             if len(names) >= 2 and names[1] not in heads:
                 heads.append(names[1])
-        head = ", ".join(h.lower() if h.isascii() else h for h in heads[:4])
+        head = ", ".join(heads[:4])
         parts.append(f"{doc.title} ({head})" if head else doc.title)
     if not parts:
         return "the documents an admin adds to the corpus"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,20 @@ def test_phrasing_the_corpus_lacks_does_not_cause_abstention(engine, question):
 )
 def test_one_missing_topic_word_is_enough_to_abstain(engine, question):
     assert not engine.ask(question).answered, question
+
+
+def test_a_list_question_is_answered_with_the_list(engine):
+    answer = engine.ask("what are the alliance's values?")
+    assert answer.answered
+    for value in ("Achievement and Equity", "World View", "Holistic", "Asset-Based Innovation"):
+        assert value in answer.answer
+    assert "Respectful" in answer.answer and "Urgency" in answer.answer
+    cited = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert cited <= {hit.rank for hit in answer.hits[:5]}  # every marker is in the JSON's five
+    assert answer.hits[1].passage.section.endswith("Our Values › Achievement and Equity")
+
+
+def test_a_leaf_section_question_is_not_turned_into_a_list(engine):
+    answer = engine.ask("what is the holistic value?")
+    assert "•" not in answer.answer
+    assert answer.hits[0].passage.section.endswith("Holistic")
