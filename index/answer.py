@@ -178,9 +178,9 @@ def subsection_leads(top: Candidate, passages: list[Passage]) -> list[Passage]:
     source = str(top.fields.get("source", ""))
     if len(units(str(top.fields.get("text", "")))) > LEAD_IN_UNITS:
         return []
-    heading = section.rsplit(SECTION_SEPARATOR, 1)[-1]
-    if not top.matched & text_stems(heading):
-        return []
+    heading = text_stems(section.rsplit(SECTION_SEPARATOR, 1)[-1])
+    if not heading or 2 * len(top.matched & heading) < len(heading):
+        return []  # the question must name the section, not share one word with it
     prefix = section + SECTION_SEPARATOR
     firsts: dict[str, Passage] = {}
     for p in sorted(passages, key=lambda p: p.position):
