@@ -172,7 +172,7 @@ def subsection_leads(top: Candidate, passages: list[Passage]) -> list[Passage]:
     the question names that section and its own text only leads in to them; else `[]`.
 
     A list question ("what are the alliance's values?") is answered by the list, not by the
-    sentence that introduces it.
+    sentence that introduces it. `passages` are `top`'s document's passages in reading order.
     """
     section = str(top.fields.get("section", ""))
     source = str(top.fields.get("source", ""))
@@ -183,7 +183,7 @@ def subsection_leads(top: Candidate, passages: list[Passage]) -> list[Passage]:
         return []  # the question must name the section, not share one word with it
     prefix = section + SECTION_SEPARATOR
     firsts: dict[str, Passage] = {}
-    for p in sorted(passages, key=lambda p: p.position):
+    for p in passages:  # one document's passages, in reading order
         if p.source != source or not p.section.startswith(prefix):
             continue
         child = p.section[len(prefix) :].split(SECTION_SEPARATOR, 1)[0]

@@ -73,6 +73,7 @@ class SearchEngine:
         self._build_lock = threading.Lock()
         self._topics: tuple[str, str] | None = None  # (generation, text)
         self._passages: tuple[str, list[Passage]] | None = None  # (generation, passages)
+        self._by_source_cache: tuple[list[Passage], dict[str, list[Passage]]] | None = None
         self._closed = False
 
     # -- asking --------------------------------------------------------------------------------
@@ -101,7 +102,8 @@ class SearchEngine:
         if not result.answered or not candidates:
             hits = make_hits(candidates[:3], result.concepts) if candidates else ()
             return Answer(text, False, self._abstain_message(reader.generation), hits)
-        leads = subsection_leads(candidates[0], self._all_passages())
+        top_source = str(candidates[0].fields.get("source", ""))
+        leads = subsection_leads(candidates[0], self._by_source().get(top_source, []))
         if leads:
             candidates = with_subsections(result.candidates, leads, max(limit, len(leads) + 1))
             composed = compose_list(candidates, len(leads))
@@ -199,6 +201,19 @@ class SearchEngine:
             prefix = section + SECTION_SEPARATOR
             found = [p for p in found if p.section == section or p.section.startswith(prefix)]
         return sorted(found, key=lambda p: p.position)
+
+    def _by_source(self) -> dict[str, list[Passage]]:
+        """Each document's passages in reading order (built once per generation: list answers
+        look up a section's subsections on the question's hot path)."""
+        passages = self._all_passages()
+        cached = self._by_source_cache
+        if cached is not None and cached[0] is passages:
+            return cached[1]
+        grouped: dict[str, list[Passage]] = {}
+        for p in sorted(passages, key=lambda p: (p.source, p.position)):
+            grouped.setdefault(p.source, []).append(p)
+        self._by_source_cache = (passages, grouped)
+        return grouped
 
     def _all_passages(self) -> list[Passage]:
         """Every stored passage of the serving generation (read once per generation)."""

@@ -43,6 +43,11 @@ VARIANT_ENDINGS = frozenset(
 #: Rerank bonus when all neighbouring question concepts sit within `PROXIMITY` words.
 PHRASE_WEIGHT = 0.15
 PROXIMITY = 3
+#: Question words with IDF under this share of the index's largest IDF ("students", "new" in a
+#: corpus where most passages say them) are left out of the Whoosh query when the question has
+#: more informative words: they match most passages, so scoring them costs the most and decides
+#: the least. The coverage re-rank and abstention still count them.
+LOW_INFORMATION = 0.2
 #: Candidates fetched from Whoosh before re-ranking by coverage.
 CANDIDATES = 20
 #: Abstention thresholds (calibrated on the tuning questions; see the README's figures).
@@ -329,8 +334,9 @@ def build_query(concepts: list[Concept], vocab: Vocabulary, options: SearchOptio
     """A Whoosh query object built only from analysed terms (never parsed from user text)."""
     fields = SCORED_FIELDS if options.stemming else ("spell",)
     parts: list[Query] = []
+    informative = [c for c in concepts if c.known and c.weight >= LOW_INFORMATION * vocab.max_idf]
     for c in concepts:
-        if not c.known:
+        if not c.known or (informative and c not in informative):
             continue
         own_boost = CORRECTED_WEIGHT if c.corrected else 1.0
         own = c.stems if options.stemming else ((c.corrected or c.word),)
