@@ -34,7 +34,7 @@ QUESTION_WORDS = frozenset(
     about any anything something some someone somebody would could should shall might must get
     getting got need needs like just really actually exactly kind sort type thing things there
     here hi hello hey thanks thank bot question questions answer ask asking much many lot lots
-    else other others one ones way ways again still ever does doing done go going cant wat wht
+    else other others ones way ways again still ever does doing done go going cant wat wht
     whta wut wot hw pls plz u ur""".split()
 )
 
@@ -70,10 +70,21 @@ GENERIC_WORDS = frozenset(
     hope hoped hopes hoping join keep leave left let lets mention mentioned miss missed note
     okay plan planned produce produced read reach send sent share stay stayed stays stop suppose
     supposed tell think told understand use used uses using wait wish wonder write writes
-    writing written wrote future general basic major minor typical overall various""".split()
+    writing written wrote future general basic major minor typical overall various
+    more most favor favour favorable sit sits sat sitting spend spends spent struggle struggles
+    struggling fix fixes fixed fixing track tracking actual actually anybody somebody everybody
+    nobody stuff kinda sorta gonna wanna gotta guess mind ready regarding related relate
+    relates related towards upcoming willing""".split()
 )
 
 _WORD_PATTERN = r"\w+"
+
+#: Small numbers a member types as digits are searched as words, so "year 2" finds "Year-Two".
+#: Questions only: documents' digits are mostly dates ("July 1"), which must not become "one".
+NUMBER_WORDS = {
+    str(n): w
+    for n, w in enumerate("zero one two three four five six seven eight nine ten".split())
+}
 
 
 @lru_cache(maxsize=1)

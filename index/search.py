@@ -27,7 +27,7 @@ from whoosh.query.qcore import NullQuery, Query
 from whoosh.query.terms import Term
 from whoosh.searching import Searcher
 
-from index.analysis import GENERIC_WORDS, QUESTION_WORDS, stem, words
+from index.analysis import GENERIC_WORDS, NUMBER_WORDS, QUESTION_WORDS, STOP_WORDS, stem, words
 from index.synonyms import SynonymMap
 
 SCORED_FIELDS = ("title", "heading", "body")
@@ -43,6 +43,13 @@ VARIANT_ENDINGS = frozenset(
 #: Rerank bonus when all neighbouring question concepts sit within `PROXIMITY` words.
 PHRASE_WEIGHT = 0.15
 PROXIMITY = 3
+#: Rerank bonus per unit of IDF-weighted question coverage by the passage's own headings (below
+#: the document title): a question that names a section ("the alliance's values") lands on it
+#: rather than on a longer passage that merely mentions the word.
+HEADING_WEIGHT = 0.5
+#: Rerank weight of the passage's IDF-weighted coverage of the question, beside its BM25F score
+#: relative to the best candidate's (weight 1).
+COVERAGE_WEIGHT = 1.5
 #: Question words with IDF under this share of the index's largest IDF ("students", "new" in a
 #: corpus where most passages say them) are left out of the Whoosh query when the question has
 #: more informative words: they match most passages, so scoring them costs the most and decides
@@ -117,6 +124,7 @@ class Candidate:
     matched: set[str] = field(default_factory=set)  # stems matched in any field
     body_matched: set[str] = field(default_factory=set)
     coverage: float = 0.0
+    heading_coverage: float = 0.0
     matched_weight: float = 0.0
     rerank: float = 0.0
 
@@ -244,14 +252,31 @@ def _phrasing(word: str) -> bool:
     """An unknown word that shapes the question rather than naming a missing topic: an everyday
     word, chat shorthand of one or two letters ("yr", "u"), or a misspelt question word ("wut",
     "wich"). Three-letter words can be topics ("pay", "fee"), so they count unless misspelt."""
-    if _generic(word) or len(word) <= 2:
+    if _generic(word) or len(word) <= 2 or word in _NUMBERS:
         return True
     if " " in word or len(word) > 6:
         return False
-    return any(abs(len(word) - len(q)) <= 1 and damerau(word, q) <= 1 for q in _WH_WORDS)
+    return any(_slip(word, q) for q in _misspellable_words())
 
 
-_WH_WORDS = ("what", "which", "where", "when", "who", "whom", "whose", "why", "how")
+def _slip(typed: str, meant: str) -> bool:
+    """`typed` is `meant` with one letter dropped, doubled or swapped. One *changed* letter too
+    often makes another real word ("paid" is not "said", "dress" is not "press")."""
+    if typed[0] != meant[0] or abs(len(typed) - len(meant)) > 1:
+        return False
+    if len(typed) == len(meant) and sorted(typed) != sorted(meant):
+        return False
+    return damerau(typed, meant) == 1
+
+
+_NUMBERS = frozenset(NUMBER_WORDS.values())
+
+
+@lru_cache(maxsize=1)
+def _misspellable_words() -> tuple[str, ...]:
+    """Function and question words of three or more letters: an unknown word one edit from one
+    of them is a slip ("hve", "wich", "thier"), not a topic."""
+    return tuple(sorted(w for w in STOP_WORDS | QUESTION_WORDS if len(w) >= 3 and w.isalpha()))
 
 
 _FIELD_PREFIX = re.compile(r"(?<![\w:])(\w+):(?=\S)")
@@ -261,10 +286,12 @@ def analyse_question(
     question: str, vocab: Vocabulary, synonyms: SynonymMap, options: SearchOptions
 ) -> list[Concept]:
     """The question's informative concepts, in question order, each weighted by IDF."""
-    raw = words(question)
+    raw = [NUMBER_WORDS.get(w, w) for w in words(question)]
     prefixes = {m.lower() for m in _FIELD_PREFIX.findall(question)}
     tokens = [(w, stem(w)) for w in raw]
     tokens = [(w, s) for w, s in tokens if s]  # stop words go
+    if options.synonyms and options.spelling:
+        tokens = [(w, _synonym_spelling(w, s, vocab, synonyms)) for w, s in tokens]
     seq = [s for _, s in tokens]
     ordered: list[tuple[int, Concept]] = []
     covered: set[int] = set()
@@ -273,7 +300,8 @@ def analyse_question(
             span = tokens[start:end]
             own = tuple(s for w, s in span if w not in QUESTION_WORDS or len(span) == 1)
             word = " ".join(w for w, _ in span)
-            ordered.append((start, Concept(word, own or (span[0][1],), expansions)))
+            # "how many" → "up to": only the expansions are looked for, never a bare "how"
+            ordered.append((start, Concept(word, own, expansions)))
             covered.update(range(start, end))
     for i, (word, s) in enumerate(tokens):
         if i in covered:
@@ -290,6 +318,23 @@ def analyse_question(
             continue  # everyday phrasing the index never uses: not a missing topic
         result.append(concept)
     return _dedupe(result)
+
+
+def _synonym_spelling(word: str, term: str, vocab: Vocabulary, synonyms: SynonymMap) -> str:
+    """A misspelt synonym-map key ("aply" for `apply`) when the index does not know the word:
+    the map is part of the vocabulary a member's typo is corrected against."""
+    if len(term) < 4 or vocab.df(term) or vocab.knows_word(word):
+        return term
+    keys = _single_keys(synonyms)
+    if term in keys:
+        return term
+    close = sorted(k for k in keys if _slip(term, k))
+    return close[0] if close else term
+
+
+@lru_cache(maxsize=8)
+def _single_keys(synonyms: SynonymMap) -> frozenset[str]:
+    return frozenset(key[0] for key, _ in synonyms.entries if len(key) == 1)
 
 
 def _weigh(concept: Concept, vocab: Vocabulary, options: SearchOptions) -> None:
@@ -390,6 +435,8 @@ def search(
         weight = sum(c.credit(matched) for c in concepts)
         cand.matched_weight = weight
         cand.coverage = weight / total
+        own = own_heading_stems(str(fields.get("section", ""))) & wanted
+        cand.heading_coverage = sum(c.credit(set(own)) for c in concepts) / total
         candidates.append(cand)
     pairs = _adjacent_pairs(concepts) if options.phrases else []
     if (options.coverage_rerank or pairs) and candidates:
@@ -397,7 +444,7 @@ def search(
         for cand in candidates:
             cand.rerank = cand.score / top
             if options.coverage_rerank:
-                cand.rerank += cand.coverage
+                cand.rerank += COVERAGE_WEIGHT * cand.coverage + HEADING_WEIGHT * cand.heading_coverage
             if pairs:
                 near = _near_pairs(str(cand.fields.get("text", "")), pairs)
                 cand.rerank += PHRASE_WEIGHT * near / len(pairs)
@@ -438,6 +485,14 @@ def _near_pairs(text: str, pairs: list[tuple[set[str], set[str]]]) -> int:
 def stem_sequence(text: str) -> tuple[str, ...]:
     """Index terms of a stored text in order (stop words dropped), cached per text."""
     return tuple(s for s in (stem(w) for w in words(text)) if s)
+
+
+@lru_cache(maxsize=4096)
+def own_heading_stems(section: str) -> frozenset[str]:
+    """Index terms of a heading path below the document title ("Our Values", not "Vision,
+    Mission, and Values › Our Values"): the title is shared by every passage of a document."""
+    _, _, below = section.partition(" › ")
+    return text_stems(below)
 
 
 @lru_cache(maxsize=4096)
