@@ -444,7 +444,8 @@ def search(
         for cand in candidates:
             cand.rerank = cand.score / top
             if options.coverage_rerank:
-                cand.rerank += COVERAGE_WEIGHT * cand.coverage + HEADING_WEIGHT * cand.heading_coverage
+                cand.rerank += COVERAGE_WEIGHT * cand.coverage
+                cand.rerank += HEADING_WEIGHT * cand.heading_coverage
             if pairs:
                 near = _near_pairs(str(cand.fields.get("text", "")), pairs)
                 cand.rerank += PHRASE_WEIGHT * near / len(pairs)
