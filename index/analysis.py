@@ -82,8 +82,7 @@ _WORD_PATTERN = r"\w+"
 #: Small numbers a member types as digits are searched as words, so "year 2" finds "Year-Two".
 #: Questions only: documents' digits are mostly dates ("July 1"), which must not become "one".
 NUMBER_WORDS = {
-    str(n): w
-    for n, w in enumerate("zero one two three four five six seven eight nine ten".split())
+    str(n): w for n, w in enumerate("zero one two three four five six seven eight nine ten".split())
 }
 
 
