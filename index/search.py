@@ -292,13 +292,18 @@ def analyse_question(
     tokens = [(w, s) for w, s in tokens if s]  # stop words go
     if options.synonyms and options.spelling:
         tokens = [(w, _synonym_spelling(w, s, vocab, synonyms)) for w, s in tokens]
-    seq = [s for _, s in tokens]
+    # synonym phrases are matched on corrected spelling ("mision statement")
+    seq = [_index_spelling(w, s, vocab) if options.spelling else s for w, s in tokens]
     ordered: list[tuple[int, Concept]] = []
     covered: set[int] = set()
     if options.synonyms:
         for start, end, expansions in synonyms.expand(seq):
             span = tokens[start:end]
-            own = tuple(s for w, s in span if w not in QUESTION_WORDS or len(span) == 1)
+            own = tuple(
+                seq[i]
+                for i in range(start, end)
+                if tokens[i][0] not in QUESTION_WORDS or end - start == 1
+            )
             word = " ".join(w for w, _ in span)
             # "how many" → "up to": only the expansions are looked for, never a bare "how"
             ordered.append((start, Concept(word, own, expansions)))
@@ -318,6 +323,14 @@ def analyse_question(
             continue  # everyday phrasing the index never uses: not a missing topic
         result.append(concept)
     return _dedupe(result)
+
+
+def _index_spelling(word: str, term: str, vocab: Vocabulary) -> str:
+    """The stem of the index word closest to an unknown `word`, else `term` unchanged."""
+    if vocab.df(term) or vocab.knows_word(word) or " " in word:
+        return term
+    fixed = vocab.correct(word)
+    return (stem(fixed) or term) if fixed else term
 
 
 def _synonym_spelling(word: str, term: str, vocab: Vocabulary, synonyms: SynonymMap) -> str:

@@ -188,3 +188,40 @@ def test_a_leaf_section_question_is_not_turned_into_a_list(engine):
     answer = engine.ask("what is the holistic value?")
     assert "•" not in answer.answer
     assert answer.hits[0].passage.section.endswith("Holistic")
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("what are the yr 2 outcomes for the coalitoin", YEAR_TWO),  # digits are number words
+        ("What are the year-one outcomes of the coalition?", "Focus on Learning"),
+        ("year 1 outcomes", "Focus on Learning"),
+    ],
+)
+def test_year_one_and_year_two_are_told_apart(engine, question, section):
+    assert top(engine, question) == (HSTC, section)
+
+
+def test_a_question_naming_a_section_lands_on_it_not_on_a_passage_using_the_word(engine):
+    # home.md's mission mentions "values" and "Learning Alliance" more often than the short
+    # "Our Values" lead-in does; the heading is what the member named.
+    source, section = top(engine, "What are the Learning Alliance's values?")
+    assert (source, section) == (VALUES, "Our Values")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what skils do coalition members need to hve",  # "hve": a slip of "have"
+        "how do i aply to join the hs transformaton coalition",  # "aply": a synonym-map key
+        "lerning alliance mision statement",  # "statement": phrasing of "mission"
+        "Is the Learning Alliance in favor of kids learning more than one language?",
+    ],
+)
+def test_slips_and_everyday_words_are_not_missing_topics(engine, question):
+    assert engine.ask(question).answered, question
+
+
+def test_a_changed_letter_is_not_taken_for_a_slip(engine):
+    # "dress" is one letter from the synonym key "press", but it is another word
+    assert not engine.ask("what's the dress code for the in-person meetings?").answered
