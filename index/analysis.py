@@ -74,7 +74,9 @@ GENERIC_WORDS = frozenset(
     more most favor favour favorable sit sits sat sitting spend spends spent struggle struggles
     struggling fix fixes fixed fixing track tracking actual actually anybody somebody everybody
     nobody stuff kinda sorta gonna wanna gotta guess mind ready regarding related relate
-    relates related towards upcoming willing""".split()
+    relates related towards upcoming willing prefer prefers preferred slow slowly once finish
+    finished finishing according altogether maximum minimum plain simple word words team teams
+    teamed basically honestly literally""".split()
 )
 
 _WORD_PATTERN = r"\w+"
