@@ -34,7 +34,7 @@ QUESTION_WORDS = frozenset(
     about any anything something some someone somebody would could should shall might must get
     getting got need needs like just really actually exactly kind sort type thing things there
     here hi hello hey thanks thank bot question questions answer ask asking much many lot lots
-    else other others ones way ways again still ever does doing done go going cant wat wht
+    else other others one ones way ways again still ever does doing done go going cant wat wht
     whta wut wot hw pls plz u ur""".split()
 )
 
@@ -76,7 +76,7 @@ GENERIC_WORDS = frozenset(
     nobody stuff kinda sorta gonna wanna gotta guess mind ready regarding related relate
     relates related towards upcoming willing prefer prefers preferred slow slowly once finish
     finished finishing according altogether maximum minimum plain simple word words team teams
-    teamed basically honestly literally""".split()
+    teamed basically honestly literally pass passed passing propose proposed proposes""".split()
 )
 
 _WORD_PATTERN = r"\w+"

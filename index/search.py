@@ -416,15 +416,17 @@ def build_query(concepts: list[Concept], vocab: Vocabulary, options: SearchOptio
         for v in c.variants if options.stemming else ():
             parts.extend(Term(f, v, boost=VARIANT_WEIGHT) for f in fields)
         if options.synonyms and options.stemming:
+            # a phrase key ("more than one language") says what was meant more surely than a
+            # single word does, so its expansions count like the member's own words
+            boost = 1.0 if " " in c.word else SYNONYM_WEIGHT
             for exp in c.expansions:
                 if not all(vocab.df(s) for s in exp):
                     continue
                 if len(exp) == 1:
-                    parts.extend(Term(f, exp[0], boost=SYNONYM_WEIGHT) for f in fields)
+                    parts.extend(Term(f, exp[0], boost=boost) for f in fields)
                 else:
                     parts.extend(
-                        Phrase(f, list(exp), slop=1, boost=SYNONYM_WEIGHT)
-                        for f in ("heading", "body")
+                        Phrase(f, list(exp), slop=1, boost=boost) for f in ("heading", "body")
                     )
     if not parts:
         return NullQuery
