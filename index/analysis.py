@@ -76,7 +76,26 @@ GENERIC_WORDS = frozenset(
     nobody stuff kinda sorta gonna wanna gotta guess mind ready regarding related relate
     relates related towards upcoming willing prefer prefers preferred slow slowly once finish
     finished finishing according altogether maximum minimum plain simple word words team teams
-    teamed basically honestly literally pass passed passing propose proposed proposes""".split()
+    teamed basically honestly literally pass passed passing propose proposed proposes
+    overhaul overhauled overhauling redo redone revamp revamped deserve deserves deserved tie tied
+    having walk walks walked listed matters mattered belong belongs handle handles handled treat
+    treats treated imagine seek seeks shape shaped shapes push pushes pushed stand stands figure
+    figured end ends ended wrap play plays played
+    early earlier earliest hard harder hardest total totally huge tiny true false officially
+    broad broadly deep deeply strong strongly weak complex normally initially finally eventually
+    ultimately originally primarily truly seriously definitely absolutely obviously personally
+    idea ideas mom moms dad dads folks guys bit piece side aspect aspects sense example examples
+    detail details info summary overview gist basics statement statements table yardstick
+    standpoint stance opinion opinions""".split()
+)
+
+#: New Mexico places members name as context ("I teach in Las Cruces"): not a topic the corpus
+#: lacks when the index has never seen them.
+PLACE_WORDS = frozenset(
+    """las cruces santa fe gallup farmington roswell taos rio rancho hobbs clovis carlsbad
+    alamogordo los alamos silver city espanola deming grants socorro raton tucumcari artesia
+    lovington portales belen lunas shiprock zuni acoma crownpoint ruidoso truth consequences
+    bernalillo moriarty chama aztec bloomfield anthony sunland corrales placitas""".split()
 )
 
 _WORD_PATTERN = r"\w+"

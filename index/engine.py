@@ -8,6 +8,7 @@ is never used. Statistics (`Vocabulary`) are per thread and per generation for t
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from dataclasses import dataclass
@@ -33,10 +34,11 @@ from index.models import (
     IndexStatus,
     Passage,
     ReindexReport,
+    SkippedFile,
 )
 from index.schema import weighting
 from index.search import SearchOptions, Vocabulary, search
-from index.synonyms import SynonymSource
+from index.synonyms import SYNONYMS_FILE, SynonymSource
 
 log = logging.getLogger(__name__)
 
@@ -159,10 +161,16 @@ class SearchEngine:
     # -- admin ---------------------------------------------------------------------------------
 
     def reindex(self, *, dry_run: bool = False) -> ReindexReport:
-        """Rebuild if the corpus changed (atomic swap); `dry_run` only reports the diff."""
-        return builder.reindex(
+        """Rebuild if the corpus changed (atomic swap); `dry_run` only reports the diff.
+        A broken `synonyms.toml` is listed with the skipped files so the admin sees it."""
+        report = builder.reindex(
             self.corpus_dir, self.index_dir, dry_run=dry_run, lock_timeout=self.lock_timeout
         )
+        problem = self.synonyms.problem()
+        if problem is None:
+            return report
+        skipped = (*report.skipped, SkippedFile(SYNONYMS_FILE, problem))
+        return dataclasses.replace(report, skipped=skipped)
 
     def status(self) -> IndexStatus:
         """Size and age of the index now serving (zeros when there is none yet)."""

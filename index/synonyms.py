@@ -90,6 +90,18 @@ class SynonymSource:
                 self._stamp = stamp
             return self._map
 
+    def problem(self) -> str | None:
+        """Why the file is being ignored (None when it is missing or fine), for the reindex
+        report: a TOML slip such as a repeated key would otherwise switch the whole map off
+        with only a log line."""
+        try:
+            parse_synonyms(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            return f"synonym map ignored: {exc}"
+        return None
+
     def _read(self) -> SynonymMap:
         try:
             return parse_synonyms(self.path.read_text(encoding="utf-8"))

@@ -29,7 +29,7 @@ from pathlib import Path
 SEPARATOR = " › "
 CATEGORIES = ("direct", "paraphrase", "typo", "keyword", "syntax", "unanswerable")
 ANSWERABLE_CATEGORIES = tuple(c for c in CATEGORIES if c != "unanswerable")
-SPLITS = ("dev", "heldout", "blind", "blind2")
+SPLITS = ("dev", "heldout", "blind", "blind2", "blind3")
 HERE = Path(__file__).resolve().parent
 
 
@@ -72,7 +72,7 @@ class Question:
 
 
 def split_path(split: str) -> Path:
-    """The committed question file for a split (`dev`, `heldout`, `blind`, `blind2`)."""
+    """The committed question file for a split (`dev`, `heldout` or one of the `blind` sets)."""
     if split not in SPLITS:
         raise DatasetError(f"unknown split {split!r}; choose one of {', '.join(SPLITS)}")
     return HERE / f"questions_{split}.jsonl"

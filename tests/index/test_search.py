@@ -9,6 +9,7 @@ import pytest
 
 from index.engine import SearchEngine
 from index.search import SearchOptions
+from index.synonyms import parse_synonyms
 
 VALUES = "learning-alliance/vision-mission-values.md"
 HSTC = "hs-transformation-coalition/coalition.md"
@@ -129,6 +130,23 @@ def test_synonym_map_is_admin_editable_and_a_broken_file_is_ignored(
         assert engine.ask("what are the values?").answered
     finally:
         engine.close()
+
+
+def test_a_broken_synonym_map_is_reported_by_reindex(corpus: Path, index_dir: Path) -> None:
+    (corpus / "synonyms.toml").write_text('[synonyms]\nkids = ["students"]\nkids = ["children"]\n')
+    engine = SearchEngine(corpus, index_dir)
+    try:
+        report = engine.reindex()
+        assert [s.path for s in report.skipped] == ["synonyms.toml"]
+        assert "synonym map ignored" in report.skipped[0].reason
+    finally:
+        engine.close()
+
+
+def test_the_committed_synonym_map_parses() -> None:
+    corpus = Path(__file__).resolve().parents[2] / "corpus"
+    text = (corpus / "synonyms.toml").read_text(encoding="utf-8")
+    assert len(parse_synonyms(text).entries) > 100
 
 
 @pytest.mark.parametrize("switch", ["spelling", "synonyms"])
