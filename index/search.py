@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from whoosh.lang import stopwords_for_language
 from whoosh.query.compound import Or
 from whoosh.query.positional import Phrase
 from whoosh.query.qcore import NullQuery, Query
@@ -260,7 +261,17 @@ def _generic_stems() -> frozenset[str]:
 def _generic(word: str) -> bool:
     """An everyday word in any of its forms ("changed", "changes" like "change"), or a place
     a member names as context."""
-    return word in GENERIC_WORDS or word in PLACE_WORDS or stem(word) in _generic_stems()
+    return (
+        word in GENERIC_WORDS
+        or word in PLACE_WORDS
+        or word in _ENGLISH_STOP_WORDS
+        or stem(word) in _generic_stems()
+    )
+
+
+#: Snowball's English stop list (prepositions and pronouns such as "over", "off", "yourselves"):
+#: never a topic, whatever the corpus.
+_ENGLISH_STOP_WORDS = frozenset(stopwords_for_language("en")) | {"onto", "into", "upon"}  # type: ignore[no-untyped-call]
 
 
 def _phrasing(word: str) -> bool:
