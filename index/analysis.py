@@ -139,9 +139,13 @@ def words(text: str) -> list[str]:
     return [m.group().lower().translate(_FOLD) for m in _WORD.finditer(text)]
 
 
-def word_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, folded word) for each word of `text`, for highlighting."""
-    return [(m.start(), m.end(), m.group().lower().translate(_FOLD)) for m in _WORD.finditer(text)]
+@lru_cache(maxsize=4096)
+def word_spans(text: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, folded word) for each word of `text`, for highlighting (cached: the same
+    passages are quoted for many questions)."""
+    return tuple(
+        (m.start(), m.end(), m.group().lower().translate(_FOLD)) for m in _WORD.finditer(text)
+    )
 
 
 @lru_cache(maxsize=20_000)

@@ -11,6 +11,7 @@ import logging
 import threading
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from index.analysis import stems
@@ -29,17 +30,32 @@ class SynonymMap:
     entries: tuple[tuple[Stems, tuple[Stems, ...]], ...] = ()
 
     def expand(self, sequence: list[str]) -> list[tuple[int, int, tuple[Stems, ...]]]:
-        """Matches in a question's stem sequence: (start, end, expansions), non-overlapping."""
+        """Matches in a question's stem sequence: (start, end, expansions), non-overlapping;
+        where matches overlap, the entry earlier in `entries` (the longer key) wins."""
+        by_first = _by_first_stem(self)
+        hits: list[tuple[int, int, int]] = []  # (entry order, start, length)
+        for start, term in enumerate(sequence):
+            for order in by_first.get(term, ()):
+                key = self.entries[order][0]
+                if tuple(sequence[start : start + len(key)]) == key:
+                    hits.append((order, start, len(key)))
         taken = [False] * len(sequence)
         found: list[tuple[int, int, tuple[Stems, ...]]] = []
-        for key, expansions in self.entries:
-            n = len(key)
-            for start in range(len(sequence) - n + 1):
-                if tuple(sequence[start : start + n]) == key and not any(taken[start : start + n]):
-                    found.append((start, start + n, expansions))
-                    for i in range(start, start + n):
-                        taken[i] = True
+        for order, start, n in sorted(hits):
+            if not any(taken[start : start + n]):
+                found.append((start, start + n, self.entries[order][1]))
+                for i in range(start, start + n):
+                    taken[i] = True
         return sorted(found)
+
+
+@lru_cache(maxsize=8)
+def _by_first_stem(synonyms: SynonymMap) -> dict[str, tuple[int, ...]]:
+    """Entry positions by their key's first stem, so a question is matched in one pass."""
+    index: dict[str, list[int]] = {}
+    for order, (key, _) in enumerate(synonyms.entries):
+        index.setdefault(key[0], []).append(order)
+    return {k: tuple(v) for k, v in index.items()}
 
 
 def parse_synonyms(text: str) -> SynonymMap:
