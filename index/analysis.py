@@ -89,6 +89,38 @@ GENERIC_WORDS = frozenset(
     standpoint stance opinion opinions""".split()
 )
 
+#: What members ask a coalition bot about that documents like these often lack: money, contacts,
+#: logistics, people and roles, figures, dates, sign-ups, and the usual off-topic asks. A word
+#: here that the index has never seen is a strong sign the question is about something the
+#: corpus does not cover; any other unknown word is more often just the member's phrasing
+#: ("yardstick", "grandkids"), so it counts less (see `index.search.UNKNOWN_WEIGHT`).
+ASK_TOPIC_WORDS = frozenset(
+    """money cost costs price prices pricing fee fees dues pay paid payment payments pays salary
+    salaries wage wages stipend stipends budget budgets funding funds fund funded funder funders
+    donate donating donation donations donor donors grant grants scholarship scholarships
+    reimburse reimbursed reimbursement mileage tax taxes deductible expense expenses compensation
+    compensated honorarium invoice tuition afford affordable sponsor sponsors sponsorship
+    email emails phone phones telephone address addresses website url contact contacts office
+    offices mailing instagram facebook twitter linkedin tiktok youtube newsletter unsubscribe
+    subscribe password login account username discord
+    parking park location located venue room building directions map zoom webex microsoft
+    dress code lunch breakfast dinner food snacks menu menus childcare interpreter wifi hotel
+    lodging calendar agenda minutes recording recordings slides livestream
+    director directors president chair chairs chairman chairperson chairwoman secretary
+    treasurer founder founders founded staff staffer employee employees ceo governor senator
+    senators legislator legislators mayor name names candidate candidates election elections
+    vote votes voting endorse endorsed endorsement hire hired hiring
+    percentage percent rate rates score scores statistic statistics stats average ranking
+    ranked rank enrollment enrolled
+    deadline deadlines date dates tomorrow tonight weekend week weeks season semester fall
+    spring summer winter morning afternoon evening hour hours oclock
+    register registration signup cohort cohorts canceled cancelled postponed rescheduled
+    weather rain snow snowstorm forecast temperature sports football basketball baseball soccer
+    game games championship recipe pizza restaurant movie music stock stocks capital
+    vouchers voucher license licenses licensure certification reciprocity fafsa accreditation
+    transcript transcripts""".split()
+)
+
 #: New Mexico places members name as context ("I teach in Las Cruces"): not a topic the corpus
 #: lacks when the index has never seen them.
 PLACE_WORDS = frozenset(

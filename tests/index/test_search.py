@@ -243,3 +243,21 @@ def test_slips_and_everyday_words_are_not_missing_topics(engine, question):
 def test_a_changed_letter_is_not_taken_for_a_slip(engine):
     # "dress" is one letter from the synonym key "press", but it is another word
     assert not engine.ask("what's the dress code for the in-person meetings?").answered
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What time of day is the coalition's virtual introductory meeting?",  # no clock time
+        "When was the Learning Alliance founded?",  # no founding year
+        "what is the mailing address of the learning alliance?",  # "mailing" is not "making"
+    ],
+)
+def test_questions_asking_for_a_fact_the_passages_lack_abstain(engine, question):
+    assert not engine.ask(question).answered, question
+
+
+def test_a_count_question_is_answered_by_the_passage_with_the_count(engine):
+    answer = engine.ask("how many members will the coalition have?")
+    assert answer.answered
+    assert "25" in answer.hits[0].passage.text
