@@ -41,6 +41,10 @@ from index.analysis import (
 from index.synonyms import SynonymMap
 
 SCORED_FIELDS = ("title", "heading", "body")
+#: Fields the Whoosh query searches. The document title is indexed (its counts feed IDF) but not
+#: searched: every passage of a document shares it, so it ranks nothing and cost a third of the
+#: matching time; the heading re-rank below covers questions that name a section.
+QUERY_FIELDS = ("heading", "body")
 #: Query weight of a spelling correction and of a synonym, relative to the member's own word.
 CORRECTED_WEIGHT = 0.8
 SYNONYM_WEIGHT = 0.6
@@ -265,6 +269,12 @@ def _generic_stems() -> frozenset[str]:
     return frozenset(stem(w) for w in GENERIC_WORDS) - {""}
 
 
+def _real_word(word: str) -> bool:
+    """A word from the lexicons here (everyday, place, stop, question or ask-topic words): it is
+    spelt right, so it is never "corrected" into an index word ("mailing" is not "making")."""
+    return _asks_topic(word) or _generic(word) or word in QUESTION_WORDS
+
+
 def _asks_topic(word: str) -> bool:
     """A word (or phrase containing one) from `ASK_TOPIC_WORDS`, in any of its forms."""
     return any(w in ASK_TOPIC_WORDS or stem(w) in _ask_topic_stems() for w in word.split())
@@ -377,7 +387,7 @@ def _index_spelling(word: str, term: str, vocab: Vocabulary) -> str:
     """The stem of the index word closest to an unknown `word`, else `term` unchanged."""
     if vocab.df(term) or vocab.knows_word(word) or word in QUESTION_WORDS or _generic(word):
         return term
-    if _asks_topic(word):
+    if _real_word(word):
         return term
     fixed = vocab.correct(word)
     return (stem(fixed) or term) if fixed else term
@@ -408,7 +418,7 @@ def _weigh(concept: Concept, vocab: Vocabulary, options: SearchOptions) -> None:
         concept.variants = tuple(v for s in concept.stems for v in vocab.variants(s))
         known_stems = list(concept.variants)
     if not known_stems and options.spelling and " " not in concept.word:
-        if not vocab.knows_word(concept.word) and not _asks_topic(concept.word):
+        if not vocab.knows_word(concept.word) and not _real_word(concept.word):
             fixed = vocab.correct(concept.word)
             if fixed is not None and stem(fixed):
                 concept.corrected = fixed
@@ -443,7 +453,7 @@ def _dedupe(concepts: list[Concept]) -> list[Concept]:
 
 def build_query(concepts: list[Concept], vocab: Vocabulary, options: SearchOptions) -> Query:
     """A Whoosh query object built only from analysed terms (never parsed from user text)."""
-    fields = SCORED_FIELDS if options.stemming else ("spell",)
+    fields = QUERY_FIELDS if options.stemming else ("spell",)
     parts: list[Query] = []
     informative = [c for c in concepts if c.known and c.weight >= LOW_INFORMATION * vocab.max_idf]
     for c in concepts:
