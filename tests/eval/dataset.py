@@ -29,7 +29,7 @@ from pathlib import Path
 SEPARATOR = " › "
 CATEGORIES = ("direct", "paraphrase", "typo", "keyword", "syntax", "unanswerable")
 ANSWERABLE_CATEGORIES = tuple(c for c in CATEGORIES if c != "unanswerable")
-SPLITS = ("dev", "heldout", "blind", "blind2", "blind3", "blind4")
+SPLITS = ("dev", "heldout", "blind", "blind2", "blind3", "blind4", "blind5")
 HERE = Path(__file__).resolve().parent
 
 
