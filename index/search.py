@@ -200,35 +200,41 @@ class Vocabulary:
             return self._spell[word]
         best: str | None = None
         if len(word) >= 4 and word.isalpha():
-            # Up to 6 letters: one edit, found by a distance-1 automaton plus the word's swapped
-            # neighbours (the automaton would count a swap as two edits, and a distance-2 walk of
-            # a large vocabulary is the slowest step of a typo question). Four-letter words are
-            # only corrected for a swap ("veiw"): one changed letter usually makes another real
-            # word ("team" is not a typo of "term"). Longer words: up to two edits.
-            maxdist = 1 if len(word) <= 6 else 2
-            found = set(self._reader.terms_within("spell", word, maxdist, prefix=1))
-            if maxdist == 1:
-                swaps = {
-                    word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)
-                }
-                found.update(w for w in swaps if self.knows_word(w))
-            scored = []
-            for cand in found:
-                if not cand.isalpha() or len(cand) < 3 or cand == word:
-                    continue
-                dist = damerau(word, cand)
-                swap = sorted(word) == sorted(cand)
-                dropped = len(cand) == 5 and damerau(word, cand) == 1  # "vist" → "visit"
-                if len(word) == 4 and not ((swap and dist == 1) or dropped):
-                    continue
-                if dist <= maxdist:
-                    freq = self._reader.doc_frequency("spell", cand)
-                    scored.append((dist, -freq, cand))
+            # One edit first, found by a distance-1 automaton plus the word's swapped neighbours
+            # (the automaton would count a swap as two edits). Only words over six letters, and
+            # only when no one-edit word exists, get the distance-2 walk: it is the slowest step
+            # of a typo question on a large vocabulary. Four-letter words are only corrected for
+            # a swap ("veiw") or a dropped letter ("vist"): one changed letter usually makes
+            # another real word ("team" is not a typo of "term").
+            scored = self._scored_candidates(word, 1)
+            if not scored and len(word) > 6:
+                scored = self._scored_candidates(word, 2)
             if scored:
                 best = min(scored)[2]
         if len(self._spell) < 50_000:
             self._spell[word] = best
         return best
+
+    def _scored_candidates(self, word: str, maxdist: int) -> list[tuple[int, int, str]]:
+        """(distance, -frequency, word) for index words within `maxdist` edits of `word`."""
+        found = set(self._reader.terms_within("spell", word, maxdist, prefix=1))
+        if maxdist == 1:
+            swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+            found.update(w for w in swaps if self.knows_word(w))
+        scored = []
+        for cand in found:
+            if not cand.isalpha() or len(cand) < 3 or cand == word:
+                continue
+            dist = damerau(word, cand)
+            if len(word) == 4:
+                swap = sorted(word) == sorted(cand)
+                dropped = len(cand) == 5
+                if dist != 1 or not (swap or dropped):
+                    continue
+            if dist <= maxdist:
+                freq = self._reader.doc_frequency("spell", cand)
+                scored.append((dist, -freq, cand))
+        return scored
 
     def variants(self, term: str) -> tuple[str, ...]:
         """Index stems that extend or truncate `term` (≥ 5 shared letters): Porter leaves
