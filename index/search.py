@@ -551,7 +551,8 @@ def search(
 
 
 #: Questions that ask for a kind of fact a passage either states or does not: a count or amount,
-#: a clock time, a year. When none of the passages an answer is built from contains one, the
+#: a clock time, a year, a date ("when ...?" at the start of a sentence, not "... when schools
+#: change"). When none of the passages an answer is built from contains one, the
 #: corpus does not answer the question, however well its words match ("how many schools are in
 #: the Innovation Zone?" against a passage that names the zone but counts nothing).
 _ASKS_COUNT = re.compile(r"\bhow (many|much)\b", re.IGNORECASE)
@@ -560,7 +561,13 @@ _ASKS_YEAR = re.compile(
     r"\b(what|which) year\b|\bwhen (was|were|did)\b.*\b(found|establish|creat|start|form)",
     re.IGNORECASE,
 )
+_ASKS_DATE = re.compile(r"(?:^|[.?!:;]\s*)when\b|\b(?:what|which) (?:date|day)s?\b", re.IGNORECASE)
 _MONTHS = "january february march april may june july august september october november december"
+_DATE = re.compile(
+    r"\b(?:" + "|".join(_MONTHS.split()) + r"|monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday|spring|summer|fall|autumn|winter|(?:1[6-9]|20)\d\d)\b|\b\d{1,2}/\d{1,2}\b",
+    re.IGNORECASE,
+)
 _DATE_OR_YEAR = re.compile(
     r"\b(?:" + "|".join(_MONTHS.split()) + r")\s+\d{1,2}\b|\b(?:1[6-9]|20)\d\d\b",
     re.IGNORECASE,
@@ -582,6 +589,8 @@ def answer_type_present(question: str, top: list[Candidate]) -> bool:
         return any(_CLOCK.search(t) for t in texts)
     if _ASKS_YEAR.search(question):
         return any(_YEAR.search(t) for t in texts)
+    if _ASKS_DATE.search(question.strip()):
+        return any(_DATE.search(t) for t in texts)
     if _ASKS_COUNT.search(question):
         return any(_COUNT_WORDS.search(_DATE_OR_YEAR.sub(" ", t)) for t in texts)
     return True

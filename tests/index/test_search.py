@@ -250,6 +250,7 @@ def test_a_changed_letter_is_not_taken_for_a_slip(engine):
     [
         "What time of day is the coalition's virtual introductory meeting?",  # no clock time
         "When was the Learning Alliance founded?",  # no founding year
+        "When is the deadline to apply to the coalition?",  # no date in the passages
         "what is the mailing address of the learning alliance?",  # "mailing" is not "making"
     ],
 )
@@ -261,3 +262,9 @@ def test_a_count_question_is_answered_by_the_passage_with_the_count(engine):
     answer = engine.ask("how many members will the coalition have?")
     assert answer.answered
     assert "25" in answer.hits[0].passage.text
+
+
+def test_when_inside_a_sentence_does_not_ask_for_a_date(engine):
+    answer = engine.ask("what happens when a barrier can only be removed by the legislature?")
+    assert answer.answered
+    assert answer.hits[0].passage.section.endswith(YEAR_TWO)
