@@ -38,6 +38,7 @@ from index.analysis import (
     stem,
     words,
 )
+from index.answer_types import Source, answer_type_present
 from index.synonyms import SynonymMap
 
 SCORED_FIELDS = ("title", "heading", "body")
@@ -545,55 +546,18 @@ def search(
     answered = not options.abstain or (
         coverage >= options.min_coverage
         and relative >= options.min_matched_weight
-        and answer_type_present(question, candidates[:ANSWER_WINDOW])
+        and answer_type_present(
+            question,
+            [_source(c) for c in candidates[:ANSWER_WINDOW]],
+            frozenset().union(*(c.alternatives() for c in concepts if c.known)),
+        )
     )
     return SearchResult(concepts, candidates, answered, coverage, relative)
 
 
-#: Questions that ask for a kind of fact a passage either states or does not: a count or amount,
-#: a clock time, a year, a date ("when ...?" at the start of a sentence, not "... when schools
-#: change"). When none of the passages an answer is built from contains one, the
-#: corpus does not answer the question, however well its words match ("how many schools are in
-#: the Innovation Zone?" against a passage that names the zone but counts nothing).
-_ASKS_COUNT = re.compile(r"\bhow (many|much)\b", re.IGNORECASE)
-_ASKS_TIME = re.compile(r"\b(what|which) (time|hour)\b", re.IGNORECASE)
-_ASKS_YEAR = re.compile(
-    r"\b(what|which) year\b|\bwhen (was|were|did)\b.*\b(found|establish|creat|start|form)",
-    re.IGNORECASE,
-)
-_ASKS_DATE = re.compile(r"(?:^|[.?!:;]\s*)when\b|\b(?:what|which) (?:date|day)s?\b", re.IGNORECASE)
-_MONTHS = "january february march april may june july august september october november december"
-_DATE = re.compile(
-    r"\b(?:" + "|".join(_MONTHS.split()) + r"|monday|tuesday|wednesday|thursday|friday|saturday|"
-    r"sunday|spring|summer|fall|autumn|winter|(?:1[6-9]|20)\d\d)\b|\b\d{1,2}/\d{1,2}\b",
-    re.IGNORECASE,
-)
-_DATE_OR_YEAR = re.compile(
-    r"\b(?:" + "|".join(_MONTHS.split()) + r")\s+\d{1,2}\b|\b(?:1[6-9]|20)\d\d\b",
-    re.IGNORECASE,
-)
-_COUNT_WORDS = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
-    r"thirty|forty|fifty|hundred|hundreds|thousand|thousands|dozen|dozens|half|once|twice|"
-    r"single|both|several)\b",
-    re.IGNORECASE,
-)
-_CLOCK = re.compile(r"\b\d{1,2}(:\d\d)?\s?([ap]\.?m\b\.?)|\bnoon\b|\bo.clock\b", re.IGNORECASE)
-_YEAR = re.compile(r"\b(?:1[6-9]|20)\d\d\b")
-
-
-def answer_type_present(question: str, top: list[Candidate]) -> bool:
-    """False when the question asks for a count, a time or a year and none of `top` has one."""
-    texts = [str(c.fields.get("section", "")) + "\n" + str(c.fields.get("text", "")) for c in top]
-    if _ASKS_TIME.search(question):
-        return any(_CLOCK.search(t) for t in texts)
-    if _ASKS_YEAR.search(question):
-        return any(_YEAR.search(t) for t in texts)
-    if _ASKS_DATE.search(question.strip()):
-        return any(_DATE.search(t) for t in texts)
-    if _ASKS_COUNT.search(question):
-        return any(_COUNT_WORDS.search(_DATE_OR_YEAR.sub(" ", t)) for t in texts)
-    return True
+def _source(candidate: Candidate) -> Source:
+    f = candidate.fields
+    return Source(str(f.get("title", "")), str(f.get("section", "")), str(f.get("text", "")))
 
 
 def _adjacent_pairs(concepts: list[Concept]) -> list[tuple[frozenset[str], frozenset[str]]]:

@@ -268,3 +268,20 @@ def test_when_inside_a_sentence_does_not_ask_for_a_date(engine):
     answer = engine.ask("what happens when a barrier can only be removed by the legislature?")
     assert answer.answered
     assert answer.hits[0].passage.section.endswith(YEAR_TWO)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which high school hosts the day-long site visit?",
+        "how many schools are in the Innovation Zone?",
+    ],
+)
+def test_questions_naming_what_the_documents_only_mention_abstain(engine, question):
+    assert not engine.ask(question).answered, question
+
+
+def test_a_count_asked_in_other_words_is_still_answered(engine):
+    answer = engine.ask("How many people sit on the high school coalition?")
+    assert answer.answered
+    assert "25" in answer.hits[0].passage.text

@@ -1,0 +1,136 @@
+"""Does any passage hold the *kind* of fact the question asks for?
+
+Some questions ask for a fact that a passage either states or does not: a count ("how many
+schools are in the Innovation Zone?"), an amount, a clock time, a year, a date, or the name of a
+particular school. A passage can match every word of such a question (it names the zone, the
+site visit, the schools) and still not answer it. When none of the passages an answer would be
+built from holds that kind of fact, the search abstains rather than quote them.
+
+The checks are deliberately narrow, so that they refuse only what they are sure of: "when" counts
+only at the start of a sentence ("... when schools change" asks for no date), a count must stand
+just before a word the question is about, and a named school must be a
+capitalised name other than the document's own title ("New Mexico High School Transformation
+Coalition" names no high school).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.analysis import STOP_WORDS, stem, word_spans
+
+_ASKS_TIME = re.compile(r"\b(what|which) (time|hour)\b", re.IGNORECASE)
+_ASKS_YEAR = re.compile(
+    r"\b(what|which) year\b|\bwhen (was|were|did)\b.*\b(found|establish|creat|start|form)",
+    re.IGNORECASE,
+)
+_ASKS_DATE = re.compile(r"(?:^|[.?!:;]\s*)when\b|\b(?:what|which) (?:date|day)s?\b", re.IGNORECASE)
+_ASKS_COUNT = re.compile(r"\bhow many\s+(.*)", re.IGNORECASE)
+_ASKS_AMOUNT = re.compile(r"\bhow much\b", re.IGNORECASE)
+#: "which (innovative) high school", "what school district": the head word and the capitalised
+#: endings a name of that kind has.
+_NAMED_KINDS = {
+    "high school": r"High Schools?",
+    "school": r"(?:High |Middle |Elementary )?Schools?|Academy",
+    "district": r"District|Public Schools",
+    "university": r"University",
+    "college": r"College",
+    "foundation": r"Foundation",
+    "pueblo": r"Pueblo",
+}
+_ASKS_NAMED = re.compile(
+    r"\b(?:which|what)\s+((?:[\w-]+\s+){0,2}?)(high school|school|district|universit|college|"
+    r"foundation|pueblo)",
+    re.IGNORECASE,
+)
+#: Words that show "which/what ..." is not followed by the noun it asks about ("what do they want
+#: high schools to offer", "what the High School Transformation Coalition is").
+_NOT_A_MODIFIER = STOP_WORDS | frozenset(
+    "do does did is are was were will would can could should they he she you i we there".split()
+)
+
+_MONTHS = "january february march april may june july august september october november december"
+_CLOCK = re.compile(r"\b\d{1,2}(:\d\d)?\s?([ap]\.?m\b\.?)|\bnoon\b|\bo.clock\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:1[6-9]|20)\d\d\b")
+_DATE = re.compile(
+    r"\b(?:" + "|".join(_MONTHS.split()) + r"|monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday|spring|summer|fall|autumn|winter|(?:1[6-9]|20)\d\d)\b|\b\d{1,2}/\d{1,2}\b",
+    re.IGNORECASE,
+)
+#: Dates and years are not counts ("June 30, 2023" answers no "how many").
+_DATE_OR_YEAR = re.compile(
+    r"\b(?:" + "|".join(_MONTHS.split()) + r")\s+\d{1,2}\b|\b(?:1[6-9]|20)\d\d\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty
+    fifty hundred hundreds thousand thousands dozen dozens half once twice both""".split()
+)
+#: How many words (stop words aside) before the counted word a number may stand ("two in-person
+#: half-day meetings").
+_COUNT_REACH = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """What the checks read of one passage."""
+
+    title: str
+    section: str
+    text: str
+
+    @property
+    def full(self) -> str:
+        return self.section + "\n" + self.text
+
+
+def answer_type_present(
+    question: str, sources: list[Source], counted: frozenset[str] = frozenset()
+) -> bool:
+    """False when the question asks for a kind of fact that none of `sources` holds. `counted`
+    holds the index stems of what a "how many" question is about (its words and their synonyms):
+    the count must stand before one of them."""
+    if _ASKS_TIME.search(question):
+        return any(_CLOCK.search(s.full) for s in sources)
+    if _ASKS_YEAR.search(question):
+        return any(_YEAR.search(s.full) for s in sources)
+    if _ASKS_DATE.search(question.strip()):
+        return any(_DATE.search(s.full) for s in sources)
+    named = _ASKS_NAMED.search(question)
+    if named and not any(w.lower() in _NOT_A_MODIFIER for w in named.group(1).split()):
+        kind = named.group(2).lower()
+        kind = "university" if kind.startswith("universit") else kind
+        return any(_names_one(s, _NAMED_KINDS[kind]) for s in sources)
+    if _ASKS_COUNT.search(question):
+        return any(_counts(s.full, counted) for s in sources)
+    if _ASKS_AMOUNT.search(question):
+        return any(_numbers(s.full) for s in sources)
+    return True
+
+
+def _names_one(source: Source, ending: str) -> bool:
+    """A capitalised name ending in `ending` ("Manzano High School") outside the title."""
+    text = source.full.replace(source.title, " ") if source.title else source.full
+    pattern = r"\b(?:[A-Z][\w'.-]*\s+){1,5}(?:" + ending + r")\b"
+    return re.search(pattern, text) is not None
+
+
+def _counts(text: str, counted: frozenset[str]) -> bool:
+    """A number shortly before a word the question is about ("up to 25 members"), or any
+    number when no `counted` stems are known."""
+    if not counted:
+        return _numbers(text)
+    words = [w for _, _, w in word_spans(_DATE_OR_YEAR.sub(" ", text)) if w not in STOP_WORDS]
+    return any(
+        stem(word) in counted and any(_is_number(w) for w in words[max(0, i - _COUNT_REACH) : i])
+        for i, word in enumerate(words)
+    )
+
+
+def _numbers(text: str) -> bool:
+    return any(_is_number(w) for _, _, w in word_spans(_DATE_OR_YEAR.sub(" ", text)))
+
+
+def _is_number(word: str) -> bool:
+    return word.isdigit() or word in _NUMBER_WORDS

@@ -1,0 +1,56 @@
+"""Questions asking for a kind of fact (count, time, year, date, named school) need passages that
+hold one; other questions are never refused by these checks."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.answer_types import Source, answer_type_present
+
+COALITION = "New Mexico High School Transformation Coalition"
+SITE_VISIT = Source(
+    COALITION,
+    f"{COALITION} › Membership Expectations",
+    "Attend two in-person half-day meetings and a day-long site visit to an innovative high "
+    "school in New Mexico between April and June 2023.",
+)
+SIZE = Source(
+    COALITION,
+    f"{COALITION} › Member Qualifications",
+    "The Coalition will include up to 25 members, representing key stakeholders.",
+)
+NAMED = Source("News", "News › Visit", "Members toured Manzano High School on May 3.")
+
+
+@pytest.mark.parametrize(
+    ("question", "sources", "counted", "expected"),
+    [
+        # a clock time
+        ("What time is the introductory meeting?", [SITE_VISIT], set(), False),
+        ("what time does it start", [Source("t", "t", "Doors open at 9:30 a.m.")], set(), True),
+        # a year
+        ("What year was the alliance founded?", [SIZE], set(), False),
+        ("When was the alliance founded?", [Source("t", "t", "Founded in 2011.")], set(), True),
+        # a date, only for a sentence-initial "when"
+        ("When is the application deadline?", [SIZE], set(), False),
+        ("When are the in-person meetings?", [SITE_VISIT], set(), True),
+        ("does it matter when schools change?", [SIZE], set(), True),
+        # a named school, not the title's "High School"
+        ("Which high school hosts the site visit?", [SITE_VISIT], set(), False),
+        ("Which high school hosts the site visit?", [NAMED], set(), True),
+        ("What do they want high schools to offer?", [SITE_VISIT], set(), True),
+        # a count, just before a word the question is about
+        ("How many members will the coalition have?", [SIZE], {"member"}, True),
+        ("How many meetings are there?", [SITE_VISIT], {"meet"}, True),
+        ("How many schools are in the zone?", [SIZE, SITE_VISIT], {"school", "zone"}, False),
+        # anything else is never refused here
+        ("What are the membership expectations?", [SITE_VISIT], set(), True),
+    ],
+)
+def test_answer_type(question, sources, counted, expected):
+    assert answer_type_present(question, sources, frozenset(counted)) is expected
+
+
+def test_dates_are_not_counts():
+    dated = Source("t", "t", "Outcomes by June 30, 2023.")
+    assert not answer_type_present("How many outcomes are there?", [dated], frozenset({"outcom"}))
