@@ -135,3 +135,18 @@ def test_reindex_also_loads_the_standing_schedule(env: Path, capsys) -> None:
     assert "Schedule: standing schedule:" in out and "added" in out
     assert main(["reindex"]) == 0
     assert "0 added" in capsys.readouterr().out  # upserted by key, never duplicated
+
+
+def test_schedule_answers_in_the_json_contract_are_plain_text(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(REPO), "ALLIANCE_DATA_DIR": str(tmp_path / "data")}
+    add = [sys.executable, "-m", "bot", "meetings", "add", "--title", "Coalition call"]
+    subprocess.run([*add, "--when", "in 2 days"], env=env, check=True, capture_output=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", "when is the next meeting?"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    answer = json.loads(out)["answer"]
+    assert "Coalition call" in answer and "**" not in answer

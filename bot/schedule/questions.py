@@ -50,7 +50,8 @@ class ScheduleAnswer:
     """A schedule answer in two renderings plus the occurrences it is about.
 
     `text` shows server-zone times (console, CLI); `discord_text` uses `<t:…:F>`/`<t:…:R>` tags
-    so each member sees their own local time. Both mark titles in **bold** (Markdown).
+    so each member sees their own local time and marks titles in **bold** (Markdown); `text` is
+    plain, for a terminal and the `ask --json` contract.
     """
 
     intent: Intent
@@ -133,7 +134,8 @@ def _line(occ: Occurrence, service: ScheduleService, *, discord: bool) -> str:
         extra.append(item.link)
     tail = f" ({', '.join(extra)})" if extra else ""
     note = " (approximate date)" if item.approximate else ""
-    return f"**{item.title}** {verb} {when}{tail}{note}"
+    title = f"**{item.title}**" if discord else item.title
+    return f"{title} {verb} {when}{tail}{note}"
 
 
 def _about(service: ScheduleService, kind: Kind, topic: list[str]) -> ScheduleAnswer:
@@ -166,7 +168,7 @@ def _about(service: ScheduleService, kind: Kind, topic: list[str]) -> ScheduleAn
         verb = "was due" if kind == "deadline" else "was on"
         note = " (approximate date)" if last.item.approximate else ""
         text += (
-            f" The most recent, **{last.item.title}**, {verb} "
+            f" The most recent, {last.item.title}, {verb} "
             f"{local_time(last.start, service.tz)}{note} — that date has passed."
         )
         discord += (

@@ -79,7 +79,7 @@ def test_console_schedule_commands(settings, tmp_path):
     assert "Scheduled: #" in text and "Recorded: #" in text
     assert text.count("Coalition call —") >= 3  # two weekly occurrences in 14 days + /next
     assert "Applications" in text and "5:00" in text
-    assert "The next meeting: **Coalition call**" in text and "<t:" not in text
+    assert "The next meeting: Coalition call is on" in text and "<t:" not in text
     assert "⚠ no meeting or deadline with id 999" in text
     calendar = icalendar.Calendar.from_ical(ics.read_bytes())
     titles = {str(e["SUMMARY"]) for e in calendar.walk("VEVENT")}
