@@ -191,6 +191,39 @@ def subsection_leads(top: Candidate, passages: list[Passage]) -> list[Passage]:
     return list(firsts.values()) if len(firsts) >= 2 else []
 
 
+def named_subsection(
+    top: Candidate, passages: list[Passage], wanted: frozenset[str]
+) -> Passage | None:
+    """The first passage of the one subsection of `top`'s section whose own heading the question
+    names, more than half of its words ("the *holistic* value" when `top` is the values
+    lead-in), else None.
+
+    A question that names one item of a list wants that item, not the list.
+    """
+    section = str(top.fields.get("section", ""))
+    source = str(top.fields.get("source", ""))
+    shared = text_stems(section) | text_stems(str(top.fields.get("title", "")))
+    prefix = section + SECTION_SEPARATOR
+    named: dict[str, Passage] = {}
+    for p in passages:  # one document's passages, in reading order
+        if p.source != source or not p.section.startswith(prefix):
+            continue
+        child = p.section[len(prefix) :].split(SECTION_SEPARATOR, 1)[0]
+        own = text_stems(child) - shared  # "Holistic", not the parent's or title's words
+        if child not in named and own and 2 * len(own & wanted) > len(own):
+            named[child] = p
+    return next(iter(named.values())) if len(named) == 1 else None
+
+
+def promote(candidates: list[Candidate], passage: Passage, limit: int) -> list[Candidate]:
+    """`passage` first (its own candidate when it was found, with what it matched), then the
+    other candidates in their order."""
+    found = [c for c in candidates if str(c.fields.get("id")) == passage.id]
+    first = found[0] if found else Candidate(-1, asdict(passage), candidates[0].score, set(), set())
+    rest = [c for c in candidates if str(c.fields.get("id")) != passage.id]
+    return [first, *rest][:limit]
+
+
 def with_subsections(
     candidates: list[Candidate], leads: list[Passage], limit: int
 ) -> list[Candidate]:

@@ -22,6 +22,8 @@ from index.answer import (
     compose,
     compose_list,
     make_hits,
+    named_subsection,
+    promote,
     subsection_leads,
     to_passage,
     with_subsections,
@@ -105,8 +107,14 @@ class SearchEngine:
             hits = make_hits(candidates[:3], result.concepts) if candidates else ()
             return Answer(text, False, self._abstain_message(reader.generation), hits)
         top_source = str(candidates[0].fields.get("source", ""))
-        leads = subsection_leads(candidates[0], self._by_source().get(top_source, []))
-        if leads:
+        siblings = self._by_source().get(top_source, [])
+        wanted = frozenset().union(*(c.alternatives() for c in result.concepts if c.known))
+        named = named_subsection(candidates[0], siblings, wanted)
+        leads = [] if named else subsection_leads(candidates[0], siblings)
+        if named:
+            candidates = promote(result.candidates, named, limit)
+            composed = compose(candidates, result.concepts)
+        elif leads:
             candidates = with_subsections(result.candidates, leads, max(limit, len(leads) + 1))
             composed = compose_list(candidates, len(leads))
         else:

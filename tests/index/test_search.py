@@ -285,3 +285,16 @@ def test_a_count_asked_in_other_words_is_still_answered(engine):
     answer = engine.ask("How many people sit on the high school coalition?")
     assert answer.answered
     assert "25" in answer.hits[0].passage.text
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("What does the Holistic value in the Learning Alliance framework mean?", "Holistic"),
+        ("whats the urgancy value in the alliance framework", "Urgency"),
+    ],
+)
+def test_a_question_naming_one_item_of_a_list_gets_that_item(engine, question, section):
+    answer = engine.ask(question)
+    assert answer.answered and "•" not in answer.answer
+    assert answer.hits[0].passage.section.endswith(section)
