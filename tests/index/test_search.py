@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from index.engine import SearchEngine
 from index.search import SearchOptions
+from index.analysis import stems
 from index.synonyms import parse_synonyms
 
 VALUES = "learning-alliance/vision-mission-values.md"
 HSTC = "hs-transformation-coalition/coalition.md"
 QUALIFICATIONS = "All members of the Coalition should possess"
 YEAR_TWO = "Focus on Planning and Action"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
 def top(engine: SearchEngine, question: str) -> tuple[str, str]:
@@ -147,6 +150,13 @@ def test_the_committed_synonym_map_parses() -> None:
     corpus = Path(__file__).resolve().parents[2] / "corpus"
     text = (corpus / "synonyms.toml").read_text(encoding="utf-8")
     assert len(parse_synonyms(text).entries) > 100
+
+
+def test_no_phrase_key_in_the_committed_map_collapses_onto_one_word() -> None:
+    # "who is in" is the key "who" once small words go: it would expand every "who" question
+    table = tomllib.loads((CORPUS / "synonyms.toml").read_text(encoding="utf-8"))["synonyms"]
+    collapsed = [key for key in table if len(key.split()) > 1 and len(stems(key)) < 2]
+    assert collapsed == []
 
 
 @pytest.mark.parametrize("switch", ["spelling", "synonyms"])
