@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from index.analysis import stems
 from index.engine import SearchEngine
 from index.search import SearchOptions
-from index.analysis import stems
 from index.synonyms import parse_synonyms
 
 VALUES = "learning-alliance/vision-mission-values.md"
