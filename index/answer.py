@@ -16,7 +16,7 @@ from functools import lru_cache
 from index.analysis import stem, word_spans
 from index.chunking import split_sentences
 from index.models import SECTION_SEPARATOR, Hit, Passage
-from index.search import Candidate, Concept, text_stems
+from index.search import Candidate, Concept, own_heading_stems, text_stems
 
 MAX_ANSWER_SENTENCES = 3
 MAX_ANSWER_CHARS = 480
@@ -27,6 +27,8 @@ RANK_PRIOR = (1.0, 0.75, 0.6)
 #: subsections ("…adopted the following Values Framework…" above the six values).
 LEAD_IN_UNITS = 2
 LIST_ITEM_CHARS = 160
+#: Score share of a sentence that only introduces a list ("…by providing the following:").
+LIST_LEAD_WEIGHT = 0.5
 #: Subsections quoted with their own citation: ranks 2-5, so every marker points at one of the
 #: five passages the JSON contract carries; further subsections are named under `[1]`.
 MAX_LIST_ITEMS = 4
@@ -72,9 +74,11 @@ def _split_units(text: str) -> list[str]:
 def compose(candidates: list[Candidate], concepts: list[Concept]) -> str:
     """One to three cited sentences answering from the top three candidates.
 
-    Sentences score by the IDF weight of the concepts they contain, times a rank prior. A passage
-    that matched only in its title or headings offers its opening sentence, scored by what its
-    headings matched. The best sentence of the top passage always comes first, so `[1]` is cited.
+    Sentences score by the IDF weight of the concepts they contain, times a rank prior; a
+    section's opening sentence also counts what its own heading matched ("Our Mission" → "To
+    create…"), and a sentence that only introduces a list counts half. A passage that matched
+    only in its title or headings offers its opening sentence, scored by what its headings
+    matched. The best sentence of the top passage always comes first, so `[1]` is cited.
     """
     weights = [(c.alternatives(), c.weight) for c in concepts if c.known]
     scored: list[tuple[float, int, int, str]] = []  # (score, rank, position, sentence)
@@ -85,9 +89,14 @@ def compose(candidates: list[Candidate], concepts: list[Concept]) -> str:
         prior = RANK_PRIOR[rank - 1]
         before = len(scored)
         if cand.body_matched:
+            heading = own_heading_stems(str(cand.fields.get("section", "")))
             for pos, sentence in enumerate(sentences):
                 found = text_stems(sentence)
+                if pos == 0:
+                    found = found | heading  # a section's opening sentence is about its heading
                 score = sum(w for alts, w in weights if alts & found)
+                if sentence.rstrip().endswith(":"):
+                    score *= LIST_LEAD_WEIGHT  # "…providing the following:" says nothing alone
                 if score > 0:
                     scored.append((score * prior, rank, pos, sentence))
         if len(scored) == before:  # matched in title/headings only: its opening sentence
@@ -104,6 +113,8 @@ def compose(candidates: list[Candidate], concepts: list[Concept]) -> str:
             break
         if (rank, pos, sentence) in chosen or length + len(sentence) > MAX_ANSWER_CHARS:
             continue
+        if sentence.rstrip().endswith(":"):
+            continue  # a list's lead-in adds nothing after the answer's first sentence
         chosen.append((rank, pos, sentence))
         length += len(sentence)
     chosen.sort()

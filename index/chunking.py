@@ -25,7 +25,8 @@ TARGET_CHARS = 700
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _LIST_ITEM = re.compile(r"^(\s*)(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])([\"”’)\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_OPEN_QUOTES = '"“'
 
 _INLINE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images → alt text
@@ -67,8 +68,31 @@ class _Section:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of a paragraph (a simple, predictable splitter: `. ` before a capital)."""
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    """Sentences of a paragraph (a simple, predictable splitter: `. ` before a capital).
+
+    A closing quote stays with its sentence, and a quoted title ending in "?" or "!" inside a
+    sentence (`In "College Ready or College Wrong?" Learning Alliance relayed…`) ends nothing.
+    """
+    out: list[str] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end(1)
+        segment = text[start:end].strip()
+        closing = m.group(1)
+        if (
+            text[m.start() - 1] in "?!"
+            and closing
+            and closing[0] in '"”'
+            and segment[:1] not in _OPEN_QUOTES
+            and any(q in segment[: -len(closing)] for q in _OPEN_QUOTES)
+        ):
+            continue  # a quoted title inside the sentence
+        out.append(segment)
+        start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return [s for s in out if s]
 
 
 def chunk_document(doc: Document) -> list[Passage]:

@@ -39,3 +39,11 @@ def test_highlight_merges_neighbours_and_fallback_is_the_opening() -> None:
     text = "First sentence here. Second one follows. " + "Third is long. " * 40
     assert opening(text).startswith("First sentence here. Second one follows.")
     assert len(opening(text)) < 420
+
+
+def test_a_section_named_by_the_question_answers_with_its_opening_sentence(
+    seed_engine: SearchEngine,
+) -> None:
+    answer = seed_engine.ask("what is the alliance's mission")
+    assert answer.answer.startswith("To create an effective, community-focused")
+    assert "the following:" not in answer.answer  # a list's lead-in says nothing alone

@@ -83,3 +83,14 @@ def test_plain_text_paragraphs_are_passages_under_the_title() -> None:
     passages = chunk_document(doc("First para.\n\nSecond para.", markdown=False))
     assert [p.section for p in passages] == ["Handbook"]
     assert passages[0].text == "First para.\n\nSecond para."
+
+
+def test_a_quoted_title_ending_in_a_question_mark_does_not_end_the_sentence() -> None:
+    from index.chunking import split_sentences
+
+    text = 'In "College Ready or College Wrong?" Learning Alliance relayed it. Is it? Yes.'
+    assert split_sentences(text) == [
+        'In "College Ready or College Wrong?" Learning Alliance relayed it.',
+        "Is it?",
+        "Yes.",
+    ]
