@@ -29,7 +29,17 @@ from pathlib import Path
 SEPARATOR = " › "
 CATEGORIES = ("direct", "paraphrase", "typo", "keyword", "syntax", "unanswerable")
 ANSWERABLE_CATEGORIES = tuple(c for c in CATEGORIES if c != "unanswerable")
-SPLITS = ("dev", "heldout", "blind", "blind2", "blind3", "blind4", "blind5")
+SPLITS = (
+    "dev",
+    "heldout",
+    "blind",
+    "blind2",
+    "blind3",
+    "blind4",
+    "blind5",
+    "blind6",
+    "blind7",
+)
 HERE = Path(__file__).resolve().parent
 
 
