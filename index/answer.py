@@ -192,14 +192,18 @@ def subsection_leads(top: Candidate, passages: list[Passage]) -> list[Passage]:
     heading = text_stems(section.rsplit(SECTION_SEPARATOR, 1)[-1])
     if not heading or 2 * len(top.matched & heading) < len(heading):
         return []  # the question must name the section, not share one word with it
+    firsts = _child_firsts(source, section, passages)
+    return list(firsts.values()) if len(firsts) >= 2 else []
+
+
+def _child_firsts(source: str, section: str, passages: list[Passage]) -> dict[str, Passage]:
+    """Each direct subsection's heading → its first passage, in reading order."""
     prefix = section + SECTION_SEPARATOR
     firsts: dict[str, Passage] = {}
     for p in passages:  # one document's passages, in reading order
-        if p.source != source or not p.section.startswith(prefix):
-            continue
-        child = p.section[len(prefix) :].split(SECTION_SEPARATOR, 1)[0]
-        firsts.setdefault(child, p)
-    return list(firsts.values()) if len(firsts) >= 2 else []
+        if p.source == source and p.section.startswith(prefix):
+            firsts.setdefault(p.section[len(prefix) :].split(SECTION_SEPARATOR, 1)[0], p)
+    return firsts
 
 
 def named_subsection(
@@ -214,16 +218,12 @@ def named_subsection(
     section = str(top.fields.get("section", ""))
     source = str(top.fields.get("source", ""))
     shared = text_stems(section) | text_stems(str(top.fields.get("title", "")))
-    prefix = section + SECTION_SEPARATOR
-    named: dict[str, Passage] = {}
-    for p in passages:  # one document's passages, in reading order
-        if p.source != source or not p.section.startswith(prefix):
-            continue
-        child = p.section[len(prefix) :].split(SECTION_SEPARATOR, 1)[0]
+    named = []
+    for child, first in _child_firsts(source, section, passages).items():
         own = text_stems(child) - shared  # "Holistic", not the parent's or title's words
-        if child not in named and own and 2 * len(own & wanted) > len(own):
-            named[child] = p
-    return next(iter(named.values())) if len(named) == 1 else None
+        if own and 2 * len(own & wanted) > len(own):
+            named.append(first)
+    return named[0] if len(named) == 1 else None
 
 
 def promote(candidates: list[Candidate], passage: Passage, limit: int) -> list[Candidate]:

@@ -262,6 +262,8 @@ def test_a_changed_letter_is_not_taken_for_a_slip(engine):
         "When was the Learning Alliance founded?",  # no founding year
         "When is the deadline to apply to the coalition?",  # no date in the passages
         "what is the mailing address of the learning alliance?",  # "mailing" is not "making"
+        "Which high school hosts the day-long site visit?",  # no named high school
+        "how many schools are in the Innovation Zone?",  # no number before "schools"
     ],
 )
 def test_questions_asking_for_a_fact_the_passages_lack_abstain(engine, question):
@@ -278,17 +280,6 @@ def test_when_inside_a_sentence_does_not_ask_for_a_date(engine):
     answer = engine.ask("what happens when a barrier can only be removed by the legislature?")
     assert answer.answered
     assert answer.hits[0].passage.section.endswith(YEAR_TWO)
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Which high school hosts the day-long site visit?",
-        "how many schools are in the Innovation Zone?",
-    ],
-)
-def test_questions_naming_what_the_documents_only_mention_abstain(engine, question):
-    assert not engine.ask(question).answered, question
 
 
 def test_a_count_asked_in_other_words_is_still_answered(engine):
