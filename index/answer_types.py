@@ -7,7 +7,8 @@ site visit, the schools) and still not answer it. When none of the passages an a
 built from holds that kind of fact, the search abstains rather than quote them.
 
 The checks are deliberately narrow, so that they refuse only what they are sure of: "when" counts
-only at the start of a sentence ("... when schools change" asks for no date), a count must stand
+only at the start of a sentence and before "is/was/will/does…" ("... when schools change" and
+"when should I apply" ask for no date), a count must stand
 just before a word the question is about, and a named school must be a
 capitalised name other than the document's own title ("New Mexico High School Transformation
 Coalition" names no high school).
@@ -25,7 +26,13 @@ _ASKS_YEAR = re.compile(
     r"\b(what|which) year\b|\bwhen (was|were|did)\b.*\b(found|establish|creat|start|form)",
     re.IGNORECASE,
 )
-_ASKS_DATE = re.compile(r"(?:^|[.?!:;]\s*)when\b|\b(?:what|which) (?:date|day)s?\b", re.IGNORECASE)
+#: "when is/was/will/does …" at the start of a sentence asks for a date; "when should I …",
+#: "when can …" ask for a condition, and "… when schools change" for nothing.
+_ASKS_DATE = re.compile(
+    r"(?:^|[.?!:;]\s*)when(?:'s|\s+(?:is|are|was|were|will|does|do|did))\b"
+    r"|\b(?:what|which) (?:date|day)s?\b",
+    re.IGNORECASE,
+)
 _ASKS_COUNT = re.compile(r"\bhow many\s+(.*)", re.IGNORECASE)
 _ASKS_AMOUNT = re.compile(r"\bhow much\b", re.IGNORECASE)
 #: "which (innovative) high school", "what school district": the head word and the capitalised

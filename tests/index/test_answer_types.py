@@ -35,6 +35,7 @@ NAMED = Source("News", "News › Visit", "Members toured Manzano High School on 
         ("When is the application deadline?", [SIZE], set(), False),
         ("When are the in-person meetings?", [SITE_VISIT], set(), True),
         ("does it matter when schools change?", [SIZE], set(), True),
+        ("when should a coroutine be decorated", [SIZE], set(), True),
         # a named school, not the title's "High School"
         ("Which high school hosts the site visit?", [SITE_VISIT], set(), False),
         ("Which high school hosts the site visit?", [NAMED], set(), True),
