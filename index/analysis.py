@@ -86,7 +86,7 @@ GENERIC_WORDS = frozenset(
     ultimately originally primarily truly seriously definitely absolutely obviously personally
     idea ideas mom moms dad dads folks guys bit piece side aspect aspects sense example examples
     detail details info summary overview gist basics statement statements table yardstick
-    standpoint stance opinion opinions""".split()
+    standpoint stance opinion opinions guidance advice tips information""".split()
 )
 
 #: What members ask a coalition bot about that documents like these often lack: money, contacts,

@@ -122,6 +122,7 @@ class Concept:
     corrected: str | None = None
     known: bool = True
     variants: tuple[str, ...] = ()  # index stems that extend/truncate an unknown stem
+    hint: bool = False  # a question word's synonyms ("why" → "purpose"): counts only if matched
 
     def credit(self, matched: set[str]) -> float:
         """How much of this concept's weight `matched` stems earn: all of it when any alternative
@@ -364,14 +365,12 @@ def analyse_question(
     if options.synonyms:
         for start, end, expansions in synonyms.expand(seq):
             span = tokens[start:end]
-            own = tuple(
-                seq[i]
-                for i in range(start, end)
-                if tokens[i][0] not in QUESTION_WORDS or end - start == 1
-            )
+            own = tuple(seq[i] for i in range(start, end) if tokens[i][0] not in QUESTION_WORDS)
             word = " ".join(w for w, _ in span)
-            # "how many" → "up to": only the expansions are looked for, never a bare "how"
-            ordered.append((start, Concept(word, own, expansions)))
+            # "how many" → "up to", "why" → "purpose": only the expansions are looked for, never
+            # a bare "how"; and such a concept is a hint, so it counts only when it matched
+            hint = not own
+            ordered.append((start, Concept(word, own, expansions, hint=hint)))
             covered.update(range(start, end))
     for i, (word, s) in enumerate(tokens):
         if i in covered:
@@ -511,7 +510,7 @@ def search(
     # No `terms=True`: collecting matched terms disables Whoosh's block-quality skipping and
     # scores every matching passage; the few candidates are checked for matches below instead.
     results = searcher.search(q, limit=max(limit, CANDIDATES))
-    total = sum(c.weight for c in concepts) or 1.0
+    total = sum(c.weight for c in concepts if not c.hint) or 1.0
     wanted = set().union(*(c.alternatives() for c in concepts if c.known))
     candidates: list[Candidate] = []
     for hit in results:
@@ -523,7 +522,8 @@ def search(
         cand = Candidate(hit.docnum, dict(fields), float(hit.score), matched, body)
         weight = sum(c.credit(matched) for c in concepts)
         cand.matched_weight = weight
-        cand.coverage = weight / total
+        hinted = sum(c.weight for c in concepts if c.hint and c.credit(matched))
+        cand.coverage = weight / (total + hinted)
         own = own_heading_stems(str(fields.get("section", ""))) & wanted
         cand.heading_coverage = sum(c.credit(set(own)) for c in concepts) / total
         candidates.append(cand)
@@ -626,6 +626,8 @@ def judge(concepts: list[Concept], top: list[Candidate], vocab: Vocabulary) -> t
     found = 0.0
     for c in concepts:
         credit = c.credit(matched)
+        if c.hint and not credit:
+            continue
         found += credit
         total += c.weight if credit or not c.known else c.weight * UNMATCHED_KNOWN_WEIGHT
     if total <= 0:

@@ -10,7 +10,7 @@ import pytest
 
 from index.analysis import stems
 from index.engine import SearchEngine
-from index.search import SearchOptions
+from index.search import Candidate, SearchOptions, analyse_question, judge
 from index.synonyms import parse_synonyms
 
 VALUES = "learning-alliance/vision-mission-values.md"
@@ -299,3 +299,19 @@ def test_a_question_naming_one_item_of_a_list_gets_that_item(engine, question, s
     answer = engine.ask(question)
     assert answer.answered and "•" not in answer.answer
     assert answer.hits[0].passage.section.endswith(section)
+
+
+def test_a_question_words_synonyms_only_help(engine):
+    # the map sends "why" to "purpose": "why" itself is never searched for, and passages that
+    # don't say "purpose" are not held to it
+    reader = engine._reader()
+    concepts = analyse_question(
+        "why is the site visit needed?", reader.vocab, engine.synonyms.get(), SearchOptions()
+    )
+    why = next(c for c in concepts if c.word == "why")
+    assert why.hint and why.stems == ()
+    site = Candidate(0, {}, 1.0, {"site", "visit", "need"}, {"site", "visit", "need"})
+    coverage, _ = judge(concepts, [site], reader.vocab)
+    assert coverage == 1.0
+    purpose = Candidate(1, {}, 1.0, {"site", "visit", "need", "purpos"}, set())
+    assert judge(concepts, [purpose], reader.vocab)[0] == 1.0
