@@ -28,17 +28,9 @@ from whoosh.query.qcore import NullQuery, Query
 from whoosh.query.terms import Term
 from whoosh.searching import Searcher
 
-from index.analysis import (
-    ASK_TOPIC_WORDS,
-    GENERIC_WORDS,
-    NUMBER_WORDS,
-    PLACE_WORDS,
-    QUESTION_WORDS,
-    STOP_WORDS,
-    stem,
-    words,
-)
+from index.analysis import NUMBER_WORDS, QUESTION_WORDS, STOP_WORDS, stem, words
 from index.answer_types import Source, answer_type_present
+from index.lexicon import ASK_TOPIC_WORDS, EVERYDAY_WORDS, GENERIC_WORDS, PLACE_WORDS
 from index.synonyms import SynonymMap
 
 SCORED_FIELDS = ("title", "heading", "body")
@@ -274,7 +266,7 @@ def damerau(a: str, b: str) -> int:
 
 @lru_cache(maxsize=1)
 def _generic_stems() -> frozenset[str]:
-    return frozenset(stem(w) for w in GENERIC_WORDS) - {""}
+    return frozenset(stem(w) for w in GENERIC_WORDS | EVERYDAY_WORDS) - {""}
 
 
 def _real_word(word: str) -> bool:
@@ -296,8 +288,11 @@ def _ask_topic_stems() -> frozenset[str]:
 def _generic(word: str) -> bool:
     """An everyday word in any of its forms ("changed", "changes" like "change"), or a place
     a member names as context."""
+    if _asks_topic(word):
+        return False  # "paid", "parking": a topic, whatever else it could be
     return (
         word in GENERIC_WORDS
+        or word in EVERYDAY_WORDS
         or word in PLACE_WORDS
         or word in _ENGLISH_STOP_WORDS
         or stem(word) in _generic_stems()
