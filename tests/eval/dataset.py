@@ -39,6 +39,7 @@ SPLITS = (
     "blind5",
     "blind6",
     "blind7",
+    "blind8",
 )
 HERE = Path(__file__).resolve().parent
 
