@@ -118,11 +118,12 @@ class Concept:
 
     def credit(self, matched: set[str]) -> float:
         """How much of this concept's weight `matched` stems earn: all of it when any alternative
-        matched, less when the only one is a spelling correction (a guess at what was meant).
+        matched, less when the only one is a spelling correction of a short word (a guess at what
+        was meant; a long word one or two letters off, "multilingualsim", is not much of a guess).
         Crediting synonyms less was tried: it cost a false abstention on the tuning set."""
         if not self.known or not matched.intersection(self.alternatives()):
             return 0.0
-        return self.weight * (CORRECTED_WEIGHT if self.corrected else 1.0)
+        return self.weight * (CORRECTED_WEIGHT if self.corrected and len(self.word) < 7 else 1.0)
 
     def alternatives(self) -> frozenset[str]:
         """Every single stem that counts as matching this concept."""
