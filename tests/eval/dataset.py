@@ -40,6 +40,7 @@ SPLITS = (
     "blind6",
     "blind7",
     "blind8",
+    "blind9",
 )
 HERE = Path(__file__).resolve().parent
 
