@@ -8,10 +8,12 @@ expansions. Informativeness is the word's IDF in this index, so "New Mexico" or 
 little in a corpus where every passage says them, whatever the corpus.
 
 Abstention uses the IDF-weighted *coverage* of the question's concepts by the top three passages
-(the ones an answer is composed from; unknown words, like "weather" in a corpus without it, count
-against), and the weight of what matched, relative to the most informative weight the index can
-give. Both are ratios of the index's own statistics, so
-the thresholds carry over to other corpora.
+(the ones an answer is composed from) and the weight of what matched, relative to the most
+informative weight the index can give. Both are ratios of the index's own statistics, so the
+thresholds carry over to other corpora. Words the index has never seen are sorted by
+`index.lexicon`: phrasing is ignored, a word members ask about ("parking") counts in full, any
+other counts half. `index.answer_types` then refuses questions that ask for a kind of fact (a
+count, a time, a date, a named school) the passages do not hold.
 """
 
 from __future__ import annotations
