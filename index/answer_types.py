@@ -26,11 +26,12 @@ _ASKS_YEAR = re.compile(
     r"\b(what|which) year\b|\bwhen (was|were|did)\b.*\b(found|establish|creat|start|form)",
     re.IGNORECASE,
 )
-#: "when is/was/will/does …" at the start of a sentence asks for a date; "when should I …",
-#: "when can …" ask for a condition, and "… when schools change" for nothing.
+#: "when is/was/will/does …" at the start of a sentence asks for a date, and so does any question
+#: about a deadline; "when should I …", "when can …" ask for a condition, and "… when schools
+#: change" for nothing.
 _ASKS_DATE = re.compile(
     r"(?:^|[.?!:;]\s*)when(?:'s|\s+(?:is|are|was|were|will|does|do|did))\b"
-    r"|\b(?:what|which) (?:date|day)s?\b",
+    r"|\b(?:what|which) (?:date|day)s?\b|\bdeadlines?\b|\bdue dates?\b",
     re.IGNORECASE,
 )
 _ASKS_COUNT = re.compile(r"\bhow many\s+(.*)", re.IGNORECASE)

@@ -422,7 +422,10 @@ def _weigh(concept: Concept, vocab: Vocabulary, options: SearchOptions) -> None:
         concept.variants = tuple(v for s in concept.stems for v in vocab.variants(s))
         known_stems = list(concept.variants)
     if not known_stems and options.spelling and " " not in concept.word:
-        if not vocab.knows_word(concept.word) and not _real_word(concept.word):
+        parts = _compound_parts(concept.word, vocab)
+        if parts:  # "highschools", "coursework": two index words run together
+            concept.expansions = (*concept.expansions, parts)
+        elif not vocab.knows_word(concept.word) and not _real_word(concept.word):
             fixed = vocab.correct(concept.word)
             if fixed is not None and stem(fixed):
                 concept.corrected = fixed
@@ -442,6 +445,22 @@ def _weigh(concept: Concept, vocab: Vocabulary, options: SearchOptions) -> None:
     else:
         share = UNKNOWN_WEIGHT if _asks_topic(concept.word) else UNKNOWN_OTHER_WEIGHT
         concept.weight = share * vocab.max_idf
+
+
+def _compound_parts(word: str, vocab: Vocabulary) -> tuple[str, ...]:
+    """Stems of two index words that run together into an unknown `word` ("highschools" →
+    `high`, `school`), splitting as evenly as possible; () when there is no such split."""
+    if len(word) < 7 or not word.isalpha() or vocab.knows_word(word):
+        return ()
+    splits = sorted(
+        ((min(i, len(word) - i), word[:i], word[i:]) for i in range(3, len(word) - 2)),
+        reverse=True,
+    )
+    for _, left, right in splits:
+        stems = (stem(left), stem(right))
+        if all(stems) and all(vocab.df(s) for s in stems):  # "course" + "work" ~ "courses"
+            return stems
+    return ()
 
 
 def _dedupe(concepts: list[Concept]) -> list[Concept]:

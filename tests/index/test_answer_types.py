@@ -34,6 +34,7 @@ NAMED = Source("News", "News › Visit", "Members toured Manzano High School on 
         # a date, only for a sentence-initial "when"
         ("When is the application deadline?", [SIZE], set(), False),
         ("When are the in-person meetings?", [SITE_VISIT], set(), True),
+        ("What's the deadline to apply?", [SIZE], set(), False),
         ("does it matter when schools change?", [SIZE], set(), True),
         ("when should a coroutine be decorated", [SIZE], set(), True),
         # a named school, not the title's "High School"

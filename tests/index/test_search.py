@@ -315,3 +315,16 @@ def test_a_question_words_synonyms_only_help(engine):
     assert coverage == 1.0
     purpose = Candidate(1, {}, 1.0, {"site", "visit", "need", "purpos"}, set())
     assert judge(concepts, [purpose], reader.vocab)[0] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("whats the purpose of the coaliton for highschools", "Our Purpose"),
+        ("dual credit coursework", "Additional experience might include"),
+    ],
+)
+def test_two_words_run_together_are_read_as_both(engine, question, section):
+    answer = engine.ask(question)
+    assert answer.answered, question
+    assert any(h.passage.section.endswith(section) for h in answer.hits[:3])
