@@ -108,8 +108,7 @@ class SearchEngine:
             return Answer(text, False, self._abstain_message(reader.generation), hits)
         top_source = str(candidates[0].fields.get("source", ""))
         siblings = self._by_source().get(top_source, [])
-        wanted = frozenset().union(*(c.alternatives() for c in result.concepts if c.known))
-        named = named_subsection(candidates[0], siblings, wanted)
+        named = named_subsection(candidates[0], siblings, result.wanted)
         leads = [] if named else subsection_leads(candidates[0], siblings)
         if named:
             candidates = promote(result.candidates, named, limit)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -118,12 +119,12 @@ class Concept:
     variants: tuple[str, ...] = ()  # index stems that extend/truncate an unknown stem
     hint: bool = False  # a question word's synonyms ("why" → "purpose"): counts only if matched
 
-    def credit(self, matched: set[str]) -> float:
+    def credit(self, matched: AbstractSet[str]) -> float:
         """How much of this concept's weight `matched` stems earn: all of it when any alternative
         matched, less when the only one is a spelling correction of a short word (a guess at what
         was meant; a long word one or two letters off, "multilingualsim", is not much of a guess).
         Crediting synonyms less was tried: it cost a false abstention on the tuning set."""
-        if not self.known or not matched.intersection(self.alternatives()):
+        if not self.known or not (matched & self.alternatives()):
             return 0.0
         return self.weight * (CORRECTED_WEIGHT if self.corrected and len(self.word) < 7 else 1.0)
 
@@ -157,6 +158,7 @@ class SearchResult:
     answered: bool
     coverage: float
     matched_weight: float
+    wanted: frozenset[str] = frozenset()  # every stem that matches one of the known concepts
 
 
 class Vocabulary:
@@ -528,7 +530,7 @@ def search(
     # scores every matching passage; the few candidates are checked for matches below instead.
     results = searcher.search(q, limit=max(limit, CANDIDATES))
     total = sum(c.weight for c in concepts if not c.hint) or 1.0
-    wanted = set().union(*(c.alternatives() for c in concepts if c.known))
+    wanted = frozenset().union(*(c.alternatives() for c in concepts if c.known))
     candidates: list[Candidate] = []
     for hit in results:
         fields = hit.fields()
@@ -542,7 +544,7 @@ def search(
         hinted = sum(c.weight for c in concepts if c.hint and c.credit(matched))
         cand.coverage = weight / (total + hinted)
         own = own_heading_stems(str(fields.get("section", ""))) & wanted
-        cand.heading_coverage = sum(c.credit(set(own)) for c in concepts) / total
+        cand.heading_coverage = sum(c.credit(own) for c in concepts) / total
         candidates.append(cand)
     pairs = _adjacent_pairs(concepts) if options.phrases else []
     if (options.coverage_rerank or pairs) and candidates:
@@ -558,18 +560,14 @@ def search(
         candidates.sort(key=lambda c: -c.rerank)
     candidates = _drop_duplicates(candidates)[:limit]
     if not candidates:
-        return SearchResult(concepts, [], False, 0.0, 0.0)
+        return SearchResult(concepts, [], False, 0.0, 0.0, wanted)
     coverage, relative = judge(concepts, candidates[:ANSWER_WINDOW], vocab)
     answered = not options.abstain or (
         coverage >= options.min_coverage
         and relative >= options.min_matched_weight
-        and answer_type_present(
-            question,
-            [_source(c) for c in candidates[:ANSWER_WINDOW]],
-            frozenset().union(*(c.alternatives() for c in concepts if c.known)),
-        )
+        and answer_type_present(question, [_source(c) for c in candidates[:ANSWER_WINDOW]], wanted)
     )
-    return SearchResult(concepts, candidates, answered, coverage, relative)
+    return SearchResult(concepts, candidates, answered, coverage, relative, wanted)
 
 
 def _source(candidate: Candidate) -> Source:
