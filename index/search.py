@@ -391,9 +391,7 @@ def analyse_question(
 
 def _index_spelling(word: str, term: str, vocab: Vocabulary) -> str:
     """The stem of the index word closest to an unknown `word`, else `term` unchanged."""
-    if vocab.df(term) or vocab.knows_word(word) or word in QUESTION_WORDS or _generic(word):
-        return term
-    if _real_word(word):
+    if vocab.df(term) or vocab.knows_word(word) or _real_word(word):
         return term
     fixed = vocab.correct(word)
     return (stem(fixed) or term) if fixed else term
