@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.analysis import STOP_WORDS, stem, word_spans
+from index.analysis import NUMBER_WORDS, STOP_WORDS, stem, word_spans
 
 _ASKS_TIME = re.compile(r"\b(what|which) (time|hour)\b", re.IGNORECASE)
 _ASKS_YEAR = re.compile(
@@ -60,20 +60,21 @@ _NOT_A_MODIFIER = STOP_WORDS | frozenset(
 
 _MONTHS = "january february march april may june july august september october november december"
 _CLOCK = re.compile(r"\b\d{1,2}(:\d\d)?\s?([ap]\.?m\b\.?)|\bnoon\b|\bo.clock\b", re.IGNORECASE)
-_YEAR = re.compile(r"\b(?:1[6-9]|20)\d\d\b")
+_YEAR_PATTERN = r"(?:1[6-9]|20)\d\d"
+_MONTH_PATTERN = "|".join(_MONTHS.split())
+_YEAR = re.compile(rf"\b{_YEAR_PATTERN}\b")
 _DATE = re.compile(
-    r"\b(?:" + "|".join(_MONTHS.split()) + r"|monday|tuesday|wednesday|thursday|friday|saturday|"
-    r"sunday|spring|summer|fall|autumn|winter|(?:1[6-9]|20)\d\d)\b|\b\d{1,2}/\d{1,2}\b",
+    rf"\b(?:{_MONTH_PATTERN}|monday|tuesday|wednesday|thursday|friday|saturday|"
+    rf"sunday|spring|summer|fall|autumn|winter|{_YEAR_PATTERN})\b|\b\d{{1,2}}/\d{{1,2}}\b",
     re.IGNORECASE,
 )
 #: Dates and years are not counts ("June 30, 2023" answers no "how many").
 _DATE_OR_YEAR = re.compile(
-    r"\b(?:" + "|".join(_MONTHS.split()) + r")\s+\d{1,2}\b|\b(?:1[6-9]|20)\d\d\b",
-    re.IGNORECASE,
+    rf"\b(?:{_MONTH_PATTERN})\s+\d{{1,2}}\b|\b{_YEAR_PATTERN}\b", re.IGNORECASE
 )
-_NUMBER_WORDS = frozenset(
-    """one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty
-    fifty hundred hundreds thousand thousands dozen dozens half once twice both""".split()
+_NUMBER_WORDS = frozenset(NUMBER_WORDS.values()) - {"zero"} | frozenset(
+    """eleven twelve fifteen twenty thirty forty fifty hundred hundreds thousand thousands dozen
+    dozens half once twice both""".split()
 )
 #: How many words (stop words aside) before the counted word a number may stand ("two in-person
 #: half-day meetings").

@@ -92,6 +92,7 @@ class SynonymSource:
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
         self._map = SynonymMap()
+        self._problem: str | None = None
 
     def get(self) -> SynonymMap:
         """The current map (empty when the file is missing or broken)."""
@@ -102,7 +103,8 @@ class SynonymSource:
             stamp = None
         with self._lock:
             if stamp != self._stamp:
-                self._map = self._read() if stamp is not None else SynonymMap()
+                missing = (SynonymMap(), None)
+                self._map, self._problem = self._read() if stamp is not None else missing
                 self._stamp = stamp
             return self._map
 
@@ -110,17 +112,12 @@ class SynonymSource:
         """Why the file is being ignored (None when it is missing or fine), for the reindex
         report: a TOML slip such as a repeated key would otherwise switch the whole map off
         with only a log line."""
-        try:
-            parse_synonyms(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return None
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            return f"synonym map ignored: {exc}"
-        return None
+        self.get()
+        return self._problem
 
-    def _read(self) -> SynonymMap:
+    def _read(self) -> tuple[SynonymMap, str | None]:
         try:
-            return parse_synonyms(self.path.read_text(encoding="utf-8"))
+            return parse_synonyms(self.path.read_text(encoding="utf-8")), None
         except (OSError, UnicodeDecodeError, ValueError) as exc:  # TOMLDecodeError is ValueError
             log.warning("ignoring %s: %s", self.path, exc)
-            return SynonymMap()
+            return SynonymMap(), f"synonym map ignored: {exc}"
