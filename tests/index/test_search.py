@@ -183,6 +183,10 @@ def test_each_technique_is_what_finds_its_questions(
         "wich agencys are in the coaliton",  # a misspelt question word is not a missing topic
         "yr 1 outcomes for the coalition",  # chat shorthand is not a missing topic
         "how many seats are there on the coalition?",  # synonym map: seats -> members
+        "what skils do coalition members need to hve",  # "hve": a slip of "have"
+        "how do i aply to join the hs transformaton coalition",  # "aply": a synonym-map key
+        "lerning alliance mision statement",  # "statement": phrasing of "mission"
+        "Is the Learning Alliance in favor of kids learning more than one language?",
     ],
 )
 def test_phrasing_the_corpus_lacks_does_not_cause_abstention(engine, question):
@@ -235,19 +239,6 @@ def test_a_question_naming_a_section_lands_on_it_not_on_a_passage_using_the_word
     # "Our Values" lead-in does; the heading is what the member named.
     source, section = top(engine, "What are the Learning Alliance's values?")
     assert (source, section) == (VALUES, "Our Values")
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "what skils do coalition members need to hve",  # "hve": a slip of "have"
-        "how do i aply to join the hs transformaton coalition",  # "aply": a synonym-map key
-        "lerning alliance mision statement",  # "statement": phrasing of "mission"
-        "Is the Learning Alliance in favor of kids learning more than one language?",
-    ],
-)
-def test_slips_and_everyday_words_are_not_missing_topics(engine, question):
-    assert engine.ask(question).answered, question
 
 
 def test_a_changed_letter_is_not_taken_for_a_slip(engine):
