@@ -26,6 +26,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from bot.answering import ScheduleAnswerer, answer_question, schedule_answerer_for
+from bot.search_setup import search_engine
 from bot.settings import Settings
 from index.engine import SearchEngine
 from index.errors import QuestionError
@@ -54,7 +55,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def _engine(settings: Settings) -> SearchEngine:
-    return SearchEngine(settings.corpus_dir, settings.index_dir)
+    return search_engine(settings)
 
 
 def reindex_handler(args: argparse.Namespace, settings: Settings) -> int:
@@ -110,6 +111,7 @@ def format_report(report: ReindexReport) -> str:
     else:
         lines.append("Skipped: none")
     lines.append(f"Time: {report.seconds:.2f} s")
+    lines.append(f"Search: {report.search_mode}   Passages embedded: {report.embedded}")
     return "\n".join(lines)
 
 

@@ -298,16 +298,25 @@ def answer_reply(answer: Answer, *, topics: Sequence[str] = ()) -> Reply:
 
 def abstain_reply(answer: Answer, *, topics: Sequence[str] = ()) -> Reply:
     """A kind "I don't know" that points to what the bot can answer."""
+    spanish = answer.language == "es"
     lines = [answer.answer or "I couldn't find that in the coalition's documents."]
     if topics and not any(t in lines[0] for t in topics):  # the index may list them already
-        lines += ["", "**I can answer questions about:**"]
+        lines += [
+            "",
+            "**Puedo responder sobre:**" if spanish else "**I can answer questions about:**",
+        ]
         lines += [f"• {t}" for t in topics[:10]]
-    lines += ["", "**For example:**"]
+    lines += ["", "**Por ejemplo (en inglés o en español):**" if spanish else "**For example:**"]
     lines += [f"• /ask {q}" for q in EXAMPLE_QUESTIONS[:3]]
+    footer = (
+        "Pulse “Ask a person” para pasar su pregunta a los responsables de la coalición."
+        if spanish
+        else "Press “Ask a person” to pass your question to the coalition's officers."
+    )
     card = Card(
         title=answer.question,
         description="\n".join(lines),
-        footer="Press “Ask a person” to pass your question to the coalition's officers.",
+        footer=footer,
         color=COLOR_ABSTAIN,
     )
     return fit_reply(Reply(cards=(card,)))
@@ -461,6 +470,7 @@ def reindex_reply(report: ReindexReport, *, title: str | None = None) -> Reply:
         CardField("Added", _paths(report.added), inline=True),
         CardField("Changed", _paths(report.changed), inline=True),
         CardField("Removed", _paths(report.removed), inline=True),
+        CardField("Search", f"{report.search_mode}; {report.embedded} passages embedded"),
     ]
     if report.skipped:
         fields.append(
@@ -533,6 +543,7 @@ def status_reply(status: StatusReport) -> Reply:
             inline=True,
         ),
         CardField("Questions answered so far", str(status.questions_logged), inline=True),
+        CardField("Search", idx.search_mode),
     ]
     if idx.skipped:
         fields.append(

@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     ask_cooldown_uses: int = 3
     max_upload_bytes: int = 2_000_000
 
+    semantic: bool = True
+    semantic_max_passages: int = Field(default=3000, ge=0, le=1_000_000)
+    min_coverage: float = Field(default=0.695, ge=0.0, le=1.0)
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:

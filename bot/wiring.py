@@ -15,6 +15,7 @@ from bot.answering import SearchCore
 from bot.db import connect
 from bot.schedule.clock import Clock, SystemClock
 from bot.schedule.service import open_service
+from bot.search_setup import search_engine
 from bot.services.core import BotCore
 from bot.services.records import Records
 from bot.services.schedule_actions import ScheduleActions
@@ -25,9 +26,7 @@ log = logging.getLogger(__name__)
 
 def default_engine(settings: Settings) -> SearchCore:
     """The real search engine over the configured corpus and index dirs."""
-    from index.engine import SearchEngine
-
-    engine: SearchCore = SearchEngine(settings.corpus_dir, settings.index_dir)
+    engine: SearchCore = search_engine(settings)
     return engine
 
 

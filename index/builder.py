@@ -36,6 +36,7 @@ from index.errors import IndexBusyError
 from index.loader import LoadResult, load_corpus
 from index.models import SECTION_SEPARATOR, Passage, ReindexReport, SkippedFile
 from index.schema import INDEX_FORMAT, build_schema
+from index.semantic import MAX_PASSAGES, Embedder, Vectors, build_vectors
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,8 @@ class Manifest:
     skipped: tuple[SkippedFile, ...]
     passages: int
     format: int = INDEX_FORMAT
+    semantic: str = ""  # the model whose vectors this generation holds ("" when lexical only)
+    semantic_note: str = ""  # why there are no vectors, in words (when `semantic` is "")
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -64,6 +67,8 @@ class Manifest:
             "files": self.files,
             "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
             "passages": self.passages,
+            "semantic": self.semantic,
+            "semantic_note": self.semantic_note,
         }
 
     @classmethod
@@ -74,6 +79,8 @@ class Manifest:
             skipped=tuple(SkippedFile(s["path"], s["reason"]) for s in data.get("skipped", [])),
             passages=int(data.get("passages", 0)),
             format=int(data.get("format", 0)),
+            semantic=str(data.get("semantic", "")),
+            semantic_note=str(data.get("semantic_note", "")),
         )
 
 
@@ -131,8 +138,16 @@ def reindex(
     dry_run: bool = False,
     lock_timeout: float = 30.0,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    embedder: Embedder | None = None,
+    semantic_off: str = "",
+    max_vectors: int = MAX_PASSAGES,
 ) -> ReindexReport:
-    """Rebuild the index from `corpus_dir` if anything changed; see the module docstring."""
+    """Rebuild the index from `corpus_dir` if anything changed; see the module docstring.
+
+    With an `embedder`, the generation also holds passage vectors (`index.semantic`), unless the
+    corpus has more than `max_vectors` passages; `semantic_off` says why there is no embedder.
+    A change of model or of that state alone is a change: the next reindex rebuilds.
+    """
     started = time.perf_counter()
     with reindex_lock(index_dir, timeout=lock_timeout):
         loaded = load_corpus(corpus_dir)
@@ -141,25 +156,57 @@ def reindex(
         old = read_manifest(old_gen) if old_gen else None
         files = _file_entries(loaded, passages)
         report = _diff(old, files, loaded.skipped, dry_run=dry_run)
+        count = sum(len(p) for p in passages.values())
+        model, note = _semantic_plan(embedder, semantic_off, count, max_vectors)
         same = (
             old is not None
             and old.format == INDEX_FORMAT
             and not (report.added or report.changed or report.removed)
             and old.skipped == loaded.skipped
             and old.files == files
+            and old.semantic == model
         )
         if same or dry_run:
-            return _with(report, unchanged=same, seconds=time.perf_counter() - started)
+            kept = (old.semantic, old.semantic_note) if same and old else (model, note)
+            return _with(
+                report,
+                unchanged=same,
+                seconds=time.perf_counter() - started,
+                semantic=kept[0],
+                semantic_note=kept[1],
+            )
+        vectors, embedded = None, 0
+        if embedder is not None and model:
+            ordered = [p for source in sorted(passages) for p in passages[source]]
+            previous = Vectors.load(old_gen) if old_gen else None
+            vectors, embedded = build_vectors(embedder, ordered, previous)
         manifest = Manifest(
             built_at=clock(),
             files=files,
             skipped=loaded.skipped,
-            passages=sum(len(p) for p in passages.values()),
+            passages=count,
+            semantic=model,
+            semantic_note=note,
         )
-        gen = build_generation(index_dir, passages, manifest)
+        gen = build_generation(index_dir, passages, manifest, vectors=vectors)
         swap_current(index_dir, gen)
         cleanup_generations(index_dir, keep=gen)
-        return _with(report, seconds=time.perf_counter() - started)
+        return _with(
+            report,
+            seconds=time.perf_counter() - started,
+            semantic=model,
+            semantic_note=note,
+            embedded=embedded,
+        )
+
+
+def _semantic_plan(embedder: Embedder | None, off: str, passages: int, cap: int) -> tuple[str, str]:
+    """(model the new generation embeds with or "", why not in words)."""
+    if embedder is None:
+        return "", off or "no embedding model"
+    if passages > cap:
+        return "", f"{passages:,} passages is over the {cap:,}-passage limit for meaning search"
+    return embedder.name, ""
 
 
 def _file_entries(
@@ -208,9 +255,14 @@ def _with(report: ReindexReport, **changes: Any) -> ReindexReport:
 
 
 def build_generation(
-    index_dir: Path, passages: dict[str, list[Passage]], manifest: Manifest
+    index_dir: Path,
+    passages: dict[str, list[Passage]],
+    manifest: Manifest,
+    *,
+    vectors: Vectors | None = None,
 ) -> Path:
-    """Write a complete new generation directory; on any failure remove it and re-raise."""
+    """Write a complete new generation directory; on any failure remove it and re-raise.
+    The manifest is written last: a generation without one is never served."""
     stamp = manifest.built_at.strftime("%Y%m%dT%H%M%S")
     gen = index_dir / f"{GEN_PREFIX}{stamp}-{os.urandom(3).hex()}"
     gen.mkdir(parents=True)
@@ -226,6 +278,8 @@ def build_generation(
             raise
         writer.commit()
         ix.close()  # type: ignore[no-untyped-call]
+        if vectors is not None:
+            vectors.save(gen)
         tmp = gen / (MANIFEST + ".tmp")
         tmp.write_text(json.dumps(manifest.to_json(), indent=1), encoding="utf-8")
         os.replace(tmp, gen / MANIFEST)

@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
@@ -40,12 +41,24 @@ from index.models import (
 )
 from index.schema import weighting
 from index.search import SearchOptions, Vocabulary, search
+from index.semantic import (
+    MAX_PASSAGES,
+    DenseRanking,
+    Embedder,
+    Matrix,
+    Vectors,
+    load_embedder,
+    unavailable_reason,
+)
+from index.spanish import gloss, is_spanish
 from index.synonyms import SYNONYMS_FILE, SynonymSource
 
 log = logging.getLogger(__name__)
 
 #: Hits kept per answer: 5 shown, 5 more for the "More sources" button.
 MAX_HITS = 10
+#: How an answer to a Spanish question opens: the quotes that follow are the English documents.
+SPANISH_PREFACE = "Los documentos de la coalición están en inglés. Esto es lo que dicen:"
 
 
 @dataclass(slots=True)
@@ -53,6 +66,7 @@ class _Reader:
     generation: str
     searcher: Searcher
     vocab: Vocabulary
+    dense: tuple[tuple[int, ...], Matrix] | None = None  # docnum of each vector row, vectors
 
 
 class SearchEngine:
@@ -65,8 +79,18 @@ class SearchEngine:
         *,
         options: SearchOptions | None = None,
         lock_timeout: float = 30.0,
+        semantic: bool | None = None,
+        embedder: Embedder | None = None,
+        max_vectors: int = MAX_PASSAGES,
     ) -> None:
+        """`semantic` None follows `ALLIANCE_SEMANTIC`; `embedder` replaces the packaged model
+        (tests); above `max_vectors` passages search stays lexical (see `index.semantic`)."""
         self.corpus_dir = Path(corpus_dir)
+        if embedder is None and semantic is not False:
+            embedder = load_embedder(enabled=semantic)
+        self.embedder = embedder
+        self.semantic_off = "" if embedder else unavailable_reason(enabled=semantic)
+        self.max_vectors = max_vectors
         self.index_dir = Path(index_dir)
         self.options = options or SearchOptions()
         self.lock_timeout = lock_timeout
@@ -94,17 +118,21 @@ class SearchEngine:
             )
         reader = self._reader()
         limit = max(1, min(limit, MAX_HITS))
+        spanish = is_spanish(text)
         result = search(
             reader.searcher,
             reader.vocab,
-            text,
+            gloss(text) if spanish else text,
             self.synonyms.get(),
             limit=MAX_HITS,
             options=self.options,
+            dense=self._dense(reader, text),
         )
         candidates = result.candidates[:limit]
         if not result.answered or not candidates:
             hits = make_hits(candidates[:3], result.concepts) if candidates else ()
+            if spanish:
+                return Answer(text, False, self._abstain_message_es(reader.generation), hits, "es")
             return Answer(text, False, self._abstain_message(reader.generation), hits)
         top_source = str(candidates[0].fields.get("source", ""))
         siblings = self._by_source().get(top_source, [])
@@ -118,15 +146,39 @@ class SearchEngine:
             composed = compose_list(candidates, len(leads))
         else:
             composed = compose(candidates, result.concepts)
+        if spanish:
+            composed = f"{SPANISH_PREFACE}\n\n{composed}"
+            return Answer(text, True, composed, make_hits(candidates, result.concepts), "es")
         return Answer(text, True, composed, make_hits(candidates, result.concepts))
 
+    def _dense(self, reader: _Reader, text: str) -> DenseRanking | None:
+        """The model's ranking of every passage for `text` (None: lexical search only)."""
+        if reader.dense is None or self.embedder is None or not self.options.semantic:
+            return None
+        try:
+            query = self.embedder.queries([text])[0]
+        except Exception:  # the model failing must not take answering down
+            log.exception("embedding the question failed; answering from words only")
+            return None
+        return DenseRanking.of(reader.dense[0], reader.dense[1], query)
+
     def _abstain_message(self, generation: str) -> str:
-        if self._topics is None or self._topics[0] != generation:
-            self._topics = (generation, _topics(self.documents()))
         return (
             "I couldn't find that in the coalition's documents, so I won't guess. "
-            f"I can answer questions about {self._topics[1]}."
+            f"I can answer questions about {self._topic_text(generation)}."
         )
+
+    def _abstain_message_es(self, generation: str) -> str:
+        return (
+            "No encontré eso en los documentos de la coalición, así que no voy a adivinar. "
+            "Los documentos están en inglés; puedo responder preguntas sobre "
+            f"{self._topic_text(generation)}."
+        )
+
+    def _topic_text(self, generation: str) -> str:
+        if self._topics is None or self._topics[0] != generation:
+            self._topics = (generation, _topics(self.documents()))
+        return self._topics[1]
 
     # -- readers -------------------------------------------------------------------------------
 
@@ -143,13 +195,29 @@ class SearchEngine:
         if mine is not None and mine.generation == gen.name:
             return mine
         searcher = whoosh_index.open_dir(str(gen)).searcher(weighting=weighting())
-        fresh = _Reader(gen.name, searcher, Vocabulary(searcher))
+        fresh = _Reader(gen.name, searcher, Vocabulary(searcher), self._vectors(gen, searcher))
         with self._readers_lock:
             if mine is not None:
                 self._close_reader(mine)
             self._readers.append(fresh)
         self._local.reader = fresh
         return fresh
+
+    def _vectors(self, gen: Path, searcher: Searcher) -> tuple[tuple[int, ...], Matrix] | None:
+        """The generation's vectors with each row's docnum, when this engine's model made them."""
+        if self.embedder is None:
+            return None
+        vectors = Vectors.load(gen)
+        if vectors is None or vectors.model != self.embedder.name:
+            return None
+        docnum_of = {
+            str(fields.get("id")): docnum for docnum, fields in searcher.reader().iter_docs()
+        }
+        rows = [i for i, pid in enumerate(vectors.ids) if pid in docnum_of]
+        if not rows:
+            return None
+        docnums = tuple(docnum_of[vectors.ids[i]] for i in rows)
+        return docnums, np.ascontiguousarray(vectors.matrix[rows])
 
     def _close_reader(self, reader: _Reader) -> None:
         try:
@@ -171,7 +239,13 @@ class SearchEngine:
         """Rebuild if the corpus changed (atomic swap); `dry_run` only reports the diff.
         A broken `synonyms.toml` is listed with the skipped files so the admin sees it."""
         report = builder.reindex(
-            self.corpus_dir, self.index_dir, dry_run=dry_run, lock_timeout=self.lock_timeout
+            self.corpus_dir,
+            self.index_dir,
+            dry_run=dry_run,
+            lock_timeout=self.lock_timeout,
+            embedder=self.embedder,
+            semantic_off=self.semantic_off,
+            max_vectors=self.max_vectors,
         )
         problem = self.synonyms.problem()
         if problem is None:
@@ -185,12 +259,19 @@ class SearchEngine:
         manifest = builder.read_manifest(gen) if gen else None
         if gen is None or manifest is None:
             return IndexStatus(0, 0, None, None)
+        model, note = manifest.semantic, manifest.semantic_note
+        if self.embedder is None:
+            model, note = "", self.semantic_off
+        elif model != self.embedder.name:
+            model, note = "", note or "this index was built without meaning search; reindex"
         return IndexStatus(
             documents=len(manifest.files),
             passages=manifest.passages,
             built_at=manifest.built_at,
             generation=gen.name,
             skipped=manifest.skipped,
+            semantic=model,
+            semantic_note=note,
         )
 
     def documents(self) -> list[DocumentOutline]:

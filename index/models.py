@@ -52,6 +52,7 @@ class Answer:
     answered: bool
     answer: str
     hits: tuple[Hit, ...] = ()
+    language: str = "en"  # the question's language ("es": `answer` is introduced in Spanish)
 
     def to_json(self, limit: int = 5) -> dict[str, Any]:
         """The CLI's `ask --json` object (a contract other tools rely on)."""
@@ -70,6 +71,7 @@ class Answer:
                 }
                 for hit in self.hits[:limit]
             ],
+            "language": self.language,
         }
 
 
@@ -96,6 +98,14 @@ class ReindexReport:
     seconds: float = 0.0
     unchanged: bool = False
     dry_run: bool = False
+    semantic: str = ""  # embedding model of the generation serving ("" = lexical search only)
+    semantic_note: str = ""  # why search is lexical only, in words
+    embedded: int = 0  # passages embedded by this reindex (unchanged ones reuse their vectors)
+
+    @property
+    def search_mode(self) -> str:
+        """How questions are searched after this reindex."""
+        return search_mode(self.semantic, self.semantic_note)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +117,13 @@ class IndexStatus:
     built_at: datetime | None
     generation: str | None
     skipped: tuple[SkippedFile, ...] = ()
+    semantic: str = ""
+    semantic_note: str = ""
+
+    @property
+    def search_mode(self) -> str:
+        """How questions are searched, for `/status`."""
+        return search_mode(self.semantic, self.semantic_note)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,3 +134,10 @@ class DocumentOutline:
     title: str
     origin: str
     sections: tuple[str, ...] = field(default_factory=tuple)
+
+
+def search_mode(model: str, note: str) -> str:
+    """ "words + meaning (model)" or "words only (why)"."""
+    if model:
+        return f"words + meaning ({model})"
+    return f"words only ({note})" if note else "words only"

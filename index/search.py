@@ -34,6 +34,7 @@ from whoosh.searching import Searcher
 from index.analysis import NUMBER_WORDS, QUESTION_WORDS, STOP_WORDS, stem, words
 from index.answer_types import Source, answer_type_present
 from index.lexicon import ASK_TOPIC_WORDS, EVERYDAY_WORDS, GENERIC_WORDS, PLACE_WORDS
+from index.semantic import DenseRanking
 from index.synonyms import SynonymMap
 
 SCORED_FIELDS = ("title", "heading", "body")
@@ -88,6 +89,10 @@ UNKNOWN_WEIGHT = 1.0
 UNKNOWN_OTHER_WEIGHT = 0.5
 #: Passages the answer is composed from, and so judged together for abstention.
 ANSWER_WINDOW = 3
+#: Passages the embedding model ranks highest that join the lexical candidates.
+DENSE_CANDIDATES = 10
+#: Rerank weight of a passage's cosine on the question's own scale (`DenseRanking.relative`).
+DENSE_WEIGHT = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +106,7 @@ class SearchOptions:
     synonyms: bool = True
     phrases: bool = True
     coverage_rerank: bool = True
+    semantic: bool = True
     abstain: bool = True
     min_coverage: float = MIN_COVERAGE
     min_matched_weight: float = MIN_MATCHED_WEIGHT
@@ -149,6 +155,7 @@ class Candidate:
     heading_coverage: float = 0.0
     matched_weight: float = 0.0
     rerank: float = 0.0
+    dense: float = 0.0  # cosine on the question's scale: 1 best passage, 0 median (0: no model)
 
 
 @dataclass(slots=True)
@@ -518,34 +525,50 @@ def search(
     *,
     limit: int,
     options: SearchOptions,
+    dense: DenseRanking | None = None,
 ) -> SearchResult:
-    """Run the question and rank candidates; `answered` says whether the top ones answer it."""
+    """Run the question and rank candidates; `answered` says whether the top ones answer it.
+
+    With `dense` (the embedding model's ranking of this question), the passages it ranks highest
+    join the lexical candidates and every candidate's rerank adds its relative cosine.
+    """
     concepts = analyse_question(question, vocab, synonyms, options)
     q = build_query(concepts, vocab, options)
-    if q is NullQuery:
+    if not options.semantic:
+        dense = None
+    if q is NullQuery and dense is None:
         return SearchResult(concepts, [], False, 0.0, 0.0)
     # No `terms=True`: collecting matched terms disables Whoosh's block-quality skipping and
     # scores every matching passage; the few candidates are checked for matches below instead.
-    results = searcher.search(q, limit=max(limit, CANDIDATES))
+    found: list[tuple[int, dict[str, object], float]] = []
+    if q is not NullQuery:
+        results = searcher.search(q, limit=max(limit, CANDIDATES))
+        found = [(hit.docnum, dict(hit.fields()), float(hit.score)) for hit in results]
+    if dense is not None:
+        seen = {docnum for docnum, _, _ in found}
+        for docnum in dense.top(DENSE_CANDIDATES):
+            if docnum not in seen:
+                found.append((docnum, dict(searcher.reader().stored_fields(docnum)), 0.0))
     total = sum(c.weight for c in concepts if not c.hint) or 1.0
     wanted = frozenset().union(*(c.alternatives() for c in concepts if c.known))
     candidates: list[Candidate] = []
-    for hit in results:
-        fields = hit.fields()
+    for docnum, fields, score in found:
         body_stems = text_stems(str(fields.get("text", "")))
         head_stems = text_stems(str(fields.get("section", "")))
         body = set(body_stems & wanted)
         matched = body | (head_stems & wanted)
-        cand = Candidate(hit.docnum, dict(fields), float(hit.score), matched, body)
+        cand = Candidate(docnum, fields, score, matched, body)
         weight = sum(c.credit(matched) for c in concepts)
         cand.matched_weight = weight
         hinted = sum(c.weight for c in concepts if c.hint and c.credit(matched))
         cand.coverage = weight / (total + hinted)
         own = own_heading_stems(str(fields.get("section", ""))) & wanted
         cand.heading_coverage = sum(c.credit(own) for c in concepts) / total
+        if dense is not None:
+            cand.dense = dense.relative(docnum)
         candidates.append(cand)
     pairs = _adjacent_pairs(concepts) if options.phrases else []
-    if (options.coverage_rerank or pairs) and candidates:
+    if (options.coverage_rerank or pairs or dense is not None) and candidates:
         top = max(c.score for c in candidates) or 1.0
         for cand in candidates:
             cand.rerank = cand.score / top
@@ -555,6 +578,7 @@ def search(
             if pairs:
                 near = _near_pairs(str(cand.fields.get("text", "")), pairs)
                 cand.rerank += PHRASE_WEIGHT * near / len(pairs)
+            cand.rerank += DENSE_WEIGHT * cand.dense
         candidates.sort(key=lambda c: -c.rerank)
     candidates = _drop_duplicates(candidates)[:limit]
     if not candidates:

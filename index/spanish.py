@@ -1,0 +1,123 @@
+"""Spanish questions over English documents: tell the language, and gloss the question in English.
+
+Why: members write in Spanish; the documents are English. The embedding model (`index.semantic`)
+matches across the two languages, but word matching and its abstention check cannot read Spanish,
+so a Spanish question is also glossed word by word into English (`data/spanish.toml`) for them.
+
+The language is told by `py3langid` (a maintained fork of langid.py) limited to English and
+Spanish, not by a word list: a question is Spanish when the model is at least `CONFIDENCE` sure
+and it has at least `MIN_WORDS` words (two-word messages such as "hola amigos" or "lol ok" are
+too short to tell reliably and stay English, which is also the safe default).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from whoosh.lang import stopwords_for_language
+
+log = logging.getLogger(__name__)
+
+GLOSSARY = Path(__file__).with_name("data") / "spanish.toml"
+CONFIDENCE = 0.9
+MIN_WORDS = 3
+_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+
+_identifier: Any = None
+_identifier_lock = threading.Lock()
+
+
+def _classifier() -> Any:
+    global _identifier
+    with _identifier_lock:
+        if _identifier is None:
+            try:
+                from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+                ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+                ident.set_languages(["en", "es"])
+                _identifier = ident
+            except Exception as exc:  # no identifier: every question is read as English
+                log.warning("language detection is off: %s", exc)
+                _identifier = False
+        return _identifier
+
+
+def is_spanish(text: str) -> bool:
+    """True when `text` is confidently Spanish (see the module docstring)."""
+    if len(_WORD.findall(text)) < MIN_WORDS:
+        return False
+    ident = _classifier()
+    if not ident:
+        return False
+    try:
+        lang, prob = ident.classify(text)
+    except Exception:  # a detector failure must not take answering down
+        log.exception("language detection failed")
+        return False
+    return bool(lang == "es" and float(prob) >= CONFIDENCE)
+
+
+def fold(word: str) -> str:
+    """Lower case without accents ("Misión" → "mision"), as glossary keys are written."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@dataclass(frozen=True, slots=True)
+class Glossary:
+    words: dict[str, str]
+    phrases: dict[tuple[str, ...], str]
+    longest: int
+
+    @classmethod
+    def load(cls, path: Path = GLOSSARY) -> Glossary:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        words = {fold(k): str(v) for k, v in data.get("words", {}).items()}
+        phrases = {tuple(fold(k).split()): str(v) for k, v in data.get("phrases", {}).items()}
+        longest = max((len(k) for k in phrases), default=1)
+        return cls(words, phrases, longest)
+
+
+@lru_cache(maxsize=1)
+def _glossary() -> Glossary:
+    return Glossary.load()
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    return frozenset(fold(w) for w in stopwords_for_language("es"))  # type: ignore[no-untyped-call]
+
+
+def gloss(text: str, glossary: Glossary | None = None) -> str:
+    """An English reading of a Spanish question for word matching: phrases and words in the
+    glossary are translated, other Spanish function words dropped, the rest kept as typed."""
+    table = glossary or _glossary()
+    stop = _stop_words()
+    typed = _WORD.findall(text)
+    folded = [fold(w) for w in typed]
+    out: list[str] = []
+    i = 0
+    while i < len(folded):
+        for size in range(min(table.longest, len(folded) - i), 1, -1):
+            english = table.phrases.get(tuple(folded[i : i + size]))
+            if english is not None:
+                out.append(english)
+                i += size
+                break
+        else:
+            word = folded[i]
+            if word in table.words:
+                out.append(table.words[word])
+            elif word not in stop:
+                out.append(typed[i])
+            i += 1
+    return " ".join(w for w in out if w)
