@@ -7,6 +7,7 @@ console and the CLI all call `answer_question`, so they can never disagree.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
@@ -47,18 +48,25 @@ def answer_question(
 ) -> Answer:
     """Answer `question` from the schedule when it is a schedule question, else from the index.
 
+    A schedule question whose item is not on the schedule ("when is my online PD due?" with no
+    such deadline) is `answered=False` from the schedule: the documents answer it when they can,
+    and otherwise the schedule's "nothing like that is scheduled" is the reply.
+
     Raises `index.errors.QuestionError` for questions that cannot be searched (empty, too long).
     A failing schedule recogniser never blocks the corpus answer: it is logged and skipped.
     """
+    scheduled = None
     if schedule is not None:
         try:
             scheduled = schedule(question)
         except Exception:
             log.exception("schedule recogniser failed; answering from the documents instead")
-            scheduled = None
-        if scheduled is not None:
+        if scheduled is not None and scheduled.answered:
             return scheduled
-    return engine.ask(question, limit=limit, max_chars=max_chars)
+    found = engine.ask(question, limit=limit, max_chars=max_chars)
+    if scheduled is not None and not found.answered:
+        return dataclasses.replace(scheduled, answered=True)
+    return found
 
 
 def schedule_answer(
@@ -75,7 +83,7 @@ def schedule_answer(
     if found is None:
         return None
     text = found.discord_text if discord else found.text
-    return Answer(question=question, answered=True, answer=text, hits=())
+    return Answer(question=question, answered=found.matched, answer=text, hits=())
 
 
 def schedule_answerer_for(settings: Settings, *, discord: bool = False) -> ScheduleAnswerer:

@@ -89,6 +89,9 @@ UNKNOWN_WEIGHT = 1.0
 UNKNOWN_OTHER_WEIGHT = 0.5
 #: Passages the answer is composed from, and so judged together for abstention.
 ANSWER_WINDOW = 3
+#: Chunks of one section allowed among the first `SHOWN` results.
+PER_SECTION = 2
+SHOWN = 5
 #: Passages the embedding model ranks highest that join the lexical candidates.
 DENSE_CANDIDATES = 10
 #: Rerank weight of a passage's cosine on the question's own scale (`DenseRanking.relative`).
@@ -580,7 +583,7 @@ def search(
                 cand.rerank += PHRASE_WEIGHT * near / len(pairs)
             cand.rerank += DENSE_WEIGHT * cand.dense
         candidates.sort(key=lambda c: -c.rerank)
-    candidates = _drop_duplicates(candidates)[:limit]
+    candidates = _spread_sections(_drop_duplicates(candidates))[:limit]
     if not candidates:
         return SearchResult(concepts, [], False, 0.0, 0.0, wanted)
     coverage, relative = judge(concepts, candidates[:ANSWER_WINDOW], vocab)
@@ -670,6 +673,23 @@ def judge(concepts: list[Concept], top: list[Candidate], vocab: Vocabulary) -> t
     if total <= 0:
         return 0.0, 0.0
     return found / total, found / vocab.max_idf
+
+
+def _spread_sections(candidates: list[Candidate]) -> list[Candidate]:
+    """At most `PER_SECTION` chunks of one section among the first `SHOWN` (the rest move down
+    in order): a long section's chunks all match the same words and would otherwise crowd out
+    the other places that answer."""
+    shown: list[Candidate] = []
+    later: list[Candidate] = []
+    count: dict[tuple[str, str], int] = {}
+    for c in candidates:
+        key = (str(c.fields.get("source", "")), str(c.fields.get("section", "")))
+        if len(shown) < SHOWN and count.get(key, 0) < PER_SECTION:
+            count[key] = count.get(key, 0) + 1
+            shown.append(c)
+        else:
+            later.append(c)
+    return shown + later
 
 
 def _drop_duplicates(candidates: list[Candidate]) -> list[Candidate]:

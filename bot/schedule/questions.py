@@ -58,6 +58,10 @@ class ScheduleAnswer:
     text: str
     discord_text: str
     occurrences: tuple[Occurrence, ...]
+    #: The schedule holds an item the question is about (not only "nothing like that is on
+    #: the schedule", nor any meeting for a topic no meeting title has): then the documents
+    #: get the first chance to answer (see `bot.answering.answer_question`).
+    matched: bool = True
 
 
 def classify(question: str) -> Intent | None:
@@ -143,6 +147,7 @@ def _about(service: ScheduleService, kind: Kind, topic: list[str]) -> ScheduleAn
     upcoming = service.upcoming(kind, days=366)
     noun = "meeting" if kind == "meeting" else "deadline"
     matched = _best(upcoming, topic) if topic else upcoming
+    on_topic = bool(matched)
     if topic and not matched and kind == "meeting":
         matched = upcoming  # "the next coalition meeting": any meeting is the useful answer
     if matched:
@@ -153,6 +158,7 @@ def _about(service: ScheduleService, kind: Kind, topic: list[str]) -> ScheduleAn
             lead + _line(first, service, discord=False) + ".",
             lead + _line(first, service, discord=True) + ".",
             (first,),
+            on_topic,
         )
     wanted = f"{' '.join(topic)} {noun}" if topic else noun
     past = [
@@ -190,7 +196,7 @@ def _about(service: ScheduleService, kind: Kind, topic: list[str]) -> ScheduleAn
             + "; ".join(_line(o, service, discord=True) for o in upcoming[:3])
         )
         occs = tuple(upcoming[:3])
-    return ScheduleAnswer(intent, text, discord, occs)
+    return ScheduleAnswer(intent, text, discord, occs, matched=False)
 
 
 def _upcoming(service: ScheduleService, kind: Kind | None) -> ScheduleAnswer:

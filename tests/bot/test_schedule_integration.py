@@ -161,3 +161,15 @@ async def test_sender_dm_closed_is_permanent():
     client = SimpleNamespace(create_dm=create_dm)
     with pytest.raises(PermanentSendError):
         await DiscordReminderSender(client).send_dm(7, reminder())
+
+
+def test_a_schedule_question_with_no_such_item_is_answered_by_the_documents(sched_core):
+    sched_core.schedule.add_deadline(ADMIN, "Grant application", "2026-12-18 17:00")
+    answer = sched_core.ask(MEMBER, "when are holistic values due?").answer
+    assert answer.answered and answer.hits and "Holistic" in answer.answer
+    # Nothing in the documents either: the schedule's own "not scheduled" is the reply.
+    answer = sched_core.ask(Actor(11, "member#2"), "when is the parking deadline?").answer
+    assert answer.answered and not answer.hits and "No upcoming parking deadline" in answer.answer
+    # An item that is on the schedule is still answered from it.
+    answer = sched_core.ask(Actor(12, "member#3"), "when is the grant application due?").answer
+    assert not answer.hits and "Grant application" in answer.answer

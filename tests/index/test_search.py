@@ -319,3 +319,32 @@ def test_two_words_run_together_are_read_as_both(engine, question, section):
     answer = engine.ask(question)
     assert answer.answered, question
     assert any(h.passage.section.endswith(section) for h in answer.hits[:3])
+
+
+def test_one_long_section_does_not_fill_the_first_five_results(tmp_path) -> None:
+    from index.engine import SearchEngine
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    long_part = "\n\n".join(
+        f"Paragraph {i} of the garden plan: the school garden needs volunteers, tools and "
+        f"water, and garden days run through the spring term for every grade level {i}."
+        for i in range(30)
+    )
+    short_parts = "\n\n".join(
+        f"## Garden note {name}\n\nThe garden volunteers meet near the {name} gate."
+        for name in ("north", "south", "east", "west")
+    )
+    other = "\n\n".join(
+        f"## {topic}\n\nThe {topic.lower()} schedule is posted in the main office each week."
+        for topic in ("Buses", "Lunch", "Library", "Sports", "Music", "Art", "Science", "Math")
+    )
+    (corpus / "garden.md").write_text(
+        f"# Garden\n\n## Garden Plan\n\n{long_part}\n\n{short_parts}\n\n{other}\n"
+    )
+    options = SearchOptions(abstain=False)  # the ranking is under test, not the refusal
+    engine = SearchEngine(corpus, tmp_path / "index", semantic=False, options=options)
+    answer = engine.ask("garden volunteers")
+    sections = [h.passage.section for h in answer.hits[:5]]
+    assert len(sections) == 5 and sections.count("Garden › Garden Plan") <= 2
+    engine.close()
