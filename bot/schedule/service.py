@@ -9,6 +9,7 @@ all use this class; none of them touch SQL or do date maths.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -344,7 +345,17 @@ class ScheduleService:
         else:
             ids = {o.item.id for o in self.upcoming(days=days)}
             items = [i for i in self.items() if i.id in ids]
-        return ics.export(items, self.tz, now=self.clock.now())
+            if not items:
+                raise ScheduleError(
+                    "Nothing is scheduled in the coming year, so there is no calendar to add yet."
+                )
+        return ics.export(items, self.tz, now=self.clock.now(), install_id=self.install_id())
+
+    def install_id(self) -> str:
+        """A short token unique to this install: a hash of its database file's path."""
+        row = self.conn.execute("PRAGMA database_list").fetchone()
+        path = str(row[2]) if row is not None and row[2] else f"memory-{id(self.conn)}"
+        return hashlib.sha256(path.encode("utf-8")).hexdigest()[:12]
 
     def sync_standing(self, path: Path) -> Any:
         """Load `schedule.toml` (see `standing.sync_standing_schedule`)."""
