@@ -69,6 +69,7 @@ def read_span(text: str) -> Span | None:
     """
     text = text.strip()
     pos, found = 0, False
+    seen: set[str] = set()
     years = months = days = 0
     seconds = 0.0
     while pos < len(text):
@@ -84,6 +85,9 @@ def read_span(text: str) -> Span | None:
         if match.group("andhalf"):
             amount += 0.5
         unit = UNITS[match.group("unit")]
+        if unit in seen:
+            return None  # "1 hour 1 hour" is a slip, not a span
+        seen.add(unit)
         if unit in ("years", "months"):
             if amount != int(amount):
                 raise TimeParseError(

@@ -376,7 +376,7 @@ def _month_day(month: int, dom: int, year: int | None, raw: str) -> Callable[[da
         if year is not None:
             return _safe_date(year, month, dom, raw)
         # "Jan 5" said in December means next January; a date just gone is an error.
-        for y in (today.year, today.year + 1, today.year + 2, today.year + 3, today.year + 4):
+        for y in (today.year, today.year + 1):  # Feb 29 in a year without one is refused
             try:
                 day = date(y, month, dom)
             except ValueError:

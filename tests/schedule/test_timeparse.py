@@ -148,6 +148,8 @@ REFUSED = [
     ("today 9am", "in the past"),
     ("in 0 minutes", "no time at all"),
     ("Feb 30 10:00", "no such date"),
+    ("2/29 9am", "no such date"),  # neither 2027 nor the rest of 2026 has one
+    ("1 hour 1 hour", "not a date or time"),
     ("Dec 5 25:00", "0–23"),
     ("Dec 5 13pm", "1–12"),
     ("in 3 fortnights", "unknown unit"),
