@@ -25,7 +25,7 @@ from bot.schedule.vtimezone import vtimezone
 PRODID = "-//alliance-bot//schedule//EN"
 
 
-TIMEZONE_YEARS_AHEAD = 10
+TIMEZONE_YEARS_AHEAD = 20  # clients use the last block beyond this, so cover long series
 
 
 def export(items: list[Item], tz: ZoneInfo, *, now: datetime, install_id: str = "") -> bytes:
