@@ -182,7 +182,7 @@ def _parse(
     if len(raw) > 100:
         raise _fail(raw[:40] + "…", "too long")
     norm = _normalise(raw)
-    iso = _parse_iso(norm, raw, tz, now)
+    iso = _parse_iso(norm, raw, tz)
     if iso is not None:
         return iso
     if not _ALLOWED_CHARS.match(norm):
@@ -210,7 +210,7 @@ def _apply_span(span: Span, now: datetime, tz: ZoneInfo, raw: str) -> datetime:
     return (base + timedelta(seconds=span.seconds)).replace(second=0, microsecond=0)
 
 
-def _parse_iso(norm: str, raw: str, tz: ZoneInfo, now: datetime) -> ParsedTime | None:
+def _parse_iso(norm: str, raw: str, tz: ZoneInfo) -> ParsedTime | None:
     """ISO 8601 forms (extended or basic); an explicit offset or Z is honoured."""
     candidate = norm.upper()
     basic = _ISO_BASIC.match(norm)
