@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     corpus_dir: Path = Path("corpus")
     data_dir: Path = Path("data")
     timezone: str = "America/Denver"
+    day_first: bool = False  # numeric dates: 3/4 is March 4 unless True (then April 3)
     log_level: str = "INFO"
 
     discord_token: SecretStr | None = Field(

@@ -98,7 +98,7 @@ class ScheduleAdmin(app_commands.Group, name="schedule", description="Manage mee
     @app_commands.command(name="add-deadline", description="Record a deadline.")
     @app_commands.describe(
         title="What is due",
-        due='When, e.g. "Dec 5 at 5pm" or "2026-12-05 17:00"',
+        due='When, e.g. "Dec 5 at 5pm", "Friday" (end of that day) or "2026-12-05 17:00"',
         link="Where to apply or read more",
         channel="Announcement channel (default: the configured one)",
     )

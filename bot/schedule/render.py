@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.schedule import recurrence
 from bot.schedule.models import Occurrence, Reminder, ts
-from bot.schedule.timeparse import format_local
+from bot.schedule.timeparse import END_OF_DAY, format_local
 
 
 def discord_time(when: datetime) -> str:
@@ -67,6 +67,8 @@ def render_occurrence(occ: Occurrence, tz: ZoneInfo, *, discord: bool = False) -
         extras.append(f"{int(item.duration.total_seconds() // 60)} min")
         if item.recurring:
             extras.append(recurrence.describe(item.rrule, item.start, ZoneInfo(item.tz)))
+    elif occ.start.astimezone(tz).time() == END_OF_DAY:
+        extras.append("deadline, due by the end of the day")
     else:
         extras.append("deadline")
     if item.location:

@@ -9,6 +9,7 @@ all use this class; none of them touch SQL or do date maths.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -28,7 +29,7 @@ from bot.schedule.models import (
     Kind,
     Occurrence,
 )
-from bot.schedule.timeparse import parse_duration, parse_when
+from bot.schedule.timeparse import END_OF_DAY, parse_duration, parse_when
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,11 @@ def open_service(
 ) -> ScheduleService:
     """A service over the shared database in `settings.data_dir` (migrated)."""
     return ScheduleService(
-        open_connection(settings), settings.tz, clock or SystemClock(), on_change
+        open_connection(settings),
+        settings.tz,
+        clock or SystemClock(),
+        on_change,
+        day_first=settings.day_first,
     )
 
 
@@ -70,12 +75,15 @@ class ScheduleService:
         tz: ZoneInfo,
         clock: Clock,
         on_change: Callable[[], None] | None = None,
+        *,
+        day_first: bool = False,
     ) -> None:
         db.migrate(conn, store.COMPONENT, store.MIGRATIONS)
         self.conn = conn
         self.tz = tz
         self.clock = clock
         self.on_change = on_change
+        self.day_first = day_first
 
     # ----------------------------------------------------------------- create
     def add_meeting(
@@ -128,7 +136,7 @@ class ScheduleService:
             id=0,
             kind="deadline",
             title=_text(title, "title", MAX_TITLE, required=True) or "",
-            start=self._when(due, now, "--due"),
+            start=self._when(due, now, "--due", date_only=END_OF_DAY),
             link=_link(link),
             description=_text(description, "description", MAX_TEXT),
             tz=self.tz.key,
@@ -178,8 +186,12 @@ class ScheduleService:
         if title is not None:
             changes["title"] = _text(title, "title", MAX_TITLE, required=True)
         if when is not None:
+            deadline = item.kind == "deadline"
             changes["start"] = self._when(
-                when, now, "--due" if item.kind == "deadline" else "--when"
+                when,
+                now,
+                "--due" if deadline else "--when",
+                date_only=END_OF_DAY if deadline else None,
             )
         if duration_minutes is not None:
             self._only_meeting(item, "a duration")
@@ -333,7 +345,17 @@ class ScheduleService:
         else:
             ids = {o.item.id for o in self.upcoming(days=days)}
             items = [i for i in self.items() if i.id in ids]
-        return ics.export(items, self.tz, now=self.clock.now())
+            if not items:
+                raise ScheduleError(
+                    "Nothing is scheduled in the coming year, so there is no calendar to add yet."
+                )
+        return ics.export(items, self.tz, now=self.clock.now(), install_id=self.install_id())
+
+    def install_id(self) -> str:
+        """A short token unique to this install: a hash of its database file's path."""
+        row = self.conn.execute("PRAGMA database_list").fetchone()
+        path = str(row[2]) if row is not None and row[2] else f"memory-{id(self.conn)}"
+        return hashlib.sha256(path.encode("utf-8")).hexdigest()[:12]
 
     def sync_standing(self, path: Path) -> Any:
         """Load `schedule.toml` (see `standing.sync_standing_schedule`)."""
@@ -346,14 +368,17 @@ class ScheduleService:
         if self.on_change is not None:
             self.on_change()
 
-    def _when(self, value: TimeInput, now: datetime, flag: str) -> datetime:
+    def _when(
+        self, value: TimeInput, now: datetime, flag: str, *, date_only: time | None = None
+    ) -> datetime:
+        """Read a time; a deadline given as a date alone (`date_only`) is due at its end."""
         if isinstance(value, datetime):
             if value.tzinfo is None:
                 raise ScheduleError(f"{flag}: a datetime without a time zone is ambiguous")
             if value <= now:
                 raise ScheduleError(f"{flag}: that time is in the past")
             return value.replace(microsecond=0)
-        return parse_when(value, tz=self.tz, now=now)
+        return parse_when(value, tz=self.tz, now=now, date_only=date_only, day_first=self.day_first)
 
     def _rule(
         self,
@@ -372,7 +397,13 @@ class ScheduleService:
             until_utc = (
                 until
                 if isinstance(until, datetime)
-                else parse_when(until, tz=self.tz, now=now, date_only=time(23, 59, 59))
+                else parse_when(
+                    until,
+                    tz=self.tz,
+                    now=now,
+                    date_only=time(23, 59, 59),
+                    day_first=self.day_first,
+                )
             )
             if until_utc < start:
                 raise ScheduleError("--until is before the first meeting")

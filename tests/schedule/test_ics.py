@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, timedelta
 
+import pytest
 from dateutil.rrule import rrulestr
 from icalendar import Calendar
+
+from bot.schedule.errors import ScheduleError
 
 from .conftest import DENVER, local
 
@@ -32,7 +35,7 @@ def test_export_all_parses_back(service):
     service.cancel(cancelled.id)
     cal, evs = events(service.export_ics())
     assert str(cal["VERSION"]) == "2.0" and cal["PRODID"]
-    by_uid = {str(e["UID"]): e for e in evs}
+    by_uid = {str(e["UID"]).replace(f"-{service.install_id()}@", "@"): e for e in evs}
     assert set(by_uid) == {
         f"meeting-{weekly.id}@alliance-bot", f"deadline-{deadline.id}@alliance-bot",
         f"meeting-{once.id}@alliance-bot",
@@ -44,8 +47,10 @@ def test_export_all_parses_back(service):
     assert str(w["LOCATION"]) == "Zoom"
     # The RRULE expands to the same local 9:00 on both sides of the March DST change.
     rule = w["RRULE"].to_ical().decode()
-    dates = list(rrulestr(rule, dtstart=w["DTSTART"].dt.replace(tzinfo=None)))
-    assert dates[-1].date().isoformat() == "2027-03-30" and {d.hour for d in dates} == {9}
+    assert "UNTIL=20270401T055959Z" in rule  # Mar 31 23:59:59 MDT, in UTC (RFC 5545 3.3.10)
+    dates = list(rrulestr(rule, dtstart=w["DTSTART"].dt))
+    assert dates[-1].date().isoformat() == "2027-03-30"
+    assert {d.astimezone(DENVER).hour for d in dates} == {9}
     assert cal.walk("VTIMEZONE"), "a TZID needs its VTIMEZONE for calendar apps"
     d = by_uid[f"deadline-{deadline.id}@alliance-bot"]
     assert d["DTSTART"].dt == local(2026, 12, 5, 17, 0).astimezone(UTC)
@@ -64,8 +69,8 @@ def test_export_one_item_and_skips_past_items(env):
     _, evs = events(service.export_ics(a.id))
     assert [str(e["SUMMARY"]) for e in evs] == ["A"]
     env.clock.advance(timedelta(days=9, hours=12))  # both are now past
-    _, evs = events(service.export_ics())
-    assert evs == []
+    with pytest.raises(ScheduleError, match="no calendar to add"):
+        service.export_ics()  # a sentence, not an empty calendar file
 
 
 def test_text_is_escaped_and_round_trips(service):

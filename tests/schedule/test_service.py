@@ -193,3 +193,20 @@ def test_edit_is_atomic_when_replanning_fails(service, monkeypatch):
     with pytest.raises(RuntimeError):
         service.edit(item.id, when="Dec 2 at 10:00")
     assert snapshot(service) == before  # neither the item nor its reminders changed
+
+
+def test_a_deadline_given_as_a_date_is_due_at_the_end_of_that_day_and_says_so(service):
+    from bot.schedule.render import render_occurrence
+
+    item = service.add_deadline("Report", "Dec 18")
+    assert item.start == local(2026, 12, 18, 23, 59).astimezone(UTC)
+    occurrence = service.next_occurrence(item)
+    assert "due by the end of the day" in render_occurrence(occurrence, DENVER)
+    with pytest.raises(TimeParseError, match="add a time"):
+        service.add_meeting("Call", "Dec 18")
+
+
+def test_day_first_service_reads_numeric_dates_day_first(env):
+    day_first = ScheduleService(env.service.conn, DENVER, env.clock, day_first=True)
+    item = day_first.add_meeting("Call", "5/12 9am")
+    assert item.start == local(2026, 12, 5, 9, 0).astimezone(UTC)
