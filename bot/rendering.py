@@ -21,6 +21,7 @@ from bot.schedule.models import Item, Occurrence
 from bot.schedule.render import render_occurrence
 from bot.services.core import SHOWN_SOURCES, StatusReport, UploadResult
 from bot.services.records import Gap
+from index.answer import first_use_order
 from index.models import Answer, DocumentOutline, Hit, Passage, ReindexReport
 
 CONTENT_LIMIT = 2000
@@ -250,28 +251,31 @@ def to_text(reply: Reply) -> str:
 
 
 def citation(hit: Hit) -> str:
-    """`[n] Document title › section`."""
+    """`[n] Document title › section` (never a file path or capture note)."""
     section = hit.passage.section
-    where = hit.passage.title
+    where = hit.passage.title or "Untitled document"
     if section and section != where:
         where = section if section.startswith(where) else f"{where} › {section}"
     return f"[{hit.rank}] {where}"
 
 
 def quote(hit: Hit, limit: int = QUOTE_CHARS) -> str:
-    """The passage as a block quote (matched terms bold), clipped, with its source."""
+    """The passage as a block quote (matched terms bold), clipped, with a link to the document's
+    page when it has one. Capture notes and file paths stay out: they are for admins."""
     text = hit.highlighted or hit.passage.text
     lines = [" ".join(line.split()) for line in text.splitlines()]
     flat = "\n".join(line for line in lines if line)
     body = "\n".join("> " + line for line in clip(flat, limit).splitlines())
-    origin = hit.passage.origin or hit.passage.source
-    return f"{body}\n— {clip(origin, 160)} (`{hit.passage.source}`)"
+    if hit.passage.url:
+        return f"{body}\n— <{hit.passage.url}>"
+    return body
 
 
 def answer_reply(answer: Answer, *, topics: Sequence[str] = ()) -> Reply:
     """The reply to `/ask`: answer with [n] markers, then the top passages quoted and cited."""
     if not answer.answered:
         return abstain_reply(answer, topics=topics)
+    answer = first_use_order(answer)
     if not answer.hits:  # answered from the live schedule, not from a document
         card = Card(
             title=answer.question,

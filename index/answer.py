@@ -11,12 +11,12 @@ falls back to its first sentences.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 
 from index.analysis import stem, word_spans
 from index.chunking import split_sentences
-from index.models import SECTION_SEPARATOR, Hit, Passage
+from index.models import SECTION_SEPARATOR, Answer, Hit, Passage
 from index.search import Candidate, Concept, own_heading_stems, text_stems
 
 MAX_ANSWER_SENTENCES = 3
@@ -41,6 +41,7 @@ def to_passage(fields: dict[str, object]) -> Passage:
         text=str(fields.get("text", "")),
         origin=str(fields.get("origin", "")),
         position=int(str(fields.get("position", 0))),
+        url=str(fields.get("url", "")),
     )
 
 
@@ -225,6 +226,29 @@ def _piece(
     return _Piece(rank, start, sentences, excerpt=excerpt)
 
 
+def first_use_order(answer: Answer) -> Answer:
+    """`answer` with its markers renumbered 1…k in order of first use and its hits reordered to
+    match (cited passages first, the rest after in their order), so `hits[n-1]` stays `[n]`."""
+    order: list[int] = []
+    for m in _MARKER.finditer(answer.answer):
+        n = int(m.group(1))
+        if n not in order and 1 <= n <= len(answer.hits):
+            order.append(n)
+    if order == list(range(1, len(order) + 1)):
+        return answer
+    order += [n for n in range(1, len(answer.hits) + 1) if n not in order]
+    new = {old: i for i, old in enumerate(order, start=1)}
+
+    def renumber(m: re.Match[str]) -> str:
+        return f"[{new.get(int(m.group(1)), int(m.group(1)))}]"
+
+    hits = tuple(replace(answer.hits[old - 1], rank=i) for i, old in enumerate(order, start=1))
+    return replace(answer, answer=_MARKER.sub(renumber, answer.answer), hits=hits)
+
+
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
 def _chunks(candidates: list[Candidate], rank: int) -> list[tuple[int, Candidate]]:
     """Candidates from the same section as candidate `rank`, in document order, as (rank, cand),
     keeping only those next to each other in the document (a list split across passages)."""
@@ -238,6 +262,7 @@ def _chunks(candidates: list[Candidate], rank: int) -> list[tuple[int, Candidate
         ),
         key=lambda t: t[0],
     )
+    same = [t for t in same if t[1] <= len(RANK_PRIOR)]  # only passages a member sees first
     mine = next(i for i, t in enumerate(same) if t[1] == rank)
     lo = hi = mine
     while lo > 0 and same[lo - 1][0] == same[lo][0] - 1:

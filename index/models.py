@@ -18,7 +18,8 @@ class Passage:
 
     `id` is stable across reindexes as long as the document path, heading path and text are the
     same. `source` is the file path relative to the corpus dir, `origin` the front-matter source
-    description (where the document came from), `text` the plain text with no Markdown markup.
+    description (where the document came from), `text` the plain text with no Markdown markup,
+    `url` the document's page when its front matter names one.
     """
 
     id: str
@@ -28,6 +29,7 @@ class Passage:
     text: str
     origin: str = ""
     position: int = 0
+    url: str = ""  # the document's own page (front matter `url:`), for a link in citations
 
 
 @dataclass(frozen=True, slots=True)
