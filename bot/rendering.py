@@ -22,7 +22,14 @@ from bot.schedule.render import render_occurrence
 from bot.services.core import SHOWN_SOURCES, StatusReport, UploadResult
 from bot.services.records import Gap
 from index.answer import first_use_order
-from index.models import Answer, DocumentOutline, Hit, Passage, ReindexReport
+from index.models import (
+    SECTION_SEPARATOR,
+    Answer,
+    DocumentOutline,
+    Hit,
+    Passage,
+    ReindexReport,
+)
 
 CONTENT_LIMIT = 2000
 TITLE_LIMIT = 256
@@ -271,10 +278,14 @@ def quote(hit: Hit, limit: int = QUOTE_CHARS) -> str:
     return body
 
 
-def answer_reply(answer: Answer, *, topics: Sequence[str] = ()) -> Reply:
-    """The reply to `/ask`: answer with [n] markers, then the top passages quoted and cited."""
+def answer_reply(answer: Answer, *, topics: Sequence[str] = (), ask_person: bool = True) -> Reply:
+    """The reply to `/ask`: answer with [n] markers, then the top passages quoted and cited.
+    `ask_person` says whether the "Ask a person" button is there (the footer names it only
+    then)."""
+    if answer.small_talk:
+        return fit_reply(Reply(cards=(Card(description=answer.answer, color=COLOR_INFO),)))
     if not answer.answered:
-        return abstain_reply(answer, topics=topics)
+        return abstain_reply(answer, topics=topics, ask_person=ask_person)
     answer = first_use_order(answer)
     if not answer.hits:  # answered from the live schedule, not from a document
         card = Card(
@@ -287,7 +298,9 @@ def answer_reply(answer: Answer, *, topics: Sequence[str] = ()) -> Reply:
     shown = answer.hits[:SHOWN_SOURCES]
     fields = tuple(CardField(citation(h), quote(h)) for h in shown)
     more = len(answer.hits) - len(shown)
-    footer = "Was this helpful? Use 👍 / 👎. Not what you needed? Ask a person."
+    footer = "Was this helpful? Use 👍 / 👎." + (
+        " Not what you needed? Ask a person." if ask_person else ""
+    )
     if more > 0:
         footer = f"{more} more source{'s' if more != 1 else ''} available. " + footer
     card = Card(
@@ -300,21 +313,33 @@ def answer_reply(answer: Answer, *, topics: Sequence[str] = ()) -> Reply:
     return fit_reply(Reply(cards=(card,)))
 
 
-def abstain_reply(answer: Answer, *, topics: Sequence[str] = ()) -> Reply:
-    """A kind "I don't know" that points to what the bot can answer."""
+def abstain_reply(answer: Answer, *, topics: Sequence[str] = (), ask_person: bool = True) -> Reply:
+    """A short "I don't know": what was not found and up to three close sections, each with the
+    `/docs` command that shows it. `topics` is kept for callers; every document is no longer
+    listed."""
     lines = [answer.answer or "I couldn't find that in the coalition's documents."]
-    if topics and not any(t in lines[0] for t in topics):  # the index may list them already
-        lines += ["", "**I can answer questions about:**"]
-        lines += [f"• {t}" for t in topics[:10]]
-    lines += ["", "**For example:**"]
-    lines += [f"• /ask {q}" for q in EXAMPLE_QUESTIONS[:3]]
+    for path in answer.suggestions[:3]:
+        names = path.split(SECTION_SEPARATOR)
+        where = f"{names[-1]} ({names[0]})" if len(names) > 1 else names[0]
+        lines.append(f"• {where} — `{docs_command(path)}`")
+    if not answer.suggestions:
+        lines += ["", f"For example: /ask {EXAMPLE_QUESTIONS[0]}"]
+    footer = "Press “Ask a person” to pass your question to the coalition's officers."
     card = Card(
         title=answer.question,
         description="\n".join(lines),
-        footer="Press “Ask a person” to pass your question to the coalition's officers.",
+        footer=footer if ask_person else "Try other words, or /docs to browse the documents.",
         color=COLOR_ABSTAIN,
     )
     return fit_reply(Reply(cards=(card,)))
+
+
+def docs_command(path: str) -> str:
+    """The `/docs` command that shows the section `Document › … › heading`."""
+    names = path.split(SECTION_SEPARATOR)
+    if len(names) == 1:
+        return f"/docs document:{names[0]}"
+    return f"/docs document:{names[0]} section:{names[-1]}"
 
 
 def more_sources_reply(answer: Answer, hits: Sequence[Hit]) -> Reply:

@@ -38,6 +38,7 @@ from index.models import (
     ReindexReport,
     SkippedFile,
 )
+from index.refusal import refuse
 from index.schema import weighting
 from index.search import SearchOptions, Vocabulary, search
 from index.synonyms import SYNONYMS_FILE, SynonymSource
@@ -105,7 +106,7 @@ class SearchEngine:
         candidates = result.candidates[:limit]
         if not result.answered or not candidates:
             hits = make_hits(candidates[:3], result.concepts) if candidates else ()
-            return Answer(text, False, self._abstain_message(reader.generation), hits)
+            return refuse(text, result.concepts, hits)
         top_source = str(candidates[0].fields.get("source", ""))
         siblings = self._by_source().get(top_source, [])
         named = named_subsection(candidates[0], siblings, result.wanted)

@@ -54,10 +54,15 @@ class Answer:
     answered: bool
     answer: str
     hits: tuple[Hit, ...] = ()
+    #: Refusals: up to three close sections (`Document › section`) to read instead.
+    suggestions: tuple[str, ...] = ()
+    #: A greeting, thanks or "ok" answered with a friendly line (no passages, not a gap).
+    small_talk: bool = False
 
     def to_json(self, limit: int = 5) -> dict[str, Any]:
-        """The CLI's `ask --json` object (a contract other tools rely on)."""
-        return {
+        """The CLI's `ask --json` object (a contract other tools rely on); a refusal adds
+        `suggestions`, the close sections to read instead."""
+        out: dict[str, Any] = {
             "question": self.question,
             "answered": self.answered,
             "answer": self.answer,
@@ -73,6 +78,9 @@ class Answer:
                 for hit in self.hits[:limit]
             ],
         }
+        if not self.answered:  # refusals only: answers keep exactly the keys above
+            out["suggestions"] = list(self.suggestions)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
