@@ -30,6 +30,7 @@ from index.models import (
     Passage,
     ReindexReport,
 )
+from index.outline import outline
 
 CONTENT_LIMIT = 2000
 TITLE_LIMIT = 256
@@ -380,8 +381,7 @@ def documents_reply(docs: Sequence[DocumentOutline]) -> Reply:
     fields = tuple(
         CardField(
             clip(d.title, 200),
-            f"`{d.source}` · {len(d.sections)} section{'s' if len(d.sections) != 1 else ''}"
-            + (f"\n{clip(d.origin, 300)}" if d.origin else ""),
+            f"{len(outline(d.sections))} section{'s' if len(outline(d.sections)) != 1 else ''}",
         )
         for d in docs
     )
@@ -396,26 +396,44 @@ def documents_reply(docs: Sequence[DocumentOutline]) -> Reply:
 def outline_reply(doc: DocumentOutline) -> Reply:
     """One document's heading outline."""
     lines = []
-    for section in doc.sections:
-        depth = section.count("›")
-        lines.append("  " * depth + "• " + section.rsplit("›", 1)[-1].strip())
+    for section in outline(doc.sections):
+        depth = section.count(SECTION_SEPARATOR)
+        lines.append("  " * depth + "• " + section.rsplit(SECTION_SEPARATOR, 1)[-1].strip())
     card = Card(
         title=doc.title,
-        description=(f"{doc.origin}\n\n" if doc.origin else "") + "\n".join(lines),
-        footer=f"{doc.source} · add section:<name> to read a section",
+        description="\n".join(lines),
+        footer="Add section:<name> to read a section",
     )
     return fit_reply(Reply(cards=(card,)))
 
 
 def section_reply(doc: DocumentOutline, section: str, passages: Sequence[Passage]) -> Reply:
-    """The text of one section."""
-    text = "\n\n".join(p.text for p in passages) or "(This section has no text of its own.)"
-    card = Card(
-        title=section or doc.title,
-        description=text,
-        footer=f"{doc.title} · {doc.source}",
-    )
+    """The text of one section, its subsections under their own headings; the title is the
+    heading path the passages share (the section asked for, even one with no text of its own)."""
+    shared = _shared_path([p.section for p in passages]) or section or doc.title
+    parts: list[str] = []
+    last = shared
+    for p in passages:
+        if p.section != last and p.section.startswith(shared):
+            parts.append(f"**{p.section[len(shared) :].strip(' ›')}**")
+            last = p.section
+        parts.append(p.text)
+    text = "\n\n".join(parts) or "(This section has no text of its own.)"
+    card = Card(title=shared, description=text, footer=doc.title)
     return fit_reply(Reply(cards=(card,)))
+
+
+def _shared_path(sections: Sequence[str]) -> str:
+    """The longest heading path every one of `sections` starts with ("" when none)."""
+    if not sections:
+        return ""
+    split = [s.split(SECTION_SEPARATOR) for s in sections]
+    common: list[str] = []
+    for names in zip(*split, strict=False):
+        if len(set(names)) != 1:
+            break
+        common.append(names[0])
+    return SECTION_SEPARATOR.join(common)
 
 
 # -- help ---------------------------------------------------------------------------------------
