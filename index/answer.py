@@ -191,7 +191,7 @@ class _Piece:
     def render(self) -> str:
         text = " ".join(self.sentences)
         if self.excerpt:
-            text = _TEASER.sub("…", text).rstrip() + " (excerpt)"
+            text = re.sub(r"\s*(?:\.\.\.|…)\s*$", "…", text) + " (excerpt)"
         return f"{_clip(text)} [{self.rank}]"
 
 
@@ -349,6 +349,7 @@ def shorten(item: str, limit: int) -> str:
     cut = item.rfind(" ", 0, limit)
     text = item[: cut if cut > 0 else limit].rstrip(" ,;:")
     text = re.sub(r"\s+(?:and|or|the|a|an|of|to|in|for|with|as|that|which|from)$", "", text)
+    text = text.rstrip(" ,;:")
     return text.split(" (")[0] + "…" if text.count("(") > text.count(")") else text + "…"
 
 

@@ -66,6 +66,8 @@ def test_no_cut_off_teaser_unless_marked_as_an_excerpt(answers: dict[str, str]) 
             if piece.endswith(("...", " …")):
                 pytest.fail(f"{question}: {piece}")
             assert "..." not in piece or "(excerpt)" in piece
+            if "(excerpt)" not in piece:
+                assert not re.search(r"[,;:(]…|\s…", piece), piece  # cut at a whole word
 
 
 def test_fact_answers_stay_short(answers: dict[str, str]) -> None:
@@ -143,6 +145,9 @@ def test_shorten_keeps_whole_words_and_short_items() -> None:
     assert shorten("youth leadership and voice;", 60) == "youth leadership and voice"
     cut = shorten("Members build trusting relationships with each other and many more words", 40)
     assert cut.endswith("…") and len(cut) <= 41 and not cut.endswith(" …")
+    assert shorten("It makes a plan, which includes a vision, goals, and strategies", 50) == (
+        "It makes a plan, which includes a vision, goals…"
+    )
     assert shorten("Members gain an understanding (Native American students, others)", 45) == (
         "Members gain an understanding…"
     )
