@@ -128,6 +128,9 @@ def compose(candidates: list[Candidate], concepts: list[Concept]) -> str:
     lead_score, lead = first[0][0], first[1]
     if lead.items:
         return _render_list(lead, candidates, concepts)
+    children = _child_lists(candidates, lead)
+    if children:
+        return _render_children(lead, children)
     chosen = [lead]
     length = lead.size()
     for (score, _, _), piece in usable:
@@ -323,6 +326,44 @@ def _render_list(lead: _Piece, candidates: list[Candidate], concepts: list[Conce
     for r, item in items:
         marker = "" if r == head_rank else f" [{r}]"
         lines.append(f"• {shorten(item, budget)}{marker}")
+    return "\n".join(lines)
+
+
+def _child_lists(candidates: list[Candidate], lead: _Piece) -> list[tuple[int, Candidate]]:
+    """The shown candidates that are list-only subsections of the lead's section, in document
+    order, when the lead's passage only leads in to them (the qualifications above their two
+    lists); else `[]`."""
+    top = candidates[lead.rank - 1]
+    if len(units(str(top.fields.get("text", "")))) > LEAD_IN_UNITS:
+        return []
+    prefix = f"{top.fields.get('section', '')}{SECTION_SEPARATOR}"
+    found = []
+    for rank, cand in enumerate(candidates[: len(RANK_PRIOR)], start=1):
+        flagged = item_units(str(cand.fields.get("text", "")))
+        if (
+            cand.fields.get("source") == top.fields.get("source")
+            and str(cand.fields.get("section", "")).startswith(prefix)
+            and flagged
+            and all(is_item for _, is_item in flagged)
+        ):
+            found.append((int(str(cand.fields.get("position", 0))), rank, cand))
+    return [(rank, cand) for _, rank, cand in sorted(found, key=lambda t: t[0])]
+
+
+def _render_children(lead: _Piece, children: list[tuple[int, Candidate]]) -> str:
+    """The lead-in, then each subsection's heading and all its items, shortened to share
+    `MAX_LIST_CHARS`."""
+    lines = [lead.render()]
+    lists = [(rank, _heading(c), item_units(str(c.fields.get("text", "")))) for rank, c in children]
+    count = sum(len(items) for _, _, items in lists)
+    budget = max(100, (2 * MAX_LIST_CHARS - len(lines[0])) // max(1, count) - 8)
+    for rank, heading, items in lists:
+        lines.append(f"{heading}: [{rank}]")
+        short = [shorten(item, budget) for item, _ in items]
+        lines += [
+            f"• {cut if short.count(cut) == 1 else item}"  # never two items that read the same
+            for cut, (item, _) in zip(short, items, strict=True)
+        ]
     return "\n".join(lines)
 
 

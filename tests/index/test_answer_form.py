@@ -151,3 +151,18 @@ def test_shorten_keeps_whole_words_and_short_items() -> None:
     assert shorten("Members gain an understanding (Native American students, others)", 45) == (
         "Members gain an understanding…"
     )
+
+
+@pytest.mark.parametrize("question", ["what are the qualifications?"])
+def test_a_lead_in_section_brings_each_subsection_list(
+    seed_engine: SearchEngine, question: str
+) -> None:
+    answer = seed_engine.ask(question).answer
+    lines = answer.splitlines()
+    heads = [i for i, line in enumerate(lines) if line.startswith(("All members", "Additional"))]
+    assert len(heads) == 2 and heads[0] < heads[1]  # document order
+    assert lines[heads[0]].startswith("All members of the Coalition should possess:")
+    should = lines[heads[0] + 1 : heads[1]]
+    assert len(should) == 5 and all(line.startswith("• ") for line in should)
+    items = [line for line in lines if line.startswith("• ")]
+    assert len(items) == len(set(items))  # shortened items never read the same
