@@ -21,7 +21,16 @@ from bot.schedule.models import Item, Occurrence
 from bot.schedule.render import render_occurrence
 from bot.services.core import SHOWN_SOURCES, StatusReport, UploadResult
 from bot.services.records import Gap
-from index.models import Answer, DocumentOutline, Hit, Passage, ReindexReport
+from index.answer import first_use_order
+from index.models import (
+    SECTION_SEPARATOR,
+    Answer,
+    DocumentOutline,
+    Hit,
+    Passage,
+    ReindexReport,
+)
+from index.outline import outline
 
 CONTENT_LIMIT = 2000
 TITLE_LIMIT = 256
@@ -250,28 +259,35 @@ def to_text(reply: Reply) -> str:
 
 
 def citation(hit: Hit) -> str:
-    """`[n] Document title › section`."""
+    """`[n] Document title › section` (never a file path or capture note)."""
     section = hit.passage.section
-    where = hit.passage.title
+    where = hit.passage.title or "Untitled document"
     if section and section != where:
         where = section if section.startswith(where) else f"{where} › {section}"
     return f"[{hit.rank}] {where}"
 
 
 def quote(hit: Hit, limit: int = QUOTE_CHARS) -> str:
-    """The passage as a block quote (matched terms bold), clipped, with its source."""
+    """The passage as a block quote (matched terms bold), clipped, with a link to the document's
+    page when it has one. Capture notes and file paths stay out: they are for admins."""
     text = hit.highlighted or hit.passage.text
     lines = [" ".join(line.split()) for line in text.splitlines()]
     flat = "\n".join(line for line in lines if line)
     body = "\n".join("> " + line for line in clip(flat, limit).splitlines())
-    origin = hit.passage.origin or hit.passage.source
-    return f"{body}\n— {clip(origin, 160)} (`{hit.passage.source}`)"
+    if hit.passage.url:
+        return f"{body}\n— <{hit.passage.url}>"
+    return body
 
 
-def answer_reply(answer: Answer, *, topics: Sequence[str] = ()) -> Reply:
-    """The reply to `/ask`: answer with [n] markers, then the top passages quoted and cited."""
+def answer_reply(answer: Answer, *, topics: Sequence[str] = (), ask_person: bool = True) -> Reply:
+    """The reply to `/ask`: answer with [n] markers, then the top passages quoted and cited.
+    `ask_person` says whether the "Ask a person" button is there (the footer names it only
+    then)."""
+    if answer.small_talk:
+        return fit_reply(Reply(cards=(Card(description=answer.answer, color=COLOR_INFO),)))
     if not answer.answered:
-        return abstain_reply(answer, topics=topics)
+        return abstain_reply(answer, topics=topics, ask_person=ask_person)
+    answer = first_use_order(answer)
     if not answer.hits:  # answered from the live schedule, not from a document
         card = Card(
             title=answer.question,
@@ -283,7 +299,9 @@ def answer_reply(answer: Answer, *, topics: Sequence[str] = ()) -> Reply:
     shown = answer.hits[:SHOWN_SOURCES]
     fields = tuple(CardField(citation(h), quote(h)) for h in shown)
     more = len(answer.hits) - len(shown)
-    footer = "Was this helpful? Use 👍 / 👎. Not what you needed? Ask a person."
+    footer = "Was this helpful? Use 👍 / 👎." + (
+        " Not what you needed? Ask a person." if ask_person else ""
+    )
     if more > 0:
         footer = f"{more} more source{'s' if more != 1 else ''} available. " + footer
     card = Card(
@@ -296,23 +314,31 @@ def answer_reply(answer: Answer, *, topics: Sequence[str] = ()) -> Reply:
     return fit_reply(Reply(cards=(card,)))
 
 
-def abstain_reply(answer: Answer, *, topics: Sequence[str] = ()) -> Reply:
-    """A kind "I don't know" that points to what the bot can answer."""
+def abstain_reply(answer: Answer, *, topics: Sequence[str] = (), ask_person: bool = True) -> Reply:
+    """A short "I don't know": what was not found and up to three close sections, each with the
+    `/docs` command that shows it. `topics` is kept for callers; every document is no longer
+    listed. A Spanish question gets Spanish labels."""
     spanish = answer.language == "es"
     lines = [answer.answer or "I couldn't find that in the coalition's documents."]
-    if topics and not any(t in lines[0] for t in topics):  # the index may list them already
-        lines += [
-            "",
-            "**Puedo responder sobre:**" if spanish else "**I can answer questions about:**",
-        ]
-        lines += [f"• {t}" for t in topics[:10]]
-    lines += ["", "**Por ejemplo (en inglés o en español):**" if spanish else "**For example:**"]
-    lines += [f"• /ask {q}" for q in EXAMPLE_QUESTIONS[:3]]
-    footer = (
-        "Pulse “Ask a person” para pasar su pregunta a los responsables de la coalición."
-        if spanish
-        else "Press “Ask a person” to pass your question to the coalition's officers."
-    )
+    for path in answer.suggestions[:3]:
+        names = path.split(SECTION_SEPARATOR)
+        where = f"{names[-1]} ({names[0]})" if len(names) > 1 else names[0]
+        lines.append(f"• {where} — `{docs_command(path)}`")
+    if not answer.suggestions:
+        example = "Por ejemplo" if spanish else "For example"
+        lines += ["", f"{example}: /ask {EXAMPLE_QUESTIONS[0]}"]
+    if spanish:
+        footer = (
+            "Pulse “Ask a person” para pasar su pregunta a los responsables de la coalición."
+            if ask_person
+            else "Pruebe con otras palabras, o /docs para ver los documentos."
+        )
+    else:
+        footer = (
+            "Press “Ask a person” to pass your question to the coalition's officers."
+            if ask_person
+            else "Try other words, or /docs to browse the documents."
+        )
     card = Card(
         title=answer.question,
         description="\n".join(lines),
@@ -320,6 +346,14 @@ def abstain_reply(answer: Answer, *, topics: Sequence[str] = ()) -> Reply:
         color=COLOR_ABSTAIN,
     )
     return fit_reply(Reply(cards=(card,)))
+
+
+def docs_command(path: str) -> str:
+    """The `/docs` command that shows the section `Document › … › heading`."""
+    names = path.split(SECTION_SEPARATOR)
+    if len(names) == 1:
+        return f"/docs document:{names[0]}"
+    return f"/docs document:{names[0]} section:{names[-1]}"
 
 
 def more_sources_reply(answer: Answer, hits: Sequence[Hit]) -> Reply:
@@ -360,8 +394,7 @@ def documents_reply(docs: Sequence[DocumentOutline]) -> Reply:
     fields = tuple(
         CardField(
             clip(d.title, 200),
-            f"`{d.source}` · {len(d.sections)} section{'s' if len(d.sections) != 1 else ''}"
-            + (f"\n{clip(d.origin, 300)}" if d.origin else ""),
+            f"{len(outline(d.sections))} section{'s' if len(outline(d.sections)) != 1 else ''}",
         )
         for d in docs
     )
@@ -376,26 +409,44 @@ def documents_reply(docs: Sequence[DocumentOutline]) -> Reply:
 def outline_reply(doc: DocumentOutline) -> Reply:
     """One document's heading outline."""
     lines = []
-    for section in doc.sections:
-        depth = section.count("›")
-        lines.append("  " * depth + "• " + section.rsplit("›", 1)[-1].strip())
+    for section in outline(doc.sections):
+        depth = section.count(SECTION_SEPARATOR)
+        lines.append("  " * depth + "• " + section.rsplit(SECTION_SEPARATOR, 1)[-1].strip())
     card = Card(
         title=doc.title,
-        description=(f"{doc.origin}\n\n" if doc.origin else "") + "\n".join(lines),
-        footer=f"{doc.source} · add section:<name> to read a section",
+        description="\n".join(lines),
+        footer="Add section:<name> to read a section",
     )
     return fit_reply(Reply(cards=(card,)))
 
 
 def section_reply(doc: DocumentOutline, section: str, passages: Sequence[Passage]) -> Reply:
-    """The text of one section."""
-    text = "\n\n".join(p.text for p in passages) or "(This section has no text of its own.)"
-    card = Card(
-        title=section or doc.title,
-        description=text,
-        footer=f"{doc.title} · {doc.source}",
-    )
+    """The text of one section, its subsections under their own headings; the title is the
+    heading path the passages share (the section asked for, even one with no text of its own)."""
+    shared = _shared_path([p.section for p in passages]) or section or doc.title
+    parts: list[str] = []
+    last = shared
+    for p in passages:
+        if p.section != last and p.section.startswith(shared):
+            parts.append(f"**{p.section[len(shared) :].strip(' ›')}**")
+            last = p.section
+        parts.append(p.text)
+    text = "\n\n".join(parts) or "(This section has no text of its own.)"
+    card = Card(title=shared, description=text, footer=doc.title)
     return fit_reply(Reply(cards=(card,)))
+
+
+def _shared_path(sections: Sequence[str]) -> str:
+    """The longest heading path every one of `sections` starts with ("" when none)."""
+    if not sections:
+        return ""
+    split = [s.split(SECTION_SEPARATOR) for s in sections]
+    common: list[str] = []
+    for names in zip(*split, strict=False):
+        if len(set(names)) != 1:
+            break
+        common.append(names[0])
+    return SECTION_SEPARATOR.join(common)
 
 
 # -- help ---------------------------------------------------------------------------------------

@@ -10,12 +10,13 @@ falls back to its first sentences.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+import re
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 
 from index.analysis import stem, word_spans
 from index.chunking import split_sentences
-from index.models import SECTION_SEPARATOR, Hit, Passage
+from index.models import SECTION_SEPARATOR, Answer, Hit, Passage
 from index.search import Candidate, Concept, own_heading_stems, text_stems
 
 MAX_ANSWER_SENTENCES = 3
@@ -26,12 +27,8 @@ RANK_PRIOR = (1.0, 0.75, 0.6)
 #: A parent section whose own text is at most this many sentences is a lead-in to its
 #: subsections ("…adopted the following Values Framework…" above the six values).
 LEAD_IN_UNITS = 2
-LIST_ITEM_CHARS = 160
 #: Score share of a sentence that only introduces a list ("…by providing the following:").
 LIST_LEAD_WEIGHT = 0.5
-#: Subsections quoted with their own citation: ranks 2-5, so every marker points at one of the
-#: five passages the JSON contract carries; further subsections are named under `[1]`.
-MAX_LIST_ITEMS = 4
 
 
 def to_passage(fields: dict[str, object]) -> Passage:
@@ -44,11 +41,18 @@ def to_passage(fields: dict[str, object]) -> Passage:
         text=str(fields.get("text", "")),
         origin=str(fields.get("origin", "")),
         position=int(str(fields.get("position", 0))),
+        url=str(fields.get("url", "")),
     )
 
 
 @lru_cache(maxsize=2048)
 def _units(text: str) -> tuple[str, ...]:
+    return tuple(u for u, _ in _split_units(text))
+
+
+@lru_cache(maxsize=2048)
+def item_units(text: str) -> tuple[tuple[str, bool], ...]:
+    """`units` of a passage, each with whether it is a list item."""
     return tuple(_split_units(text))
 
 
@@ -57,32 +61,43 @@ def units(text: str) -> list[str]:
     return list(_units(text))
 
 
-def _split_units(text: str) -> list[str]:
-    """Sentences of a passage; each list item is a unit of its own (without its bullet)."""
-    out: list[str] = []
+def _split_units(text: str) -> list[tuple[str, bool]]:
+    """Sentences of a passage, and whether each is a list item (without its bullet)."""
+    out: list[tuple[str, bool]] = []
     for line in text.split("\n"):
         line = line.strip()
         if not line:
             continue
         if line.startswith("•"):
-            out.append(line.lstrip("• ").strip())
+            out.append((line.lstrip("• ").strip(), True))
         else:
-            out.extend(split_sentences(line))
+            out.extend((sentence, False) for sentence in split_sentences(line))
     return out
 
 
 def compose(candidates: list[Candidate], concepts: list[Concept]) -> str:
-    """One to three cited sentences answering from the top three candidates.
+    """One to three cited sentences answering from the top three candidates, read as a person
+    would write them.
 
     Sentences score by the IDF weight of the concepts they contain, times a rank prior; a
     section's opening sentence also counts what its own heading matched ("Our Mission" → "To
-    create…"), and a sentence that only introduces a list counts half. A passage that matched
-    only in its title or headings offers its opening sentence, scored by what its headings
-    matched. The best sentence of the top passage always comes first, so `[1]` is cited.
+    create…"). A passage that matched only in its title or headings offers its opening sentence.
+    The best usable sentence of the top passage comes first, so `[1]` is cited. Then:
+
+    - a sentence opening on a connective or pronoun ("If so", "These", "Also") brings the
+      sentence before it from the same passage, or is passed over when it opens its passage;
+    - a sentence that introduces a list ("…providing the following:") comes with its list, and a
+      best sentence that is a list item brings the whole list in document order, with a count;
+    - a cut-off teaser ("…connect with stud ...") is used only when the question names its
+      section, and then says it is an excerpt;
+    - further sentences must reach `FLOOR` of the first one's score, and the answer stays under
+      `MAX_ANSWER_CHARS`.
     """
     weights = [(c.alternatives(), c.weight) for c in concepts if c.known]
-    scored: list[tuple[float, int, int, str]] = []  # (score, rank, position, sentence)
-    for rank, cand in enumerate(candidates[:3], start=1):
+    matched = frozenset(s for c in candidates[:3] for s in c.matched)
+    scored: list[tuple[float, int, int]] = []  # (score, rank, position)
+    top = candidates[:3]
+    for rank, cand in enumerate(top, start=1):
         sentences = units(str(cand.fields.get("text", "")))
         if not sentences:
             continue
@@ -98,27 +113,285 @@ def compose(candidates: list[Candidate], concepts: list[Concept]) -> str:
                 if sentence.rstrip().endswith(":"):
                     score *= LIST_LEAD_WEIGHT  # "…providing the following:" says nothing alone
                 if score > 0:
-                    scored.append((score * prior, rank, pos, sentence))
+                    scored.append((score * prior, rank, pos))
         if len(scored) == before:  # matched in title/headings only: its opening sentence
             score = sum(w for alts, w in weights if alts & cand.matched)
-            scored.append((max(score, 1e-6) * prior, rank, 0, sentences[0]))
+            scored.append((max(score, 1e-6) * prior, rank, 0))
     if not scored:
         return ""
     scored.sort(key=lambda s: (-s[0], s[1], s[2]))
-    lead = next((s for s in scored if s[1] == 1), scored[0])
-    chosen = [(lead[1], lead[2], lead[3])]
-    length = len(lead[3])
-    for score, rank, pos, sentence in scored:
-        if len(chosen) == MAX_ANSWER_SENTENCES or score < 0.5 * lead[0]:
+    pieces = [_piece(candidates, rank, pos, matched) for _, rank, pos in scored]
+    usable = [(s, p) for s, p in zip(scored, pieces, strict=True) if p is not None]
+    if not usable:
+        return ""
+    first = next((u for u in usable if u[0][1] == 1), usable[0])
+    lead_score, lead = first[0][0], first[1]
+    if lead.items:
+        return _render_list(lead, candidates, concepts)
+    children = _child_lists(candidates, lead)
+    if children:
+        return _render_children(lead, children)
+    chosen = [lead]
+    length = lead.size()
+    for (score, _, _), piece in usable:
+        if len(chosen) == MAX_ANSWER_SENTENCES or score < FLOOR * lead_score:
             break
-        if (rank, pos, sentence) in chosen or length + len(sentence) > MAX_ANSWER_CHARS:
+        if piece.items or any(piece.overlaps(c) for c in chosen):
             continue
-        if sentence.rstrip().endswith(":"):
-            continue  # a list's lead-in adds nothing after the answer's first sentence
-        chosen.append((rank, pos, sentence))
-        length += len(sentence)
-    chosen.sort()
-    return " ".join(f"{_clip(sentence)} [{rank}]" for rank, _, sentence in chosen)
+        if length + piece.size() > MAX_ANSWER_CHARS:
+            continue
+        chosen.append(piece)
+        length += piece.size()
+    chosen.sort(key=lambda p: (p.rank, p.start))
+    return " ".join(p.render() for p in chosen)
+
+
+#: A further sentence must score at least this share of the first one's (else it is filler).
+FLOOR = 0.6
+#: Longest list answer (count, lead-in and items together).
+MAX_LIST_CHARS = 900
+#: Words that open a sentence which needs the one before it to make sense.
+_DANGLING = re.compile(
+    r"^(?:if so|if not|these|those|they|them|their|this|that|it|its|also|however|but|and|or|"
+    r"so|then|such|both|in addition|additionally|moreover|furthermore|therefore|thus|"
+    r"as a result|otherwise|instead|likewise|similarly|still|yet|for this reason|"
+    r"in turn|here|he|she|his|her|we)\b",
+    re.IGNORECASE,
+)
+_TEASER = re.compile(r"(?:\.\.\.|…)\s*$")
+_COUNTS = (
+    "", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten",
+    "Eleven", "Twelve",
+)  # fmt: skip
+
+
+def dangling(sentence: str) -> bool:
+    """Whether `sentence` opens on a connective or pronoun that points at what came before."""
+    return bool(_DANGLING.match(sentence.lstrip("\"“'‘(")))
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """Consecutive units of one candidate quoted together: a sentence with the one(s) it needs
+    before it, or a list's lead-in with its items."""
+
+    rank: int
+    start: int
+    sentences: tuple[str, ...]
+    items: tuple[tuple[int, str], ...] = ()  # (rank, item) in document order
+    excerpt: bool = False
+
+    def size(self) -> int:
+        return sum(len(s) + 1 for s in self.sentences) + 5
+
+    def overlaps(self, other: _Piece) -> bool:
+        if self.rank != other.rank:
+            return False
+        mine = range(self.start, self.start + len(self.sentences))
+        theirs = range(other.start, other.start + len(other.sentences))
+        return bool(set(mine) & set(theirs))
+
+    def render(self) -> str:
+        text = " ".join(self.sentences)
+        if self.excerpt:
+            text = re.sub(r"\s*(?:\.\.\.|…)\s*$", "…", text) + " (excerpt)"
+        return f"{_clip(text)} [{self.rank}]"
+
+
+def _piece(
+    candidates: list[Candidate], rank: int, pos: int, matched: frozenset[str]
+) -> _Piece | None:
+    """The quotable piece around unit `pos` of candidate `rank`, or None when it cannot stand."""
+    cand = candidates[rank - 1]
+    flagged = item_units(str(cand.fields.get("text", "")))
+    sentence, is_item = flagged[pos]
+    start = pos
+    while dangling(flagged[start][0]) and not flagged[start][1]:
+        if start == 0 or flagged[start - 1][1] or pos - start >= 2:
+            return None  # nothing before it in this passage to say what it refers to
+        start -= 1
+    if dangling(flagged[start][0]):
+        return None
+    sentences = tuple(u for u, _ in flagged[start : pos + 1])
+    excerpt = False
+    if _TEASER.search(sentence):
+        heading = own_heading_stems(str(cand.fields.get("section", "")))
+        if not heading or 2 * len(heading & matched) < len(heading):
+            return None  # a cut-off teaser, and the question is not about its item
+        excerpt = True
+    if sentence.rstrip().endswith(":"):
+        items = _list_after(candidates, rank, pos)
+        if not items:
+            return None  # a lead-in whose list is not at hand
+        return _Piece(rank, start, sentences, tuple(items))
+    if is_item:
+        return _Piece(rank, pos, (), tuple(_whole_list(candidates, rank, pos)))
+    return _Piece(rank, start, sentences, excerpt=excerpt)
+
+
+def first_use_order(answer: Answer) -> Answer:
+    """`answer` with its markers renumbered 1…k in order of first use and its hits reordered to
+    match (cited passages first, the rest after in their order), so `hits[n-1]` stays `[n]`."""
+    order: list[int] = []
+    for m in _MARKER.finditer(answer.answer):
+        n = int(m.group(1))
+        if n not in order and 1 <= n <= len(answer.hits):
+            order.append(n)
+    if order == list(range(1, len(order) + 1)):
+        return answer
+    order += [n for n in range(1, len(answer.hits) + 1) if n not in order]
+    new = {old: i for i, old in enumerate(order, start=1)}
+
+    def renumber(m: re.Match[str]) -> str:
+        return f"[{new.get(int(m.group(1)), int(m.group(1)))}]"
+
+    hits = tuple(replace(answer.hits[old - 1], rank=i) for i, old in enumerate(order, start=1))
+    return replace(answer, answer=_MARKER.sub(renumber, answer.answer), hits=hits)
+
+
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def _chunks(candidates: list[Candidate], rank: int) -> list[tuple[int, Candidate]]:
+    """Candidates from the same section as candidate `rank`, in document order, as (rank, cand),
+    keeping only those next to each other in the document (a list split across passages)."""
+    cand = candidates[rank - 1]
+    key = (cand.fields.get("source"), cand.fields.get("section"))
+    same = sorted(
+        (
+            (int(str(c.fields.get("position", 0))), r, c)
+            for r, c in enumerate(candidates, start=1)
+            if (c.fields.get("source"), c.fields.get("section")) == key
+        ),
+        key=lambda t: t[0],
+    )
+    same = [t for t in same if t[1] <= len(RANK_PRIOR)]  # only passages a member sees first
+    mine = next(i for i, t in enumerate(same) if t[1] == rank)
+    lo = hi = mine
+    while lo > 0 and same[lo - 1][0] == same[lo][0] - 1:
+        lo -= 1
+    while hi + 1 < len(same) and same[hi + 1][0] == same[hi][0] + 1:
+        hi += 1
+    return [(r, c) for _, r, c in same[lo : hi + 1]]
+
+
+def _list_after(candidates: list[Candidate], rank: int, pos: int) -> list[tuple[int, str]]:
+    """The items that follow unit `pos` of candidate `rank` (continuing into the next passage
+    of the same section when the list runs on)."""
+    items: list[tuple[int, str]] = []
+    started = False
+    for r, cand in _chunks(candidates, rank):
+        flagged = item_units(str(cand.fields.get("text", "")))
+        if r == rank:
+            started = True
+            flagged = flagged[pos + 1 :]
+        elif not started:
+            continue
+        for unit, is_item in flagged:
+            if not is_item:
+                return items
+            items.append((r, unit))
+    return items
+
+
+def _whole_list(candidates: list[Candidate], rank: int, pos: int) -> list[tuple[int, str]]:
+    """Every item of the list unit `pos` of candidate `rank` belongs to, in document order."""
+    runs: list[list[tuple[int, str]]] = [[]]
+    where = 0
+    for r, cand in _chunks(candidates, rank):
+        for i, (unit, is_item) in enumerate(item_units(str(cand.fields.get("text", "")))):
+            if not is_item:
+                runs.append([])
+                continue
+            if r == rank and i == pos:
+                where = len(runs) - 1
+            runs[-1].append((r, unit))
+    return runs[where]
+
+
+def _render_list(lead: _Piece, candidates: list[Candidate], concepts: list[Concept]) -> str:
+    """A list answer: the lead-in (or a count and the section's name), then every item, each
+    shortened to share `MAX_LIST_CHARS`, cited by the passage it came from."""
+    items = lead.items
+    if lead.sentences:
+        head = f"{' '.join(lead.sentences)} [{lead.rank}]"
+        head_rank = lead.rank
+    else:
+        head_rank = items[0][0]
+        label = _list_label(candidates[head_rank - 1], concepts)
+        count = _COUNTS[len(items)] if len(items) < len(_COUNTS) else str(len(items))
+        head = f"{count} {label}: [{head_rank}]" if label else f"{count} items: [{head_rank}]"
+    budget = max(60, (MAX_LIST_CHARS - len(head)) // max(1, len(items)) - 6)
+    lines = [head]
+    for r, item in items:
+        marker = "" if r == head_rank else f" [{r}]"
+        lines.append(f"• {shorten(item, budget)}{marker}")
+    return "\n".join(lines)
+
+
+def _child_lists(candidates: list[Candidate], lead: _Piece) -> list[tuple[int, Candidate]]:
+    """The shown candidates that are list-only subsections of the lead's section, in document
+    order, when the lead's passage only leads in to them (the qualifications above their two
+    lists); else `[]`."""
+    top = candidates[lead.rank - 1]
+    if len(units(str(top.fields.get("text", "")))) > LEAD_IN_UNITS:
+        return []
+    prefix = f"{top.fields.get('section', '')}{SECTION_SEPARATOR}"
+    found = []
+    for rank, cand in enumerate(candidates[: len(RANK_PRIOR)], start=1):
+        flagged = item_units(str(cand.fields.get("text", "")))
+        if (
+            cand.fields.get("source") == top.fields.get("source")
+            and str(cand.fields.get("section", "")).startswith(prefix)
+            and flagged
+            and all(is_item for _, is_item in flagged)
+        ):
+            found.append((int(str(cand.fields.get("position", 0))), rank, cand))
+    return [(rank, cand) for _, rank, cand in sorted(found, key=lambda t: t[0])]
+
+
+def _render_children(lead: _Piece, children: list[tuple[int, Candidate]]) -> str:
+    """The lead-in, then each subsection's heading and all its items, shortened to share
+    `MAX_LIST_CHARS`."""
+    lines = [lead.render()]
+    lists = [(rank, _heading(c), item_units(str(c.fields.get("text", "")))) for rank, c in children]
+    count = sum(len(items) for _, _, items in lists)
+    budget = max(100, (2 * MAX_LIST_CHARS - len(lines[0])) // max(1, count) - 8)
+    for rank, heading, items in lists:
+        lines.append(f"{heading}: [{rank}]")
+        short = [shorten(item, budget) for item, _ in items]
+        lines += [
+            f"• {cut if short.count(cut) == 1 else item}"  # never two items that read the same
+            for cut, (item, _) in zip(short, items, strict=True)
+        ]
+    return "\n".join(lines)
+
+
+def _list_label(cand: Candidate, concepts: list[Concept]) -> str:
+    """The heading that names the list: of the section's headings, the one the question's words
+    match most (the deepest on a tie), without a parenthesis ("Year-One Outcomes")."""
+    alts = frozenset(s for c in concepts for s in c.alternatives())
+    names = str(cand.fields.get("section", "")).split(SECTION_SEPARATOR)[1:]
+    if not names:
+        return ""
+    best = max(reversed(names), key=lambda n: len(text_stems(n) & alts))
+    return re.sub(r"\s*\([^)]*\)", "", best).strip()
+
+
+def shorten(item: str, limit: int) -> str:
+    """`item` cut to about `limit` characters: before a parenthesis, semicolon or dash when one
+    falls late enough, else after a whole word, with "…"."""
+    item = item.rstrip(" ;,")
+    if len(item) <= limit:
+        return item
+    ends = [m.start() for m in re.finditer(r"\s\(|;\s|\s[—–]\s", item[: limit + 1])]
+    if ends and ends[-1] >= limit // 2:
+        return item[: ends[-1]].rstrip(" ,") + "…"
+    cut = item.rfind(" ", 0, limit)
+    text = item[: cut if cut > 0 else limit].rstrip(" ,;:")
+    text = re.sub(r"\s+(?:and|or|the|a|an|of|to|in|for|with|as|that|which|from)$", "", text)
+    text = text.rstrip(" ,;:")
+    return text.split(" (")[0] + "…" if text.count("(") > text.count(")") else text + "…"
 
 
 def _clip(sentence: str, limit: int = MAX_ANSWER_CHARS) -> str:
@@ -247,20 +520,23 @@ def with_subsections(
 
 
 def compose_list(candidates: list[Candidate], items: int) -> str:
-    """The lead-in's first sentence `[1]`, then one line per subsection: its first sentence
-    (verbatim, clipped) with its own citation; subsections past `MAX_LIST_ITEMS` are named by
-    heading under the parent section's `[1]`."""
+    """The lead-in's first sentence `[1]`, then one line per subsection, in document order: its
+    first sentence, shortened to share `MAX_LIST_CHARS`. Subsections among the first
+    `CITED_ITEMS` get their own citation; the rest stand under the parent section's `[1]`, so no
+    marker points past the sources a member sees first."""
     lead = units(str(candidates[0].fields.get("text", "")))
     lines = [f"{_clip(lead[0])} [1]"] if lead else []
     children = candidates[1 : items + 1]
-    for rank, cand in enumerate(children[:MAX_LIST_ITEMS], start=2):
-        first = units(str(cand.fields.get("text", "")))
-        if first:
-            lines.append(f"• {_clip(first[0], LIST_ITEM_CHARS)} [{rank}]")
-    more = [_heading(c) for c in children[MAX_LIST_ITEMS:]]
-    if more:
-        lines.append(f"• Also: {'; '.join(more)}. [1]")
+    budget = max(60, (MAX_LIST_CHARS - len(lines[0] if lines else "")) // max(1, items) - 6)
+    for rank, cand in enumerate(children, start=2):
+        first = units(str(cand.fields.get("text", ""))) or [_heading(cand)]
+        marker = f" [{rank}]" if rank <= CITED_ITEMS + 1 else ""
+        lines.append(f"• {shorten(first[0], budget)}{marker}")
     return "\n".join(lines)
+
+
+#: List items cited with their own marker (after the lead-in's `[1]`): three sources in all.
+CITED_ITEMS = 2
 
 
 def _heading(cand: Candidate) -> str:

@@ -305,6 +305,7 @@ def passage_fields(passage: Passage) -> dict[str, Any]:
         "section": passage.section,
         "text": passage.text,
         "origin": passage.origin,
+        "url": passage.url,
         "position": passage.position,
     }
 

@@ -118,6 +118,7 @@ def chunk_document(doc: Document) -> list[Passage]:
                     text=text,
                     origin=doc.origin,
                     position=len(passages),
+                    url=doc.url,
                 )
             )
     return passages

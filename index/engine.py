@@ -20,6 +20,7 @@ from whoosh.searching import Searcher
 
 from index import builder
 from index.answer import (
+    LEAD_IN_UNITS,
     compose,
     compose_list,
     make_hits,
@@ -27,6 +28,7 @@ from index.answer import (
     promote,
     subsection_leads,
     to_passage,
+    units,
     with_subsections,
 )
 from index.errors import QuestionError
@@ -39,8 +41,16 @@ from index.models import (
     ReindexReport,
     SkippedFile,
 )
+from index.refusal import refuse
 from index.schema import weighting
-from index.search import SearchOptions, Vocabulary, search
+from index.search import (
+    ANSWER_WINDOW,
+    DENSE_WEIGHT,
+    Candidate,
+    SearchOptions,
+    Vocabulary,
+    search,
+)
 from index.semantic import (
     MAX_PASSAGES,
     DenseRanking,
@@ -99,7 +109,6 @@ class SearchEngine:
         self._readers: list[_Reader] = []
         self._readers_lock = threading.Lock()
         self._build_lock = threading.Lock()
-        self._topics: tuple[str, str] | None = None  # (generation, text)
         self._passages: tuple[str, list[Passage]] | None = None  # (generation, passages)
         self._by_source_cache: tuple[list[Passage], dict[str, list[Passage]]] | None = None
         self._closed = False
@@ -131,13 +140,17 @@ class SearchEngine:
         candidates = result.candidates[:limit]
         if not result.answered or not candidates:
             hits = make_hits(candidates[:3], result.concepts) if candidates else ()
-            if spanish:
-                return Answer(text, False, self._abstain_message_es(reader.generation), hits, "es")
-            return Answer(text, False, self._abstain_message(reader.generation), hits)
+            return refuse(text, result.concepts, hits, language="es" if spanish else "en")
         top_source = str(candidates[0].fields.get("source", ""))
         siblings = self._by_source().get(top_source, [])
         named = named_subsection(candidates[0], siblings, result.wanted)
         leads = [] if named else subsection_leads(candidates[0], siblings)
+        parent = None if named or leads else _parent_section(candidates)
+        if parent is not None:
+            result.candidates.remove(parent)
+            result.candidates.insert(0, parent)
+            candidates = result.candidates[:limit]
+            leads = subsection_leads(parent, siblings)
         if named:
             candidates = promote(result.candidates, named, limit)
             composed = compose(candidates, result.concepts)
@@ -148,7 +161,8 @@ class SearchEngine:
             composed = compose(candidates, result.concepts)
         if spanish:
             composed = f"{SPANISH_PREFACE}\n\n{composed}"
-            return Answer(text, True, composed, make_hits(candidates, result.concepts), "es")
+            hits = make_hits(candidates, result.concepts)
+            return Answer(text, True, composed, hits, language="es")
         return Answer(text, True, composed, make_hits(candidates, result.concepts))
 
     def _dense(self, reader: _Reader, text: str) -> DenseRanking | None:
@@ -161,24 +175,6 @@ class SearchEngine:
             log.exception("embedding the question failed; answering from words only")
             return None
         return DenseRanking.of(reader.dense[0], reader.dense[1], query)
-
-    def _abstain_message(self, generation: str) -> str:
-        return (
-            "I couldn't find that in the coalition's documents, so I won't guess. "
-            f"I can answer questions about {self._topic_text(generation)}."
-        )
-
-    def _abstain_message_es(self, generation: str) -> str:
-        return (
-            "No encontré eso en los documentos de la coalición, así que no voy a adivinar. "
-            "Los documentos están en inglés; puedo responder preguntas sobre "
-            f"{self._topic_text(generation)}."
-        )
-
-    def _topic_text(self, generation: str) -> str:
-        if self._topics is None or self._topics[0] != generation:
-            self._topics = (generation, _topics(self.documents()))
-        return self._topics[1]
 
     # -- readers -------------------------------------------------------------------------------
 
@@ -329,17 +325,30 @@ class SearchEngine:
         self._closed = True
 
 
-def _topics(documents: list[DocumentOutline]) -> str:
-    """A short list of what the corpus covers: document titles and their main sections."""
-    parts = []
-    for doc in documents:
-        heads: list[str] = []
-        for section in doc.sections:
-            names = section.split(SECTION_SEPARATOR)
-            if len(names) >= 2 and names[1] not in heads:
-                heads.append(names[1])
-        head = ", ".join(heads[:4])
-        parts.append(f"{doc.title} ({head})" if head else doc.title)
-    if not parts:
-        return "the documents an admin adds to the corpus"
-    return "; ".join(parts[:6])
+def _parent_section(candidates: list[Candidate]) -> Candidate | None:
+    """A candidate among the first `ANSWER_WINDOW` whose section holds the top one's and whose
+    own text only leads in to its subsections (a sentence or two) and which word matching alone
+    ranks above it, when the question does not name the top one: "what are the
+    qualifications?" is answered from the section that introduces both lists, not from the one
+    list the meaning ranking put first."""
+    top = candidates[0]
+    source = str(top.fields.get("source", ""))
+    section = str(top.fields.get("section", ""))
+    for cand in candidates[1:ANSWER_WINDOW]:
+        own = str(cand.fields.get("section", ""))
+        leads_in = len(units(str(cand.fields.get("text", "")))) <= LEAD_IN_UNITS
+        words_first = _by_words(cand) >= _by_words(top)
+        if (
+            leads_in
+            and words_first
+            and SECTION_SEPARATOR in own  # not the document's untitled opening
+            and str(cand.fields.get("source", "")) == source
+            and section.startswith(own + SECTION_SEPARATOR)
+        ):
+            return cand
+    return None
+
+
+def _by_words(candidate: Candidate) -> float:
+    """A candidate's rerank without its meaning-layer share."""
+    return candidate.rerank - DENSE_WEIGHT * candidate.dense

@@ -56,6 +56,7 @@ class Document:
     text: str
     markdown: bool
     digest: str
+    url: str = ""  # the page itself, from front matter `url:` (http or https only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +170,12 @@ def parse_front_matter(text: str) -> tuple[dict[str, str], str]:
     return meta, text[match.end() :]
 
 
+def page_url(value: str) -> str:
+    """`value` when it is an http(s) address without spaces, else "" (never a local path)."""
+    value = value.strip()
+    return value if re.fullmatch(r"https?://[^\s<>\"]+", value) else ""
+
+
 def _markdown(text: str, source: str, path: Path, digest: str) -> Document:
     meta, body = parse_front_matter(text)
     if not body.strip():
@@ -184,6 +191,7 @@ def _markdown(text: str, source: str, path: Path, digest: str) -> Document:
         text=body,
         markdown=True,
         digest=digest,
+        url=page_url(meta.get("url", "")),
     )
 
 

@@ -18,7 +18,8 @@ class Passage:
 
     `id` is stable across reindexes as long as the document path, heading path and text are the
     same. `source` is the file path relative to the corpus dir, `origin` the front-matter source
-    description (where the document came from), `text` the plain text with no Markdown markup.
+    description (where the document came from), `text` the plain text with no Markdown markup,
+    `url` the document's page when its front matter names one.
     """
 
     id: str
@@ -28,6 +29,7 @@ class Passage:
     text: str
     origin: str = ""
     position: int = 0
+    url: str = ""  # the document's own page (front matter `url:`), for a link in citations
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +54,16 @@ class Answer:
     answered: bool
     answer: str
     hits: tuple[Hit, ...] = ()
+    #: Refusals: up to three close sections (`Document › section`) to read instead.
+    suggestions: tuple[str, ...] = ()
+    #: A greeting, thanks or "ok" answered with a friendly line (no passages, not a gap).
+    small_talk: bool = False
     language: str = "en"  # the question's language ("es": `answer` is introduced in Spanish)
 
     def to_json(self, limit: int = 5) -> dict[str, Any]:
-        """The CLI's `ask --json` object (a contract other tools rely on)."""
-        return {
+        """The CLI's `ask --json` object (a contract other tools rely on); a refusal adds
+        `suggestions`, the close sections to read instead."""
+        out: dict[str, Any] = {
             "question": self.question,
             "answered": self.answered,
             "answer": self.answer,
@@ -73,6 +80,9 @@ class Answer:
             ],
             "language": self.language,
         }
+        if not self.answered:  # refusals only: answers keep exactly the keys above
+            out["suggestions"] = list(self.suggestions)
+        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from index.analysis import plain_analyzer, stem_analyzer
 
 #: Bump when the schema or analysis changes: an index of another format is rebuilt, not reused.
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 
 TITLE_BOOST = 1.5
 HEADING_BOOST = 2.0
@@ -35,6 +35,7 @@ def build_schema() -> Schema:
         section=STORED(),
         text=STORED(),
         origin=STORED(),
+        url=STORED(),
         position=NUMERIC(stored=True),
     )
 

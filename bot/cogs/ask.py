@@ -66,7 +66,10 @@ class AskCog(commands.Cog):
             more=answer.answered and len(answer.hits) > SHOWN_SOURCES,
             ask_person=core.settings.officer_channel_id is not None,
         )
-        await send(interaction, answer_reply(answer, topics=topics), ephemeral=private, view=view)
+        reply = answer_reply(
+            answer, topics=topics, ask_person=core.settings.officer_channel_id is not None
+        )
+        await send(interaction, reply, ephemeral=private, view=view)
 
 
 async def setup(bot: AllianceBot) -> None:

@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.rendering import documents_reply, outline_reply, section_reply
 from bot.replies import send
 from bot.services.core import ELLIPSIS, BotCore
+from index.outline import outline
 
 if TYPE_CHECKING:
     from bot.client import AllianceBot
@@ -44,7 +45,7 @@ def section_choices(core: BotCore, document: str, current: str) -> list[app_comm
         return []
     typed = current.strip().lower()
     choices = []
-    for section in doc.sections:
+    for section in outline(doc.sections):
         if not typed or typed in section.lower():
             name = section if len(section) <= 100 else ELLIPSIS + section[-99:]
             choices.append(app_commands.Choice(name=name, value=choice_value(section)))

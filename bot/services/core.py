@@ -23,6 +23,7 @@ from bot.services.records import Gap, Records, utcnow
 from bot.settings import Settings
 from index.errors import QuestionError, UserError
 from index.models import Answer, DocumentOutline, Hit, IndexStatus, Passage, ReindexReport
+from index.outline import outline, resolve_section
 
 if TYPE_CHECKING:
     from bot.services.schedule_actions import ScheduleActions
@@ -211,19 +212,19 @@ class BotCore:
         raise NotFound(f"I don't have a document called '{key[:100]}'. Use /docs to see the list.")
 
     def section_passages(self, source: str, section: str) -> list[Passage]:
-        """The passages of one section: exact heading path, an autocomplete "…tail" of one, or
-        its last heading (the first section with that heading)."""
+        """The passages of one section and its subsections: exact heading path, an autocomplete
+        "…tail" of one, or a forgiving match of a heading's name (`index.outline`), including
+        headings with no text of their own."""
         doc = self.find_document(source)
         wanted = section.strip().lower()
         if wanted.startswith(ELLIPSIS):
             tail = wanted[len(ELLIPSIS) :]
-            tails = [c for c in doc.sections if c.lower().endswith(tail)]
+            tails = [c for c in outline(doc.sections) if c.lower().endswith(tail)]
             if len(tails) == 1:
                 return self.engine.passages_for(doc.source, tails[0])
-        for candidate in doc.sections:
-            last = candidate.rsplit("›", 1)[-1].strip().lower()
-            if wanted in (candidate.lower(), last):
-                return self.engine.passages_for(doc.source, candidate)
+        found = resolve_section(doc.sections, section)
+        if found is not None:
+            return self.engine.passages_for(doc.source, found)
         raise NotFound(
             f"'{doc.title}' has no section called '{section[:100]}'. "
             "Leave the section empty to see its outline."

@@ -112,8 +112,9 @@ class FakeEngine:
         return [
             p
             for p in self.passages
-            if p.source == source and (section is None or p.section == section)
-        ]
+            if p.source == source
+            and (section is None or p.section == section or p.section.startswith(section + " › "))
+        ]  # like `SearchEngine.passages_for`: the section and its subsections
 
 
 class Clock:

@@ -67,7 +67,7 @@ def test_answer_shows_answer_markers_citations_and_sources():
     field = embed.fields[0]
     assert field.name == "[1] Doc › Vision › Our Values"
     assert "> The alliance values **equity**" in field.value
-    assert "the website" in field.value and "docs/doc1.md" in field.value
+    assert "the website" not in field.value and "docs/doc1.md" not in field.value
 
 
 def test_many_cards_and_fields_are_cut_to_discord_maximums():
@@ -93,12 +93,32 @@ def test_clip_keeps_bold_markers_balanced_and_marks_the_cut():
     assert r.clip("short", 10) == "short"
 
 
-def test_abstention_is_kind_and_suggests_topics():
+def test_abstention_is_kind_and_suggests_close_sections_not_every_document():
     answer = Answer("who won the world series?", False, "I couldn't find that.", ())
     embed = r.to_embeds(r.abstain_reply(answer, topics=["Vision, Mission, and Values"]))[0]
     assert "couldn't find" in embed.description
-    assert "Vision, Mission, and Values" in embed.description
+    assert "Vision, Mission, and Values" not in embed.description
     assert "/ask" in embed.description
+    paths = tuple(f"Doc › Part {n}" for n in range(1, 4))
+    text = r.to_text(r.abstain_reply(Answer("q", False, "I couldn't find that.", (), paths)))
+    assert text.count("/docs document:Doc section:Part") == 3
+
+
+@pytest.mark.parametrize(("ask_person", "named"), [(True, True), (False, False)])
+def test_ask_a_person_is_mentioned_only_where_the_button_is(ask_person, named):
+    refusal = r.abstain_reply(
+        Answer("q", False, "I couldn't find that.", ()), ask_person=ask_person
+    )
+    answered = r.answer_reply(
+        Answer("q", True, "Yes. [1]", (hit(1, "Yes."),)), ask_person=ask_person
+    )
+    for reply in (refusal, answered):
+        assert ("Ask a person" in reply.cards[0].footer) is named
+
+
+def test_small_talk_is_a_short_friendly_card():
+    reply = r.answer_reply(Answer("thanks", True, "You're welcome!", (), small_talk=True))
+    assert r.to_text(reply).strip() == "You're welcome!"
 
 
 def test_abstention_does_not_repeat_topics_the_answer_already_names():

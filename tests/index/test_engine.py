@@ -72,11 +72,12 @@ def test_concurrent_questions_from_many_threads_agree(engine: SearchEngine) -> N
     assert seen == [expected] * 180
 
 
-def test_abstention_lists_what_can_be_answered(engine: SearchEngine) -> None:
+def test_abstention_is_short_and_names_what_it_could_not_find(engine: SearchEngine) -> None:
     answer = engine.ask("who won the football game last night?")
     assert not answer.answered
-    for title in ("New Mexico High School Transformation Coalition", "Vision, Mission, and Values"):
-        assert title in answer.answer
+    assert "football" in answer.answer and len(answer.answer) <= 300
+    assert "Vision, Mission, and Values" not in answer.answer  # no list of every document
+    assert len(answer.suggestions) <= 3
 
 
 def test_outline_follows_a_reindex(engine: SearchEngine, corpus: Path) -> None:

@@ -102,7 +102,8 @@ def test_unrelated_questions_abstain_and_say_what_can_be_answered(
     answer = seed_engine.ask(question)
     assert not answer.answered
     assert "couldn't find" in answer.answer
-    assert "Vision, Mission, and Values" in answer.answer  # points to what it can answer
+    assert len(answer.answer) <= 300 and len(answer.suggestions) <= 3
+    assert ("/docs" in answer.answer) or answer.suggestions  # points to what it can answer
 
 
 def test_generic_corpus_words_alone_do_not_make_an_answer(seed_engine: SearchEngine) -> None:

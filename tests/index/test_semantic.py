@@ -159,3 +159,16 @@ def test_english_questions_stay_english(seed_engine: SearchEngine) -> None:
 @real_model
 def test_status_names_the_model(seed_engine: SearchEngine) -> None:
     assert "multilingual-e5-small" in seed_engine.status().search_mode
+
+
+def test_a_front_matter_url_reaches_the_answer_hits(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "garden.md").write_text(
+        "---\ntitle: Garden\nurl: https://example.org/garden\n---\n\n# Garden\n\n"
+        "## Watering\n\nThe school garden is watered every Tuesday by the volunteers.\n"
+    )
+    engine = SearchEngine(corpus, tmp_path / "index", semantic=False)
+    answer = engine.ask("when is the garden watered?")
+    assert answer.hits and answer.hits[0].passage.url == "https://example.org/garden"
+    engine.close()
