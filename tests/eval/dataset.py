@@ -27,7 +27,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SEPARATOR = " › "
-CATEGORIES = ("direct", "paraphrase", "typo", "keyword", "syntax", "unanswerable")
+CATEGORIES = (
+    "direct",
+    "paraphrase",
+    "typo",
+    "keyword",
+    "syntax",
+    "casual",
+    "spanish",
+    "unanswerable",
+)
 ANSWERABLE_CATEGORIES = tuple(c for c in CATEGORIES if c != "unanswerable")
 SPLITS = (
     "dev",
@@ -41,7 +50,15 @@ SPLITS = (
     "blind7",
     "blind8",
     "blind9",
+    "blind10",
 )
+#: The kinds of question each split was written with: the first eleven sets have no casual or
+#: Spanish questions, blind10 has no query-syntax ones.
+_FIRST_KINDS = ("direct", "paraphrase", "typo", "keyword", "syntax", "unanswerable")
+SPLIT_CATEGORIES: dict[str, tuple[str, ...]] = {
+    **{split: _FIRST_KINDS for split in SPLITS},
+    "blind10": tuple(c for c in CATEGORIES if c != "syntax"),
+}
 HERE = Path(__file__).resolve().parent
 
 
