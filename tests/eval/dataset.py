@@ -27,7 +27,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SEPARATOR = " › "
-CATEGORIES = ("direct", "paraphrase", "typo", "keyword", "syntax", "unanswerable")
+CATEGORIES = (
+    "direct",
+    "paraphrase",
+    "typo",
+    "keyword",
+    "syntax",
+    "casual",
+    "spanish",
+    "unanswerable",
+)
 ANSWERABLE_CATEGORIES = tuple(c for c in CATEGORIES if c != "unanswerable")
 SPLITS = (
     "dev",
@@ -41,8 +50,27 @@ SPLITS = (
     "blind7",
     "blind8",
     "blind9",
+    "blind10",
 )
+#: The kinds of question each split was written with: the first eleven sets have no casual or
+#: Spanish questions, blind10 has no query-syntax ones.
+_FIRST_KINDS = ("direct", "paraphrase", "typo", "keyword", "syntax", "unanswerable")
+SPLIT_CATEGORIES: dict[str, tuple[str, ...]] = {
+    **{split: _FIRST_KINDS for split in SPLITS},
+    "blind10": tuple(c for c in CATEGORIES if c != "syntax"),
+    "foreign": ("direct", "paraphrase", "typo", "keyword", "unanswerable"),
+}
 HERE = Path(__file__).resolve().parent
+SEED_CORPUS = HERE.parents[1] / "corpus"
+#: Documents this project did not write (other people's FAQs and handbooks), with their questions.
+FOREIGN_DIR = HERE / "foreign"
+FOREIGN_CORPUS = FOREIGN_DIR / "corpus"
+#: Splits graded against another corpus than the seed pages: split -> (question file, corpus dir).
+OTHER_CORPUS_SPLITS: dict[str, tuple[Path, Path]] = {
+    "foreign": (FOREIGN_DIR / "questions.jsonl", FOREIGN_CORPUS),
+}
+#: Every committed split: the seed-corpus ones, then those over other corpora.
+ALL_SPLITS = (*SPLITS, *OTHER_CORPUS_SPLITS)
 
 
 class DatasetError(ValueError):
@@ -84,10 +112,19 @@ class Question:
 
 
 def split_path(split: str) -> Path:
-    """The committed question file for a split (`dev`, `heldout` or one of the `blind` sets)."""
+    """The committed question file for a split (`dev`, `heldout`, a `blind` set or `foreign`)."""
+    if split in OTHER_CORPUS_SPLITS:
+        return OTHER_CORPUS_SPLITS[split][0]
     if split not in SPLITS:
-        raise DatasetError(f"unknown split {split!r}; choose one of {', '.join(SPLITS)}")
+        raise DatasetError(f"unknown split {split!r}; choose one of {', '.join(ALL_SPLITS)}")
     return HERE / f"questions_{split}.jsonl"
+
+
+def split_corpus(split: str) -> Path:
+    """The corpus a split's expectations point into (the seed pages unless said otherwise)."""
+    if split in OTHER_CORPUS_SPLITS:
+        return OTHER_CORPUS_SPLITS[split][1]
+    return SEED_CORPUS
 
 
 def load_questions(path: Path) -> list[Question]:

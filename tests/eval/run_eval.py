@@ -10,7 +10,7 @@ It reports, it does not gate: the exit status is 0 whatever the figures, 1 when 
 engine raise (a bug: member text must never crash `ask`), 2 when the run itself cannot happen (bad
 option, missing file, the engine cannot be imported or cannot build the index).
 
-    python -m tests.eval.run_eval [--split dev|heldout|blind1-4|all] [--corpus DIR]
+    python -m tests.eval.run_eval [--split dev|heldout|blind|blind2-10|all] [--corpus DIR]
                                   [--questions FILE] [--json] [--verbose] [--ablate NAME ...]
 """
 

@@ -12,13 +12,16 @@ from pathlib import Path
 import pytest
 
 from tests.eval.dataset import (
+    ALL_SPLITS,
     ANSWERABLE_CATEGORIES,
-    CATEGORIES,
+    FOREIGN_CORPUS,
+    SPLIT_CATEGORIES,
     SPLITS,
     DatasetError,
     corpus_sections,
     load_questions,
     normalise,
+    split_corpus,
     split_path,
     unknown_expectations,
 )
@@ -31,6 +34,11 @@ MIN_PER_CATEGORY = 6
 @pytest.fixture(scope="module")
 def splits():
     return {split: load_questions(split_path(split)) for split in SPLITS}
+
+
+@pytest.fixture(scope="module")
+def foreign():
+    return load_questions(split_path("foreign"))
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +58,9 @@ def test_the_set_is_large_and_split_roughly_in_half(splits):
 @pytest.mark.parametrize("split", SPLITS)
 def test_every_category_is_well_represented(splits, split):
     counts = Counter(q.category for q in splits[split])
-    assert set(counts) == set(CATEGORIES), counts
-    assert all(counts[c] >= MIN_PER_CATEGORY for c in CATEGORIES), counts
+    kinds = SPLIT_CATEGORIES[split]
+    assert set(counts) == set(kinds), counts
+    assert all(counts[c] >= MIN_PER_CATEGORY for c in kinds), counts
     unanswerable_share = counts["unanswerable"] / len(splits[split])
     assert 0.2 <= unanswerable_share <= 0.3, unanswerable_share
 
@@ -205,6 +214,70 @@ def test_the_engine_cuts_the_corpus_into_the_sections_the_set_expects(outline, t
         produced = {
             (d.source, s) for d in engine.documents() for s in d.sections if d.source in outline
         }
+    finally:
+        engine.close()
+    with_text = {(src, sec) for src, secs in outline.items() for sec, has in secs.items() if has}
+    assert produced == with_text
+
+
+# ------------------------------------------------------------- the foreign (other people's) set
+
+#: Front-matter keys every foreign document carries: where it came from and under which licence.
+PROVENANCE = ("title", "organisation", "source", "url", "licence", "captured")
+
+
+def _front_matter(path):
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[0] == "---", path.name
+    end = lines.index("---", 1)
+    return dict(line.split(": ", 1) for line in lines[1:end])
+
+
+def test_foreign_documents_record_their_origin_and_licence():
+    paths = sorted(FOREIGN_CORPUS.glob("*.md"))
+    assert 8 <= len(paths) <= 12
+    for path in paths:
+        meta = _front_matter(path)
+        assert all(meta.get(key, "").strip() for key in PROVENANCE), (path.name, meta)
+        assert meta["url"].startswith("https://github.com/"), path.name
+
+
+def test_foreign_headings_are_topics_not_the_questions_themselves():
+    for path in FOREIGN_CORPUS.glob("*.md"):
+        for section in corpus_sections(FOREIGN_CORPUS)[path.name]:
+            assert not section.endswith("?"), (path.name, section)
+
+
+def test_foreign_expectations_exist_and_every_document_is_asked_about(foreign):
+    outline = corpus_sections(split_corpus("foreign"))
+    assert unknown_expectations(foreign, outline) == []
+    asked = {e.source for q in foreign for e in q.expected}
+    assert asked == set(outline)
+
+
+def test_foreign_set_is_large_with_every_kind_represented(foreign):
+    counts = Counter(q.category for q in foreign)
+    assert len(foreign) >= 100
+    assert set(counts) == set(SPLIT_CATEGORIES["foreign"]), counts
+    assert all(count >= MIN_PER_CATEGORY for count in counts.values()), counts
+    assert counts["unanswerable"] >= 20, counts
+
+
+def test_foreign_questions_are_not_repeated_and_ids_are_unique(foreign, splits):
+    keys = [normalise(q.question) for q in foreign]
+    assert len(keys) == len(set(keys))
+    ids = [q.id for qs in [*splits.values(), foreign] for q in qs]
+    assert len(ids) == len(set(ids))
+    assert "foreign" in ALL_SPLITS
+
+
+def test_the_engine_cuts_the_foreign_corpus_into_the_sections_the_set_expects(tmp_path):
+    engine_module = pytest.importorskip("index.engine")
+    outline = corpus_sections(FOREIGN_CORPUS)
+    engine = engine_module.SearchEngine(FOREIGN_CORPUS, tmp_path / "index")
+    try:
+        engine.reindex()
+        produced = {(d.source, s) for d in engine.documents() for s in d.sections}
     finally:
         engine.close()
     with_text = {(src, sec) for src, secs in outline.items() for sec, has in secs.items() if has}
