@@ -61,10 +61,14 @@ class AskCog(commands.Cog):
             await interaction.response.defer(ephemeral=private, thinking=True)
         result, topics = await work
         answer = result.answer
-        view = answer_view(
-            result.question_id,
-            more=answer.answered and len(answer.hits) > SHOWN_SOURCES,
-            ask_person=core.settings.officer_channel_id is not None,
+        view = (
+            answer_view(
+                result.question_id,
+                more=answer.answered and len(answer.hits) > SHOWN_SOURCES,
+                ask_person=core.settings.officer_channel_id is not None,
+            )
+            if result.question_id is not None
+            else None
         )
         reply = answer_reply(
             answer, topics=topics, ask_person=core.settings.officer_channel_id is not None

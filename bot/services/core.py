@@ -9,6 +9,7 @@ methods check permissions first and write every attempt, allowed or refused, to 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,9 +42,10 @@ ELLIPSIS = "…"
 
 @dataclass(frozen=True, slots=True)
 class AskResult:
-    """An answer plus the question-log id that its buttons carry."""
+    """An answer plus the question-log id that its buttons carry (None when the log could not
+    be written: the member still gets the answer, without buttons)."""
 
-    question_id: int
+    question_id: int | None
     answer: Answer
 
 
@@ -139,14 +141,18 @@ class BotCore:
                 )
         answer = self._answer(text, limit=SHOWN_SOURCES + MORE_SOURCES)
         top = answer.hits[0].passage.source if answer.answered and answer.hits else None
-        qid = self.records.log_question(
-            user_id=actor.id,
-            question=text,
-            answered=answer.answered,
-            top_source=top,
-            guild_id=guild_id,
-            channel_id=channel_id,
-        )
+        try:
+            qid: int | None = self.records.log_question(
+                user_id=actor.id,
+                question=text,
+                answered=answer.answered,
+                top_source=top,
+                guild_id=guild_id,
+                channel_id=channel_id,
+            )
+        except (sqlite3.Error, OSError) as exc:  # answering never depends on the question log
+            log.error("could not log a question (%s); answered it anyway", exc)
+            qid = None
         return AskResult(qid, answer)
 
     def _answer(self, question: str, *, limit: int) -> Answer:

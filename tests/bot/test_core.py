@@ -1,5 +1,7 @@
 """BotCore: the behaviour behind every command, without Discord."""
 
+import sqlite3
+
 import pytest
 
 from bot.services.errors import NotFound, PermissionDenied, RateLimited, UploadRejected
@@ -16,6 +18,24 @@ def test_ask_answers_and_logs_the_question(core):
     assert result.answer.answered
     assert result.answer.hits[0].passage.source == "learning-alliance/values.md"
     assert core.logged(result.question_id) == "what are the values?"
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        sqlite3.OperationalError("database is locked"),
+        sqlite3.OperationalError("attempt to write a readonly database"),
+        OSError(28, "No space left on device"),
+    ],
+)
+def test_a_question_log_that_cannot_be_written_still_answers(core, monkeypatch, fault):
+    def broken(**_: object) -> int:
+        raise fault
+
+    monkeypatch.setattr(core.records, "log_question", broken)
+    result = core.ask(MEMBER, "what are the values?")
+    assert result.answer.answered and result.answer.hits
+    assert result.question_id is None
 
 
 def test_question_length_is_capped_with_a_helpful_message(core, engine):
