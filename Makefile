@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck pytest eval bench index console clean
+.PHONY: install run test lint typecheck pytest eval eval-foreign bench index console clean
 
 install: $(STAMP)
 
@@ -37,6 +37,9 @@ test: lint typecheck pytest
 
 eval: install
 	$(BIN)/python -m tests.eval.run_eval
+
+eval-foreign: install
+	$(BIN)/python -m tests.eval.run_eval --corpus tests/eval/foreign/corpus --questions tests/eval/foreign/questions.jsonl
 
 bench: install
 	$(BIN)/python -m tests.bench.run_bench
