@@ -6,11 +6,13 @@ against the current directory when used, so `make run` from the repo root finds 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -36,7 +38,7 @@ class Settings(BaseSettings):
     )
     discord_api_url: str = "https://discord.com/api/v10"
     discord_gateway_url: str = "wss://gateway.discord.gg/"
-    guild_ids: list[int] = Field(default_factory=list)
+    guild_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     admin_role_id: int | None = None
     officer_role_id: int | None = None
     officer_channel_id: int | None = None
@@ -50,6 +52,27 @@ class Settings(BaseSettings):
     semantic: bool = True
     semantic_max_passages: int = Field(default=3000, ge=0, le=1_000_000)
     min_coverage: float = Field(default=0.695, ge=0.0, le=1.0)
+
+    @field_validator("guild_ids", mode="before")
+    @classmethod
+    def _id_list(cls, value: Any) -> Any:
+        """Ids as people type them: `123`, `123,456`, `123 456` or `[123, 456]`."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                return json.loads(text)
+            except ValueError:
+                text = text.strip("[]")
+        parts = [p for p in text.replace(",", " ").split() if p]
+        bad = [p for p in parts if not p.isdigit()]
+        if bad:
+            raise ValueError(
+                f"{bad[0]!r} is not a Discord id; write ids as numbers, e.g. "
+                "ALLIANCE_GUILD_IDS=123456789012345678,234567890123456789"
+            )
+        return [int(p) for p in parts]
 
     @field_validator("timezone")
     @classmethod

@@ -16,6 +16,22 @@ def test_unknown_timezone_is_a_one_line_config_error(monkeypatch, capsys):
     assert "ALLIANCE_TIMEZONE" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    ("typed", "ids"),
+    [("12345", [12345]), ("1,2", [1, 2]), ("[1,2]", [1, 2]), ("1, 2", [1, 2]), ("", [])],
+)
+def test_guild_ids_accept_what_people_type(monkeypatch, typed, ids):
+    monkeypatch.setenv("ALLIANCE_GUILD_IDS", typed)
+    assert Settings(_env_file=None).guild_ids == ids
+
+
+def test_a_bad_guild_id_is_a_one_line_config_error_with_an_example(monkeypatch, capsys):
+    monkeypatch.setenv("ALLIANCE_GUILD_IDS", "my-server")
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert "ALLIANCE_GUILD_IDS" in err and "e.g." in err and "Traceback" not in err
+
+
 def test_token_is_secret_and_accepts_plain_discord_token(monkeypatch):
     monkeypatch.setenv("DISCORD_TOKEN", "super-secret-token")
     settings = Settings(_env_file=None)
