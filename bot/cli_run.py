@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import re
+import signal
 import sys
 from typing import Any
 
@@ -61,6 +63,7 @@ def run_handler(args: argparse.Namespace, settings: Settings) -> int:
 
         async def main() -> None:
             async with AllianceBot(settings) as bot:
+                stop_on_signals(bot)
                 await bot.start(token)
 
         try:
@@ -76,6 +79,24 @@ def run_handler(args: argparse.Namespace, settings: Settings) -> int:
                 f"could not reach Discord at {settings.discord_api_url} ({type(exc).__name__})"
             ) from None
     return 0
+
+
+def stop_on_signals(bot: Any) -> None:
+    """SIGTERM and SIGINT (what `docker stop`, `systemctl stop` and Ctrl-C send) close the bot:
+    background work stops first (`AllianceBot.close`), then the gateway; `run` then exits 0."""
+    loop = asyncio.get_running_loop()
+    closing: list[asyncio.Task[None]] = []
+
+    def stop(name: str) -> None:
+        logging.getLogger(__name__).info("%s received: shutting down", name)
+        if not closing:
+            closing.append(loop.create_task(bot.close()))
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, stop, sig.name)
+        except (NotImplementedError, RuntimeError):  # not the main thread, or not POSIX
+            pass
 
 
 def console_handler(args: argparse.Namespace, settings: Settings) -> int:

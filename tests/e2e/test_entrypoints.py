@@ -128,3 +128,36 @@ async def test_alliance_bot_run_serves_slash_commands_and_holds_the_lock(
     assert TOKEN not in log  # the token never appears in logs
     assert "Traceback" not in log
     assert proc.returncode in (0, 130)  # stopped by Ctrl-C, no crash
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+async def test_alliance_bot_run_stops_cleanly_on_sigterm_and_sigint(
+    fake, tmp_path, corpus_dir, sig
+):
+    env = env_for(
+        tmp_path,
+        corpus_dir,
+        ALLIANCE_DISCORD_TOKEN=TOKEN,
+        ALLIANCE_DISCORD_API_URL=fake.api_url,
+        ALLIANCE_DISCORD_GATEWAY_URL=fake.gateway_url,
+        ALLIANCE_GUILD_IDS=str(fd.GUILD_ID),
+    )
+    proc = await asyncio.create_subprocess_exec(
+        str(CLI),
+        "run",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
+        cwd=tmp_path,
+    )
+    try:
+        await fake.wait_ready(60)
+        proc.send_signal(sig)
+        _, err = await asyncio.wait_for(proc.communicate(), 30)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.communicate()
+    log = err.decode()
+    assert proc.returncode == 0, log[-2000:]
+    assert f"{sig.name} received" in log and "Traceback" not in log
