@@ -67,6 +67,14 @@ class _Section:
     blocks: list[_Block]
 
 
+#: Abbreviations whose full stop ends no sentence: a short list, because a library splitter
+#: (NLTK's punkt, pySBD) would mean a model or a large dependency for four kinds of case.
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|No|Nos|Vol|Inc|Ltd|Co|Corp|approx)"
+    r"|\b(?:[A-Z]\.){2,}[A-Z]?|\b[A-Z])\.$"
+)
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of a paragraph (a simple, predictable splitter: `. ` before a capital).
 
@@ -87,6 +95,8 @@ def split_sentences(text: str) -> list[str]:
             and any(q in segment[: -len(closing)] for q in _OPEN_QUOTES)
         ):
             continue  # a quoted title inside the sentence
+        if _ABBREVIATION.search(text[: m.start()]):
+            continue  # "e.g. Dr. Smith", "the U.S. Department", "No. 5"
         out.append(segment)
         start = m.end()
     tail = text[start:].strip()

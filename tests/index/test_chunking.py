@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from index.chunking import MAX_CHARS, chunk_document
+import pytest
+
+from index.chunking import MAX_CHARS, chunk_document, split_sentences
 from index.loader import Document
 from index.models import SECTION_SEPARATOR
 
@@ -94,3 +96,18 @@ def test_a_quoted_title_ending_in_a_question_mark_does_not_end_the_sentence() ->
         "Is it?",
         "Yes.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Bring tools, e.g. Rakes and gloves. Then rest.", 2),
+        ("Dr. Smith leads it. She is kind.", 2),
+        ("The U.S. Department of Education funds it. Good.", 2),
+        ("See No. 5 on the list. Done.", 2),
+        ("The plan (i.e. This one) works. Ok.", 2),
+        ("It ends here. The next one starts. And a third.", 3),
+    ],
+)
+def test_abbreviations_stay_inside_their_sentence(text: str, sentences: int) -> None:
+    assert len(split_sentences(text)) == sentences
