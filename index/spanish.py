@@ -89,7 +89,12 @@ class Glossary:
 
 @lru_cache(maxsize=1)
 def _glossary() -> Glossary:
-    return Glossary.load()
+    """The packaged glossary; a missing or broken file leaves Spanish to the meaning layer."""
+    try:
+        return Glossary.load()
+    except (OSError, ValueError) as exc:
+        log.error("the Spanish glossary %s could not be read (%s)", GLOSSARY, exc)
+        return Glossary({}, {}, 1)
 
 
 @lru_cache(maxsize=1)
