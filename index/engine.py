@@ -55,7 +55,7 @@ from index.semantic import (
     MAX_PASSAGES,
     DenseRanking,
     Embedder,
-    Matrix,
+    ServingVectors,
     Vectors,
     load_embedder,
     unavailable_reason,
@@ -76,7 +76,7 @@ class _Reader:
     generation: str
     searcher: Searcher
     vocab: Vocabulary
-    dense: tuple[tuple[int, ...], Matrix] | None = None  # docnum of each vector row, vectors
+    dense: ServingVectors | None = None
 
 
 class SearchEngine:
@@ -174,7 +174,7 @@ class SearchEngine:
         except Exception:  # the model failing must not take answering down
             log.exception("embedding the question failed; answering from words only")
             return None
-        return DenseRanking.of(reader.dense[0], reader.dense[1], query)
+        return DenseRanking.of(reader.dense, query)
 
     # -- readers -------------------------------------------------------------------------------
 
@@ -199,7 +199,7 @@ class SearchEngine:
         self._local.reader = fresh
         return fresh
 
-    def _vectors(self, gen: Path, searcher: Searcher) -> tuple[tuple[int, ...], Matrix] | None:
+    def _vectors(self, gen: Path, searcher: Searcher) -> ServingVectors | None:
         """The generation's vectors with each row's docnum, when this engine's model made them."""
         if self.embedder is None:
             return None
@@ -210,10 +210,8 @@ class SearchEngine:
             str(fields.get("id")): docnum for docnum, fields in searcher.reader().iter_docs()
         }
         rows = [i for i, pid in enumerate(vectors.ids) if pid in docnum_of]
-        if not rows:
-            return None
-        docnums = tuple(docnum_of[vectors.ids[i]] for i in rows)
-        return docnums, np.ascontiguousarray(vectors.matrix[rows])
+        docnums = [docnum_of[vectors.ids[i]] for i in rows]
+        return ServingVectors.of(docnums, np.ascontiguousarray(vectors.matrix[rows]))
 
     def _close_reader(self, reader: _Reader) -> None:
         try:

@@ -203,9 +203,25 @@ def build_vectors(
         while len(_memo) > MEMO_SIZE:
             _memo.popitem(last=False)
     dim = len(next(iter(known.values()))) if known else 0
-    matrix = np.vstack([known[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, dim))
+    matrix = np.vstack([known[k] for k in keys]) if keys else np.zeros((0, dim))
     ids = tuple(p.id for p in passages)
     return Vectors(embedder.name, ids, tuple(keys), matrix.astype(np.float32)), len(missing)
+
+
+@dataclass(frozen=True, slots=True)
+class ServingVectors:
+    """A serving generation's vectors with the Whoosh docnum of each row (built once per
+    searcher, so a question only multiplies)."""
+
+    docnums: tuple[int, ...]
+    matrix: Matrix
+    rows: Mapping[int, int]  # docnum → row
+
+    @classmethod
+    def of(cls, docnums: Sequence[int], matrix: Matrix) -> ServingVectors | None:
+        if not len(docnums) or matrix.shape[0] != len(docnums):
+            return None
+        return cls(tuple(docnums), matrix, {d: i for i, d in enumerate(docnums)})
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,27 +233,23 @@ class DenseRanking:
     little across questions while their spread within one question ranks well.
     """
 
-    docnums: tuple[int, ...]
+    vectors: ServingVectors
     cosines: Matrix
     median: float
     best: float
-    rows: Mapping[int, int]
 
     @classmethod
-    def of(cls, docnums: Sequence[int], matrix: Matrix, query: Matrix) -> DenseRanking | None:
-        if not len(docnums) or matrix.shape[0] != len(docnums):
-            return None
-        cosines = (matrix @ query).astype(np.float32)
-        rows = {d: i for i, d in enumerate(docnums)}
-        return cls(tuple(docnums), cosines, float(np.median(cosines)), float(cosines.max()), rows)
+    def of(cls, vectors: ServingVectors, query: Matrix) -> DenseRanking:
+        cosines = (vectors.matrix @ query).astype(np.float32)
+        return cls(vectors, cosines, float(np.median(cosines)), float(cosines.max()))
 
     def top(self, k: int) -> list[int]:
         """Docnums of the `k` most similar passages, best first."""
         order = np.argsort(-self.cosines, kind="stable")[:k]
-        return [self.docnums[int(i)] for i in order]
+        return [self.vectors.docnums[int(i)] for i in order]
 
     def cosine(self, docnum: int) -> float:
-        row = self.rows.get(docnum)
+        row = self.vectors.rows.get(docnum)
         return float(self.cosines[row]) if row is not None else 0.0
 
     def relative(self, docnum: int) -> float:
