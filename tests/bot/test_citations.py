@@ -4,7 +4,6 @@ has a `url:`, and no capture notes or file paths anywhere in the reply."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -17,14 +16,9 @@ from index.chunking import chunk_document
 from index.engine import SearchEngine
 from index.loader import load_corpus
 from index.models import Answer, Hit, Passage
+from tests.eval.dataset import load_questions, split_path
 
-EVAL = Path(__file__).resolve().parents[1] / "eval"
-QUESTIONS = [
-    json.loads(line)["question"]
-    for name in ("questions_dev.jsonl", "questions_heldout.jsonl")
-    for line in (EVAL / name).read_text(encoding="utf-8").splitlines()
-    if line.strip()
-]
+QUESTIONS = [q.question for split in ("dev", "heldout") for q in load_questions(split_path(split))]
 
 
 def _hit(rank: int, url: str = "") -> Hit:

@@ -43,6 +43,29 @@ def env_for(tmp_path: Path, corpus_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def bot_env(fake: fd.FakeDiscord, tmp_path: Path, corpus_dir: Path, **extra: str) -> dict[str, str]:
+    """`env_for` with the token and the fake Discord's addresses, as `alliance-bot run` needs."""
+    return env_for(
+        tmp_path,
+        corpus_dir,
+        ALLIANCE_DISCORD_TOKEN=TOKEN,
+        ALLIANCE_DISCORD_API_URL=fake.api_url,
+        ALLIANCE_DISCORD_GATEWAY_URL=fake.gateway_url,
+        **extra,
+    )
+
+
+async def start_run(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        str(CLI),
+        "run",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
+        cwd=cwd,
+    )
+
+
 def test_console_function_answers_with_citations(make_settings):
     settings = make_settings()
     core = build_core(settings, engine=make_engine(settings), discord=False)
@@ -78,23 +101,14 @@ async def test_alliance_bot_console_pipe_prints_a_cited_answer(tmp_path, corpus_
 async def test_alliance_bot_run_serves_slash_commands_and_holds_the_lock(
     fake, tmp_path, corpus_dir
 ):
-    env = env_for(
+    env = bot_env(
+        fake,
         tmp_path,
         corpus_dir,
-        ALLIANCE_DISCORD_TOKEN=TOKEN,
-        ALLIANCE_DISCORD_API_URL=fake.api_url,
-        ALLIANCE_DISCORD_GATEWAY_URL=fake.gateway_url,
         ALLIANCE_GUILD_IDS=f"[{fd.GUILD_ID}]",
         ALLIANCE_OFFICER_CHANNEL_ID=str(fd.OFFICER_CHANNEL_ID),
     )
-    proc = await asyncio.create_subprocess_exec(
-        str(CLI),
-        "run",
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=env,
-        cwd=tmp_path,
-    )
+    proc = await start_run(env, tmp_path)
     try:
         await fake.wait_for(lambda: fake.synced.get(str(fd.GUILD_ID)), 60, "command sync")
         await fake.wait_ready(30)
@@ -103,14 +117,7 @@ async def test_alliance_bot_run_serves_slash_commands_and_holds_the_lock(
         reply = await fake.reply(await fake.slash("ask", {"question": VALUES_Q}), 30)
         assert "[1]" in reply.embeds[0]["description"]
 
-        second = await asyncio.create_subprocess_exec(
-            str(CLI),
-            "run",
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            env=env,
-            cwd=tmp_path,
-        )
+        second = await start_run(env, tmp_path)
         _, err2 = await asyncio.wait_for(second.communicate(), 60)
         assert second.returncode != 0
         message = err2.decode().strip()
@@ -134,22 +141,8 @@ async def test_alliance_bot_run_serves_slash_commands_and_holds_the_lock(
 async def test_alliance_bot_run_stops_cleanly_on_sigterm_and_sigint(
     fake, tmp_path, corpus_dir, sig
 ):
-    env = env_for(
-        tmp_path,
-        corpus_dir,
-        ALLIANCE_DISCORD_TOKEN=TOKEN,
-        ALLIANCE_DISCORD_API_URL=fake.api_url,
-        ALLIANCE_DISCORD_GATEWAY_URL=fake.gateway_url,
-        ALLIANCE_GUILD_IDS=str(fd.GUILD_ID),
-    )
-    proc = await asyncio.create_subprocess_exec(
-        str(CLI),
-        "run",
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=env,
-        cwd=tmp_path,
-    )
+    env = bot_env(fake, tmp_path, corpus_dir, ALLIANCE_GUILD_IDS=str(fd.GUILD_ID))
+    proc = await start_run(env, tmp_path)
     try:
         await fake.wait_ready(60)
         proc.send_signal(sig)

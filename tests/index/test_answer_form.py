@@ -7,22 +7,15 @@ count; cut-off teasers appear only as marked excerpts; fact answers stay short.
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 
 from index.answer import dangling, shorten
 from index.engine import SearchEngine
+from tests.eval.dataset import load_questions, split_path
 
-EVAL = Path(__file__).resolve().parents[1] / "eval"
-QUESTIONS = [
-    json.loads(line)["question"]
-    for name in ("questions_dev.jsonl", "questions_heldout.jsonl")
-    for line in (EVAL / name).read_text(encoding="utf-8").splitlines()
-    if line.strip()
-]
+QUESTIONS = [q.question for split in ("dev", "heldout") for q in load_questions(split_path(split))]
 MARKER = re.compile(r"\s*\[\d+\]")
 
 
