@@ -37,6 +37,7 @@ test: lint typecheck pytest
 
 eval: install
 	$(BIN)/python -m tests.eval.run_eval
+	$(BIN)/python -m tests.eval.run_eval --corpus tests/eval/foreign/corpus --questions tests/eval/foreign/questions.jsonl
 
 eval-foreign: install
 	$(BIN)/python -m tests.eval.run_eval --corpus tests/eval/foreign/corpus --questions tests/eval/foreign/questions.jsonl

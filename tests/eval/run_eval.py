@@ -12,6 +12,11 @@ option, missing file, the engine cannot be imported or cannot build the index).
 
     python -m tests.eval.run_eval [--split dev|heldout|blind|blind2-10|all] [--corpus DIR]
                                   [--questions FILE] [--json] [--verbose] [--ablate NAME ...]
+                                  [--baseline fts5|none]
+
+Beside each split's table it prints SQLite FTS5's ranking figures on the same passages and
+questions (`tests.eval.baseline`), the comparator the engine has to beat; `--baseline none`
+skips it.
 """
 
 from __future__ import annotations
@@ -51,6 +56,9 @@ class Engine(Protocol):
 #: Builds an engine for (corpus_dir, index_dir, ablations); injectable for tests.
 EngineFactory = Callable[[Path, Path, Sequence[str]], Engine]
 
+#: Builds the comparator for a corpus dir.
+BaselineFactory = Callable[[Path], Engine]
+
 
 class EvalError(Exception):
     """The evaluation cannot run; the message is shown as one line and the exit status is 2."""
@@ -83,6 +91,13 @@ def real_engine(corpus: Path, index_dir: Path, ablations: Sequence[str]) -> Engi
         raise EvalError(f"unknown ablation {', '.join(unknown)}; choose from {', '.join(switches)}")
     options = SearchOptions(**dict.fromkeys(ablations, False))
     return SearchEngine(corpus, index_dir, options=options)
+
+
+def fts5_baseline(corpus: Path) -> Engine:
+    """SQLite FTS5 over the engine's own passages (imported late: it reads the project's loader)."""
+    from tests.eval.baseline import Fts5Engine
+
+    return Fts5Engine(corpus)
 
 
 def ablation_names(options_type: type) -> list[str]:
@@ -192,6 +207,19 @@ def format_table(summary: dict[str, Any]) -> list[str]:
     return rows
 
 
+def format_baseline(fts5: dict[str, Any], engine: dict[str, Any]) -> str:
+    """One line: FTS5's ranking figures and the engine's margin over them (FTS5 never abstains)."""
+
+    def cell(key: str) -> str:
+        theirs, ours = fts5[key], engine[key]
+        if theirs is None:
+            return f"{key} n/a"
+        margin = "" if ours is None else f" (engine {ours - theirs:+.3f})"
+        return f"{key} {theirs:.3f}{margin}"
+
+    return "FTS5 baseline: " + ", ".join(cell(k) for k in ("recall@1", "recall@3", "mrr"))
+
+
 def _where(source: str, section: str) -> str:
     """`source › section` without the document title that starts every heading path."""
     _, _, rest = section.partition(" › ")
@@ -230,6 +258,7 @@ def format_report(
     results: Sequence[QuestionResult],
     *,
     verbose: bool,
+    baseline: Sequence[QuestionResult] | None = None,
 ) -> list[str]:
     summary = split_summary(results)
     overall = summary["overall"]
@@ -239,6 +268,8 @@ def format_report(
         f"({overall['answerable']} answerable, {overall['unanswerable']} unanswerable)",
         *format_table(summary),
     ]
+    if baseline is not None:
+        lines.append(format_baseline(summarize(baseline), summary["overall"]))
     by_id = {q.id: q for q in questions}
     shown = [r for r in results if verbose or is_miss(r)]
     title = "all questions" if verbose else "misses (not ranked first, or wrong abstention)"
@@ -252,6 +283,7 @@ def json_summary(
     build: Build,
     corpus: Path,
     runs: Mapping[str, tuple[Sequence[Question], Sequence[QuestionResult]]],
+    baselines: Mapping[str, Sequence[QuestionResult]] | None = None,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {
         "corpus": str(corpus),
@@ -275,6 +307,8 @@ def json_summary(
             for r in results
             if is_miss(r)
         ]
+        if baselines is not None and name in baselines:
+            summary["fts5"] = summarize(baselines[name])
         out["splits"][name] = summary
     return out
 
@@ -301,10 +335,20 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="NAME",
         help="switch off one engine technique, e.g. spelling or synonyms (repeatable)",
     )
+    parser.add_argument(
+        "--baseline",
+        choices=["fts5", "none"],
+        default="fts5",
+        help="the comparator printed beside each split (default fts5)",
+    )
     return parser.parse_args(argv)
 
 
-def main(argv: Sequence[str] | None = None, engine_factory: EngineFactory = real_engine) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    engine_factory: EngineFactory = real_engine,
+    baseline_factory: BaselineFactory = fts5_baseline,
+) -> int:
     args = parse_args(argv)
     try:
         if args.questions is not None:
@@ -324,12 +368,20 @@ def main(argv: Sequence[str] | None = None, engine_factory: EngineFactory = real
             close = getattr(engine, "close", None)
             if callable(close):
                 close()
+            baselines = None
+            if args.baseline == "fts5":
+                comparator = baseline_factory(args.corpus)
+                baselines = {name: ask_all(comparator, qs) for name, qs in splits.items()}
     except (DatasetError, EvalError) as exc:
         print(f"eval: {exc}", file=sys.stderr)
         return 2
     errors = sum(1 for _, results in runs.values() for r in results if r.error is not None)
     if args.json:
-        print(json.dumps(json_summary(build, args.corpus, runs), indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                json_summary(build, args.corpus, runs, baselines), indent=2, ensure_ascii=False
+            )
+        )
     else:
         size = ""
         if build.documents is not None:
@@ -337,7 +389,10 @@ def main(argv: Sequence[str] | None = None, engine_factory: EngineFactory = real
         ablated = f"; ablated: {', '.join(args.ablate)}" if args.ablate else ""
         lines = [f"corpus {args.corpus}{size}, index built in {build.seconds:.2f} s{ablated}"]
         for name, (questions, results) in runs.items():
-            lines.extend(format_report(name, questions, results, verbose=args.verbose))
+            baseline = None if baselines is None else baselines[name]
+            lines.extend(
+                format_report(name, questions, results, verbose=args.verbose, baseline=baseline)
+            )
         print("\n".join(lines))
     if errors:
         print(f"eval: {errors} question(s) made the engine raise; see ERROR above", file=sys.stderr)
