@@ -249,3 +249,22 @@ def test_an_unknown_ablation_names_the_valid_ones(files, capsys):
     err = capsys.readouterr().err
     assert err.startswith("eval: unknown ablation magic; choose from ")
     assert len(err.split("choose from ")[1].strip()) > 0
+
+
+def test_fts5_baseline_is_printed_beside_the_engine_on_the_same_passages(files, capsys):
+    corpus, _ = files
+    (corpus / "a.md").write_text(
+        "# A\n\n## Values\n\nWe value kindness and honesty.\n\n"
+        "## Term\n\nThe term is two years long.\n\n"
+        "## Staff\n\nThe director leads the staff.\n",
+        encoding="utf-8",
+    )
+    assert _run(files, "--json") == 0
+    fts5 = json.loads(capsys.readouterr().out)["splits"]["mini"]["fts5"]
+    assert fts5["recall@1"] == pytest.approx(1.0)  # every question's words are in its section
+    assert fts5["false_abstention_rate"] == 0
+    assert _run(files) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("FTS5"))
+    assert "recall@1 1.000 (engine -0.667)" in line
+    assert _run(files, "--baseline", "none") == 0
+    assert "FTS5" not in capsys.readouterr().out
