@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.settings import Settings
 from index.engine import SearchEngine
-from index.search import SearchOptions
+from index.options import SearchOptions
 
 
 def search_engine(settings: Settings) -> SearchEngine:

@@ -19,6 +19,7 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
 from index import builder
+from index.abstention import ANSWER_WINDOW
 from index.answer import (
     LEAD_IN_UNITS,
     compose,
@@ -32,6 +33,7 @@ from index.answer import (
     with_subsections,
 )
 from index.errors import QuestionError
+from index.lexicon import LEXICON_FILE, LexiconSource
 from index.models import (
     SECTION_SEPARATOR,
     Answer,
@@ -41,16 +43,11 @@ from index.models import (
     ReindexReport,
     SkippedFile,
 )
+from index.options import SearchOptions
+from index.ranking import DENSE_WEIGHT, Candidate
 from index.refusal import refuse
 from index.schema import weighting
-from index.search import (
-    ANSWER_WINDOW,
-    DENSE_WEIGHT,
-    Candidate,
-    SearchOptions,
-    Vocabulary,
-    search,
-)
+from index.search import search
 from index.semantic import (
     MAX_PASSAGES,
     DenseRanking,
@@ -62,6 +59,7 @@ from index.semantic import (
 )
 from index.spanish import gloss, is_spanish
 from index.synonyms import SYNONYMS_FILE, SynonymSource
+from index.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +103,7 @@ class SearchEngine:
         self.options = options or SearchOptions()
         self.lock_timeout = lock_timeout
         self.synonyms = SynonymSource(self.corpus_dir)
+        self.lexicon = LexiconSource(self.corpus_dir)
         self._local = threading.local()
         self._readers: list[_Reader] = []
         self._readers_lock = threading.Lock()
@@ -136,6 +135,7 @@ class SearchEngine:
             limit=MAX_HITS,
             options=self.options,
             dense=self._dense(reader, text),
+            lexicon=self.lexicon.get(),
         )
         candidates = result.candidates[:limit]
         if not result.answered or not candidates:
@@ -231,7 +231,8 @@ class SearchEngine:
 
     def reindex(self, *, dry_run: bool = False) -> ReindexReport:
         """Rebuild if the corpus changed (atomic swap); `dry_run` only reports the diff.
-        A broken `synonyms.toml` is listed with the skipped files so the admin sees it."""
+        A broken `synonyms.toml` or `lexicon.toml` is listed with the skipped files so the admin
+        sees it."""
         report = builder.reindex(
             self.corpus_dir,
             self.index_dir,
@@ -241,11 +242,17 @@ class SearchEngine:
             semantic_off=self.semantic_off,
             max_vectors=self.max_vectors,
         )
-        problem = self.synonyms.problem()
-        if problem is None:
+        problems = [
+            SkippedFile(name, problem)
+            for name, problem in (
+                (SYNONYMS_FILE, self.synonyms.problem()),
+                (LEXICON_FILE, self.lexicon.problem()),
+            )
+            if problem is not None
+        ]
+        if not problems:
             return report
-        skipped = (*report.skipped, SkippedFile(SYNONYMS_FILE, problem))
-        return dataclasses.replace(report, skipped=skipped)
+        return dataclasses.replace(report, skipped=(*report.skipped, *problems))
 
     def status(self) -> IndexStatus:
         """Size and age of the index now serving (zeros when there is none yet)."""

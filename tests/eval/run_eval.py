@@ -82,7 +82,7 @@ def real_engine(corpus: Path, index_dir: Path, ablations: Sequence[str]) -> Engi
     if not ablations:
         return SearchEngine(corpus, index_dir)
     try:
-        from index.search import SearchOptions
+        from index.options import SearchOptions
     except ImportError as exc:
         raise EvalError(f"this engine has no ablation switches ({exc})") from exc
     switches = ablation_names(SearchOptions)

@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from index.abstention import judge
 from index.analysis import stems
 from index.engine import SearchEngine
-from index.search import Candidate, SearchOptions, analyse_question, judge
+from index.options import SearchOptions
+from index.question import analyse_question
+from index.ranking import Candidate
 from index.synonyms import parse_synonyms
 
 VALUES = "learning-alliance/vision-mission-values.md"

@@ -1,0 +1,70 @@
+"""Whether the passages found answer the question, or the bot should say it does not know.
+
+Abstention uses the IDF-weighted *coverage* of the question's concepts by the top passages (the
+ones an answer is composed from) and the weight of what matched, relative to the most informative
+weight the index can give. Both are ratios of the index's own statistics, so the thresholds
+(`index.options`) carry over to other corpora. `index.answer_types` then refuses questions that
+ask for a kind of fact (a count, a time, a date, a named school) the passages do not hold.
+"""
+
+from __future__ import annotations
+
+from index.answer_types import Source, answer_type_present
+from index.options import SearchOptions
+from index.question import Concept
+from index.ranking import Candidate
+from index.vocabulary import Vocabulary
+
+#: Passages the answer is composed from, and so judged together.
+ANSWER_WINDOW = 3
+#: Share of its weight that a known but unmatched question word counts against coverage. A word
+#: the index lacks entirely is the strong sign of a missing topic ("budget"); a known word the top
+#: passages happen not to use is more often phrasing ("considered", "offer").
+UNMATCHED_KNOWN_WEIGHT = 0.5
+
+
+def answers(
+    question: str,
+    concepts: list[Concept],
+    candidates: list[Candidate],
+    vocab: Vocabulary,
+    wanted: frozenset[str],
+    options: SearchOptions,
+) -> tuple[bool, float, float]:
+    """(answered, coverage, relative weight) of the question by its first candidates."""
+    top = candidates[:ANSWER_WINDOW]
+    coverage, relative = judge(concepts, top, vocab)
+    answered = not options.abstain or (
+        coverage >= options.min_coverage
+        and relative >= options.min_matched_weight
+        and answer_type_present(question, [_source(c) for c in top], wanted)
+    )
+    return answered, coverage, relative
+
+
+def judge(concepts: list[Concept], top: list[Candidate], vocab: Vocabulary) -> tuple[float, float]:
+    """(coverage, relative weight) of the question by the passages an answer is built from.
+
+    Coverage is the IDF-weighted share of the question's concepts that those passages match;
+    a word the index has never seen counts with the largest IDF, so a question whose key word
+    is missing from the corpus ("weather") falls short however well its generic words match,
+    while a known word the passages do not use counts at `UNMATCHED_KNOWN_WEIGHT`.
+    Relative weight is the matched IDF over the largest IDF this index can give.
+    """
+    matched: set[str] = set().union(*(c.matched for c in top)) if top else set()
+    total = 0.0
+    found = 0.0
+    for c in concepts:
+        credit = c.credit(matched)
+        if c.hint and not credit:
+            continue
+        found += credit
+        total += c.weight if credit or not c.known else c.weight * UNMATCHED_KNOWN_WEIGHT
+    if total <= 0:
+        return 0.0, 0.0
+    return found / total, found / vocab.max_idf
+
+
+def _source(candidate: Candidate) -> Source:
+    f = candidate.fields
+    return Source(str(f.get("title", "")), str(f.get("section", "")), str(f.get("text", "")))

@@ -1,0 +1,65 @@
+"""A Whoosh query built from analysed concepts, never parsed from member text.
+
+User text never reaches Whoosh's `QueryParser`: the query is built from `Term`/`Phrase` objects,
+so `title:`, `*`, `AND`, quotes and brackets are just characters.
+"""
+
+from __future__ import annotations
+
+from whoosh.query.compound import Or
+from whoosh.query.positional import Phrase
+from whoosh.query.qcore import NullQuery, Query
+from whoosh.query.terms import Term
+
+from index.options import SearchOptions
+from index.question import CORRECTED_WEIGHT, Concept
+from index.vocabulary import Vocabulary
+
+#: Fields the Whoosh query searches. The document title is indexed (its counts feed IDF) but not
+#: searched: every passage of a document shares it, so it ranks nothing and cost a third of the
+#: matching time; the heading re-rank covers questions that name a section.
+QUERY_FIELDS = ("heading", "body")
+#: Query weight of a synonym and of a Porter variant, relative to the member's own word.
+SYNONYM_WEIGHT = 0.6
+VARIANT_WEIGHT = 0.8
+#: Question words with IDF under this share of the index's largest IDF ("students", "new" in a
+#: corpus where most passages say them) are left out of the query when the question has more
+#: informative words: they match most passages, so scoring them costs the most and decides the
+#: least. The coverage re-rank and abstention still count them.
+LOW_INFORMATION = 0.25
+
+
+def build_query(concepts: list[Concept], vocab: Vocabulary, options: SearchOptions) -> Query:
+    """A Whoosh query object built only from analysed terms (never parsed from user text)."""
+    fields = QUERY_FIELDS if options.stemming else ("spell",)
+    parts: list[Query] = []
+    informative = [c for c in concepts if c.known and c.weight >= LOW_INFORMATION * vocab.max_idf]
+    for c in concepts:
+        if not c.known or (informative and c not in informative):
+            continue
+        own_boost = CORRECTED_WEIGHT if c.corrected else 1.0
+        own = c.stems if options.stemming else ((c.corrected or c.word),)
+        for s in own:
+            parts.extend(Term(f, s, boost=own_boost) for f in fields)
+        for v in c.variants if options.stemming else ():
+            parts.extend(Term(f, v, boost=VARIANT_WEIGHT) for f in fields)
+        if options.synonyms and options.stemming:
+            # a phrase key ("more than one language") says what was meant more surely than a
+            # single word does, so its expansions count like the member's own words
+            boost = 1.0 if " " in c.word else SYNONYM_WEIGHT
+            for exp in c.expansions:
+                if not all(vocab.df(s) for s in exp):
+                    continue
+                if len(exp) == 1:
+                    parts.extend(Term(f, exp[0], boost=boost) for f in fields)
+                else:
+                    parts.extend(
+                        Phrase(f, list(exp), slop=1, boost=boost) for f in ("heading", "body")
+                    )
+    if not parts:
+        return NullQuery
+    query = Or(parts)
+    # Whoosh picks an array matcher for indexes under 5,000 passages that zero-fills a
+    # 2,048-slot array per query: on the seed corpus that was a third of the question time.
+    query.matcher_type = Or.DEFAULT_MATCHER
+    return query
