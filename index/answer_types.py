@@ -1,9 +1,10 @@
 """Does any passage hold the *kind* of fact the question asks for?
 
 Some questions ask for a fact that a passage either states or does not: a count ("how many
-schools are in the Innovation Zone?"), an amount, a clock time, a year, a date, or the name of a
-particular school. A passage can match every word of such a question (it names the zone, the
-site visit, the schools) and still not answer it. When none of the passages an answer would be
+schools are in the Innovation Zone?"), an amount, a clock time, a year, a date, the name of a
+particular school, a particular person ("who chairs it?") or where a meeting is held. A passage
+can match every word of such a question (it names the zone, the site visit, the schools) and
+still not answer it. When none of the passages an answer would be
 built from holds that kind of fact, the search abstains rather than quote them.
 
 The checks are deliberately narrow, so that they refuse only what they are sure of: "when" counts
@@ -11,7 +12,8 @@ only at the start of a sentence and before "is/was/will/does…" ("... when scho
 "when should I apply" ask for no date), a count must stand
 just before a word the question is about, and a named school must be a
 capitalised name other than the document's own title ("New Mexico High School Transformation
-Coalition" names no high school).
+Coalition" names no high school). A person counts only with the company names keep (a title, a
+middle initial, a by-line, a role after it), because two capitalised words are as often a heading.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from index.analysis import NUMBER_WORDS, STOP_WORDS, stem, word_spans
+from index.lexicon import shipped
 
 _ASKS_TIME = re.compile(r"\b(what|which) (time|hour)\b", re.IGNORECASE)
 _ASKS_YEAR = re.compile(
@@ -35,6 +38,26 @@ _ASKS_DATE = re.compile(
     re.IGNORECASE,
 )
 _ASKS_COUNT = re.compile(r"\bhow many\s+(.*)", re.IGNORECASE)
+#: "Who leads/chairs/founded/signed …", "who was picked as …", "who is the director …" at the
+#: start of a sentence ask for a particular person; "who can apply", "who sits on it", "who did
+#: they partner with" ask for kinds of people or organisations, and are not checked.
+_ASKS_PERSON = re.compile(
+    r"(?:^|[.?!:;]\s*|\band\s+)(?:(?:hey|so|ok|okay|but)\s+)?who(?:'s|\s+is|\s+was|\s+are|\s+were)?"
+    r"\s+(?:(?:actually|currently|really|now|finally|then)\s+)?(?:"
+    r"(?:leads?|led|chairs?|chaired|heads?|headed|runs?|ran|directs?|directed|founded|started|"
+    r"signed|wrote|authored|reviews?|reviewed|picks?|picked|selects?|selected|chooses|chose|"
+    r"appoints?|appointed|hired)\b"
+    r"|(?:was|were|got|ended up)\s+(?:being\s+)?(?:picked|chosen|selected|hired|named|appointed)\b"
+    r"|(?:the|their|its|our)\s+(?:(?:current|new|next|executive|board)\s+)*"
+    r"(?:director|president|chair|chairperson|founder|ceo|superintendent|leader|head)s?\b)",
+    re.IGNORECASE,
+)
+#: "Where is/are … held/located", "where will … meet" ask for a place.
+_ASKS_PLACE = re.compile(
+    r"(?:^|[.?!:;]\s*)where\b(?:(?!\bwhere\b).)*?\b(?:held|located|hosted|take place|"
+    r"taking place|meet|meets|meeting)\b",
+    re.IGNORECASE,
+)
 _ASKS_AMOUNT = re.compile(r"\bhow much\b", re.IGNORECASE)
 #: "which (innovative) high school", "what school district": the head word and the capitalised
 #: endings a name of that kind has.
@@ -111,6 +134,10 @@ def answer_type_present(
         kind = named.group(2).lower()
         kind = "university" if kind.startswith("universit") else kind
         return any(_names_one(s, _NAMED_KINDS[kind]) for s in sources)
+    if _ASKS_PERSON.search(question.strip()):
+        return any(_names_a_person(s) for s in sources)
+    if _ASKS_PLACE.search(question.strip()):
+        return any(_PLACE.search(s.text) for s in sources)
     if _ASKS_COUNT.search(question):
         return any(_counts(s.full, counted) for s in sources)
     if _ASKS_AMOUNT.search(question):
@@ -123,6 +150,57 @@ def _names_one(source: Source, ending: str) -> bool:
     text = source.full.replace(source.title, " ") if source.title else source.full
     pattern = r"\b(?:[A-Z][\w'.-]*\s+){1,5}(?:" + ending + r")\b"
     return re.search(pattern, text) is not None
+
+
+#: Capitalised words that make a name an organisation's, a heading's or a date's, not a person's.
+_NOT_PERSON_WORDS = frozenset(
+    """academy administration agency alliance america american articles association board
+    business center centre city coalition college committee community company council county
+    department development district division education educational first focus foundation
+    group high initiative institute journal learning membership mexico middle mission nation
+    national nations native network new news office our outcomes partnership pathways program
+    project public pueblo recent report school schools service services society solutions state
+    states team the this times transformation tribal union united university values vision
+    workforce year zone""".split()
+)
+_NAME = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+_FULL_NAME = rf"(?P<first>{_NAME})\s+(?:[A-Z]\.\s+)?(?P<last>{_NAME})"
+#: A person's name shows itself by its company: a title before it, a middle initial, a by-line,
+#: a role or a verb after it. Two capitalised words alone are as often a heading ("Collective
+#: Impact", "Administrative Leave").
+_PERSON = (
+    re.compile(rf"\b(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?\s+(?P<last>{_NAME})"),
+    re.compile(rf"\b(?P<first>{_NAME})\s+[A-Z]\.\s+(?P<last>{_NAME})"),
+    re.compile(
+        rf"\b(?:[Bb]y|Governor|Senator|Superintendent|Director|"
+        rf"President|Chair|Secretary|Mayor|Chief|Representative)\s+{_FULL_NAME}"
+    ),
+    re.compile(
+        rf"\b{_FULL_NAME},?\s+(?:the\s+|our\s+|its\s+)?(?:[\w-]+\s+){{0,2}}?(?:director|"
+        r"president|chair|chairperson|founder|ceo|superintendent|secretary|coordinator|manager|"
+        r"officer|said|says|wrote|writes|leads|led|chairs|founded|signed)\b"
+    ),
+)
+#: What the place a meeting is held in looks like: a street address, a room or building, an
+#: online meeting, or "held in/at …".
+_PLACE = re.compile(
+    r"(?-i:\b\d+\s+(?:[A-Z][\w.]*\s+){1,3}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|"
+    r"Drive|Way|Lane|Ln)\b|\b(?:Room|Suite|Building|Hall|Campus|Center|Centre|Library)\b)"
+    r"|\b(?:online|virtual|virtually|zoom|webex)\b|\b(?:held|located|hosted|meets?) (?:at|in)\b",
+    re.IGNORECASE,
+)
+
+
+def _names_a_person(source: Source) -> bool:
+    """A person's name in the passage ("by Sal Christ", "Kari L. Jordan", "Dr. Ruiz"), not an
+    organisation's or a place's words ("by Learning Alliance", "Director Santa Fe")."""
+    text = source.text.replace(source.title, " ") if source.title else source.text
+    for pattern in _PERSON:
+        for match in pattern.finditer(text):
+            names = [n.lower() for n in match.groupdict().values() if n]
+            if not any(n in _NOT_PERSON_WORDS or n in shipped().places for n in names):
+                return True
+    return False
 
 
 def _counts(text: str, counted: frozenset[str]) -> bool:

@@ -1,5 +1,5 @@
-"""Questions asking for a kind of fact (count, time, year, date, named school) need passages that
-hold one; other questions are never refused by these checks."""
+"""Questions asking for a kind of fact (count, time, year, date, named school, a person, a meeting
+place) need passages that hold one; other questions are never refused by these checks."""
 
 from __future__ import annotations
 
@@ -20,6 +20,15 @@ SIZE = Source(
     "The Coalition will include up to 25 members, representing key stakeholders.",
 )
 NAMED = Source("News", "News › Visit", "Members toured Manzano High School on May 3.")
+LETTER = Source(
+    "Home",
+    "Home › News",
+    "The Learning Alliance wrote to the Albuquerque Journal about choosing the next leader of "
+    "Albuquerque Public Schools.",
+)
+BYLINE = Source("Home", "Home › News", "An article by Sal Christ in Albuquerque Business First.")
+ROLE = Source("Guide", "Guide › Staff", "Maria Ortiz, our executive director, answers mail.")
+ONLINE = Source("Guide", "Guide › Meetings", "Monthly meetings are held on Zoom.")
 
 
 @pytest.mark.parametrize(
@@ -45,6 +54,22 @@ NAMED = Source("News", "News › Visit", "Members toured Manzano High School on 
         ("How many members will the coalition have?", [SIZE], {"member"}, True),
         ("How many meetings are there?", [SITE_VISIT], {"meet"}, True),
         ("How many schools are in the zone?", [SIZE, SITE_VISIT], {"school", "zone"}, False),
+        # a particular person: a name with a title, an initial, a by-line or a role
+        ("Who leads the Learning Alliance?", [LETTER], set(), False),
+        ("Who signed the letter to the Albuquerque Journal?", [LETTER], set(), False),
+        ("who ended up being picked as the next superintendent", [LETTER], set(), False),
+        ("hey who actually runs the alliance", [LETTER], set(), False),
+        ("Who is the executive director?", [ROLE], set(), True),
+        ("Who wrote the article?", [BYLINE], set(), True),
+        ("What is the Alliance and who runs it?", [LETTER], set(), False),
+        # "who" asking for kinds of people or organisations is not checked
+        ("Who can apply to the coalition?", [LETTER], set(), True),
+        ("who did the alliance team up with?", [LETTER], set(), True),
+        ("Who sits on the coalition?", [SIZE], set(), True),
+        # where a meeting is held
+        ("Where are the in-person meetings held?", [SITE_VISIT], set(), False),
+        ("Where do the monthly meetings take place?", [ONLINE], set(), True),
+        ("Where does the alliance stand on testing?", [SITE_VISIT], set(), True),
         # anything else is never refused here
         ("What are the membership expectations?", [SITE_VISIT], set(), True),
     ],
