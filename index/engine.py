@@ -57,7 +57,7 @@ from index.semantic import (
     load_embedder,
     unavailable_reason,
 )
-from index.spanish import gloss, is_spanish
+from index.spanish import gloss, is_spanish, untranslated
 from index.synonyms import SYNONYMS_FILE, SynonymSource
 from index.vocabulary import Vocabulary
 
@@ -127,6 +127,9 @@ class SearchEngine:
         reader = self._reader()
         limit = max(1, min(limit, MAX_HITS))
         spanish = is_spanish(text)
+        lexicon = self.lexicon.get()
+        if spanish:
+            lexicon = lexicon.with_phrasing(untranslated(text))
         result = search(
             reader.searcher,
             reader.vocab,
@@ -135,7 +138,7 @@ class SearchEngine:
             limit=MAX_HITS,
             options=self.options,
             dense=self._dense(reader, text),
-            lexicon=self.lexicon.get(),
+            lexicon=lexicon,
         )
         candidates = result.candidates[:limit]
         if not result.answered or not candidates:

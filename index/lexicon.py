@@ -75,9 +75,27 @@ class Lexicon:
             frozenset(stem(w) for w in everyday) - {""},
         )
 
+    def with_phrasing(self, words: frozenset[str]) -> Lexicon:
+        """This lexicon with `words` read as everyday phrasing too (a Spanish question's words
+        the glossary could not translate)."""
+        if not words:
+            return self
+        extra = words - self.ask_topics
+        return Lexicon(
+            self.ask_topics,
+            self.places,
+            self.everyday | extra,
+            self.ask_topic_stems,
+            self.everyday_stems | (frozenset(stem(w) for w in extra) - {""}),
+        )
+
     def asks_topic(self, word: str) -> bool:
-        """A word (or phrase containing one) members ask about, in any of its forms."""
-        return any(w in self.ask_topics or stem(w) in self.ask_topic_stems for w in word.split())
+        """A word (or phrase containing one) members ask about, in any of its forms; an everyday
+        word that shares a stem with one ("even" and "evening", "found" and "founded") is not."""
+        return any(
+            w in self.ask_topics or (w not in self.everyday and stem(w) in self.ask_topic_stems)
+            for w in word.split()
+        )
 
     def generic(self, word: str) -> bool:
         """An everyday word in any of its forms ("changed", "changes" like "change"), a stop

@@ -105,11 +105,25 @@ def _stop_words() -> frozenset[str]:
 def gloss(text: str, glossary: Glossary | None = None) -> str:
     """An English reading of a Spanish question for word matching: phrases and words in the
     glossary are translated, other Spanish function words dropped, the rest kept as typed."""
+    return " ".join(w for w in _read(text, glossary)[0] if w)
+
+
+def untranslated(text: str, glossary: Glossary | None = None) -> frozenset[str]:
+    """The Spanish words `gloss` keeps as typed (lower case, with and without accents): when the
+    index has never seen one, it says nothing about what the corpus lacks, only that the
+    glossary lacks it, so search treats it as phrasing and leaves the meaning layer to rank."""
+    kept = _read(text, glossary)[1]
+    return frozenset(w.lower() for w in kept) | frozenset(fold(w) for w in kept)
+
+
+def _read(text: str, glossary: Glossary | None) -> tuple[list[str], list[str]]:
+    """(the English reading's words, the words kept as typed)."""
     table = glossary or _glossary()
     stop = _stop_words()
     typed = _WORD.findall(text)
     folded = [fold(w) for w in typed]
     out: list[str] = []
+    kept: list[str] = []
     i = 0
     while i < len(folded):
         for size in range(min(table.longest, len(folded) - i), 1, -1):
@@ -124,5 +138,6 @@ def gloss(text: str, glossary: Glossary | None = None) -> str:
                 out.append(table.words[word])
             elif word not in stop:
                 out.append(typed[i])
+                kept.append(typed[i])
             i += 1
-    return " ".join(w for w in out if w)
+    return out, kept

@@ -25,6 +25,19 @@ def test_everyday_words_and_places_are_phrasing(word: str) -> None:
     assert shipped().phrasing(word)
 
 
+@pytest.mark.parametrize(("word", "topic"), [("even", False), ("found", False), ("evening", True)])
+def test_an_everyday_word_sharing_a_stem_with_a_topic_is_not_a_topic(
+    word: str, topic: bool
+) -> None:
+    assert shipped().asks_topic(word) is topic  # "even" ~ "evening", "found" ~ "founded"
+
+
+def test_words_read_as_phrasing_for_one_question_leave_the_topics_alone() -> None:
+    lexicon = shipped().with_phrasing(frozenset({"renovar", "salary"}))
+    assert lexicon.phrasing("renovar") and not shipped().phrasing("renovar")
+    assert lexicon.asks_topic("salary") and not lexicon.phrasing("salary")
+
+
 def test_the_shipped_lists_are_lower_case_words() -> None:
     for words in shipped_lists().values():
         assert words and all(w.isalpha() and w == w.lower() for w in words)

@@ -151,6 +151,21 @@ def test_a_spanish_question_the_documents_do_not_answer_is_refused_in_spanish(
 
 
 @real_model
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("¿Puedo renovar mi membresía por otro año?", "Membership Expectations"),
+        ("¿Qué dice la Alianza sobre la soberanía tribal y las familias?", "Respectful"),
+    ],
+)
+def test_spanish_words_the_glossary_lacks_do_not_make_a_refusal(
+    seed_engine: SearchEngine, question: str, section: str
+) -> None:
+    answer = seed_engine.ask(question)  # "renovar", "soberanía" stay untranslated
+    assert answer.answered and section in answer.hits[0].passage.section
+
+
+@real_model
 def test_english_questions_stay_english(seed_engine: SearchEngine) -> None:
     answer = seed_engine.ask("what does the coalition expect of its members?")
     assert answer.language == "en" and "Los documentos" not in answer.answer
