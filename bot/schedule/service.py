@@ -179,54 +179,58 @@ class ScheduleService:
 
         Optional text fields take "" to clear them; `repeat=""` or "none" stops repeating.
         """
-        item = self.get(item_id, kind=kind)
-        self._guard_standing(item, "edit")
-        now = self.clock.now()
-        changes: dict[str, Any] = {"updated": now}
-        if title is not None:
-            changes["title"] = _text(title, "title", MAX_TITLE, required=True)
-        if when is not None:
-            deadline = item.kind == "deadline"
-            changes["start"] = self._when(
-                when,
-                now,
-                "--due" if deadline else "--when",
-                date_only=END_OF_DAY if deadline else None,
-            )
-        if duration_minutes is not None:
-            self._only_meeting(item, "a duration")
-            changes["duration"] = _duration(duration_minutes)
-        if where is not _UNSET:
-            changes["location"] = _text(where, "location", MAX_TEXT)
-        if link is not _UNSET:
-            changes["link"] = _link(link)
-        if description is not _UNSET:
-            changes["description"] = _text(description, "description", MAX_TEXT)
-        if channel_id is not _UNSET:
-            changes["channel_id"] = _channel(channel_id)
-        if leads is not None:
-            defaults = DEFAULT_MEETING_LEADS if item.kind == "meeting" else DEFAULT_DEADLINE_LEADS
-            changes["leads"] = _leads(leads, defaults)
-        start = changes.get("start", item.start)
-        if repeat is not _UNSET:
-            self._only_meeting(item, "a repeat rule")
-            base = None if repeat is None or repeat.strip().lower() in ("", "none") else repeat
-            changes["rrule"] = self._rule(base, start, until, count, now)
-        elif until is not None or count is not None:
-            if item.rrule is None:
-                raise ScheduleError("--until/--count need a repeating meeting; add --repeat")
-            changes["rrule"] = self._rule(_strip_end(item.rrule), start, until, count, now)
-        elif "start" in changes and item.rrule is not None:
-            changes["rrule"] = recurrence.validate_rule(
-                item.rrule, start_local=start.astimezone(self.tz).replace(tzinfo=None)
-            )
-        updated = dataclasses.replace(item, **changes)
-        timing = (updated.start, updated.rrule, updated.leads) != (
-            item.start,
-            item.rrule,
-            item.leads,
-        )
+        # Read, merge and write under one write lock, so a concurrent edit of another field
+        # (another process, another command) is never overwritten with the old value.
         with store.transaction(self.conn):
+            item = self.get(item_id, kind=kind)
+            self._guard_standing(item, "edit")
+            now = self.clock.now()
+            changes: dict[str, Any] = {"updated": now}
+            if title is not None:
+                changes["title"] = _text(title, "title", MAX_TITLE, required=True)
+            if when is not None:
+                deadline = item.kind == "deadline"
+                changes["start"] = self._when(
+                    when,
+                    now,
+                    "--due" if deadline else "--when",
+                    date_only=END_OF_DAY if deadline else None,
+                )
+            if duration_minutes is not None:
+                self._only_meeting(item, "a duration")
+                changes["duration"] = _duration(duration_minutes)
+            if where is not _UNSET:
+                changes["location"] = _text(where, "location", MAX_TEXT)
+            if link is not _UNSET:
+                changes["link"] = _link(link)
+            if description is not _UNSET:
+                changes["description"] = _text(description, "description", MAX_TEXT)
+            if channel_id is not _UNSET:
+                changes["channel_id"] = _channel(channel_id)
+            if leads is not None:
+                defaults = (
+                    DEFAULT_MEETING_LEADS if item.kind == "meeting" else DEFAULT_DEADLINE_LEADS
+                )
+                changes["leads"] = _leads(leads, defaults)
+            start = changes.get("start", item.start)
+            if repeat is not _UNSET:
+                self._only_meeting(item, "a repeat rule")
+                base = None if repeat is None or repeat.strip().lower() in ("", "none") else repeat
+                changes["rrule"] = self._rule(base, start, until, count, now)
+            elif until is not None or count is not None:
+                if item.rrule is None:
+                    raise ScheduleError("--until/--count need a repeating meeting; add --repeat")
+                changes["rrule"] = self._rule(_strip_end(item.rrule), start, until, count, now)
+            elif "start" in changes and item.rrule is not None:
+                changes["rrule"] = recurrence.validate_rule(
+                    item.rrule, start_local=start.astimezone(self.tz).replace(tzinfo=None)
+                )
+            updated = dataclasses.replace(item, **changes)
+            timing = (updated.start, updated.rrule, updated.leads) != (
+                item.start,
+                item.rrule,
+                item.leads,
+            )
             store.update_item(self.conn, updated)
             if timing:
                 store.clear_pending(self.conn, item.id)
@@ -237,10 +241,10 @@ class ScheduleService:
 
     def cancel(self, item_id: int, *, kind: Kind | None = None) -> Item:
         """Cancel an item; its pending reminders and undelivered messages are removed."""
-        item = self.get(item_id, kind=kind)
-        self._guard_standing(item, "cancel")
-        cancelled = dataclasses.replace(item, status="cancelled", updated=self.clock.now())
         with store.transaction(self.conn):
+            item = self.get(item_id, kind=kind)
+            self._guard_standing(item, "cancel")
+            cancelled = dataclasses.replace(item, status="cancelled", updated=self.clock.now())
             store.update_item(self.conn, cancelled)
             store.clear_pending(self.conn, item.id)
         log.info("cancelled %s %d %r", item.kind, item.id, item.title)
@@ -329,9 +333,9 @@ class ScheduleService:
     def _subscription(self, user_id: int, item_id: int | None, opted_in: bool) -> None:
         if not isinstance(user_id, int) or user_id <= 0:
             raise ScheduleError("a member is identified by a positive integer user id")
-        if item_id is not None:
-            self.get(item_id)
         with store.transaction(self.conn):
+            if item_id is not None:
+                self.get(item_id)
             store.set_subscription(
                 self.conn, user_id, item_id or store.ALL_ITEMS, opted_in, self.clock.now()
             )

@@ -36,6 +36,8 @@ T = TypeVar("T")
 SHOWN_SOURCES = 3
 #: How many further passages "More sources" may show.
 MORE_SOURCES = 5
+#: Audited actions that rebuild the index (`/status` shows when the last one succeeded).
+REINDEX_ACTIONS = ("reindex", "corpus add", "corpus remove", "corpus add (rollback)")
 #: Marks a shortened value (autocomplete values are limited to 100 characters).
 ELLIPSIS = "…"
 
@@ -361,10 +363,7 @@ class BotCore:
                 pending = self.pending_reminders()
             except Exception:
                 log.exception("could not count pending reminders")
-        last = next(
-            (e.at for e in self.records.audit_log(200) if e.action.startswith("reindex")),
-            None,
-        )
+        last = self.records.last_action_at(REINDEX_ACTIONS)
         latency = None
         if latency_seconds is not None and latency_seconds == latency_seconds:  # not NaN
             latency = latency_seconds * 1000
