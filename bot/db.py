@@ -123,49 +123,87 @@ def is_busy(exc: BaseException) -> bool:
     return "database is locked" in text or "database is busy" in text or "is locked" in text
 
 
-def storage_error(exc: BaseException, path: Path | str) -> StorageError:
-    """One line naming the database `path`, what is wrong and what to do, for an SQLite or OS
-    error met while using it. Busy databases become `StorageBusy`."""
-    where = Path(path)
-    folder = where.parent
-    if is_busy(exc):
-        return StorageBusy(
-            f"{where} is locked by another process (an sqlite3 shell, a backup or another "
-            "alliance-bot command): finish or close it and try again"
-        )
+def _diagnose(exc: BaseException, folder: Path) -> tuple[str, str]:
+    """(what is wrong, what to do) for an SQLite or OS error met on the database in `folder`."""
     text = str(exc).lower()
     code = getattr(exc, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
     os_errno = exc.errno if isinstance(exc, OSError) else None
-    if primary == sqlite3.SQLITE_FULL or os_errno == errno.ENOSPC or "disk is full" in text:
-        problem = "the disk is full"
-        fix = f"free space on the disk holding {folder}, then try again"
-    elif (
+    if (
+        primary == sqlite3.SQLITE_FULL
+        or os_errno in (errno.ENOSPC, errno.EDQUOT)
+        or ("disk is full" in text)
+    ):
+        return "the disk is full", f"free space on the disk holding {folder}, then try again"
+    if (
         primary in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN)
         or os_errno in (errno.EACCES, errno.EPERM, errno.EROFS)
         or "readonly" in text
         or "read-only" in text
     ):
-        problem = "the data folder is read-only or not accessible"
-        fix = (
+        return "the data folder is read-only or not accessible", (
             f"make {folder} writable by the bot's user, or point ALLIANCE_DATA_DIR at a "
             "writable folder"
         )
-    elif primary in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT) or (
+    if primary in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT) or (
         "not a database" in text or "malformed" in text
     ):
-        problem = "the file is not a valid SQLite database (corrupt)"
-        fix = (
+        return "the file is not a valid SQLite database (corrupt)", (
             "restore it from a backup, or move it aside to start with an empty one (the "
             "schedule, reminders and question log in it would be lost)"
         )
-    elif primary == sqlite3.SQLITE_IOERR or isinstance(exc, OSError) or "i/o" in text:
-        problem = f"a disk error ({exc})"
-        fix = f"check the disk holding {folder} (full, unmounted or failing), then try again"
-    else:
-        problem = f"a database error ({exc})"
-        fix = "check the file, or restore it from a backup"
+    if primary == sqlite3.SQLITE_IOERR or isinstance(exc, OSError) or "i/o" in text:
+        return f"a disk error ({exc})", (
+            f"check the disk holding {folder} (full, unmounted or failing), then try again"
+        )
+    return f"a database error ({exc})", "check the file, or restore it from a backup"
+
+
+def storage_error(exc: BaseException, path: Path | str) -> StorageError:
+    """One line naming the database `path`, what is wrong and what to do, for an SQLite or OS
+    error met while using it. Busy databases become `StorageBusy`."""
+    where = Path(path)
+    if isinstance(exc, StorageError):
+        return exc
+    if is_busy(exc):
+        return StorageBusy(
+            f"database {where} is locked by another process (an sqlite3 shell, a backup or "
+            "another alliance-bot command): finish or close it and try again"
+        )
+    problem, fix = _diagnose(exc, where.parent)
     return StorageError(f"database {where}: {problem}; {fix}")
+
+
+STORAGE_OS_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO})
+
+
+def is_storage_fault(exc: BaseException) -> bool:
+    """Whether `exc` is the database or the disk failing (not a bug in the bot)."""
+    if isinstance(exc, StorageError | sqlite3.Error):
+        return True
+    return isinstance(exc, OSError) and exc.errno in STORAGE_OS_ERRNOS
+
+
+def member_message(exc: BaseException) -> str | None:
+    """What a member is told when a command met a storage fault, or None for other errors.
+
+    Busy: try again shortly. Anything else: what is wrong in a few words, that nothing was
+    changed, and to tell an admin (the log has the path and the fix, see `storage_error`).
+    Server paths are never shown to members.
+    """
+    if isinstance(exc, StorageBusy) or is_busy(exc):
+        return BUSY_MESSAGE
+    if not is_storage_fault(exc):
+        return None
+    if isinstance(exc, StorageError):
+        problem = "it could not be opened"
+    else:
+        problem, _ = _diagnose(exc, Path("."))
+        problem = problem.split(" (")[0]
+    return (
+        f"Sorry, I couldn't finish that: the bot's storage has a problem ({problem}). "
+        "Nothing was changed. Please tell an admin; the bot's log says what to do."
+    )
 
 
 def migrate(conn: sqlite3.Connection, component: str, migrations: Sequence[str]) -> int:

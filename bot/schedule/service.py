@@ -44,10 +44,17 @@ _UNSET: Any = object()
 TimeInput = str | datetime
 
 
-def open_connection(settings: Settings) -> sqlite3.Connection:
-    """Open `settings.db_path` and bring the schedule schema up to date."""
-    conn = db.connect(settings.db_path)
-    db.migrate(conn, store.COMPONENT, store.MIGRATIONS)
+def open_connection(
+    settings: Settings, *, busy_timeout: float = db.BACKGROUND_BUSY_SECONDS
+) -> sqlite3.Connection:
+    """Open `settings.db_path` and bring the schedule schema up to date (`StorageError` naming
+    the path when the database cannot be opened or written)."""
+    conn = db.connect(settings.db_path, busy_timeout=busy_timeout)
+    try:
+        db.migrate(conn, store.COMPONENT, store.MIGRATIONS)
+    except sqlite3.Error as exc:
+        conn.close()
+        raise db.storage_error(exc, settings.db_path) from None
     return conn
 
 
@@ -55,10 +62,13 @@ def open_service(
     settings: Settings,
     clock: Clock | None = None,
     on_change: Callable[[], None] | None = None,
+    *,
+    busy_timeout: float = db.BACKGROUND_BUSY_SECONDS,
 ) -> ScheduleService:
-    """A service over the shared database in `settings.data_dir` (migrated)."""
+    """A service over the shared database in `settings.data_dir` (migrated); `busy_timeout` is
+    how long its writes wait for another process's lock."""
     return ScheduleService(
-        open_connection(settings),
+        open_connection(settings, busy_timeout=busy_timeout),
         settings.tz,
         clock or SystemClock(),
         on_change,
