@@ -27,19 +27,19 @@ INTERACTIVE_BUSY_SECONDS = 1.5
 BUSY_MESSAGE = "The database is busy — try again in a moment."
 
 
-def connect(
-    path: Path | str, *, busy_timeout: float = BACKGROUND_BUSY_SECONDS
-) -> sqlite3.Connection:
+def connect(path: Path | str, *, busy_timeout: float | None = None) -> sqlite3.Connection:
     """Open the database in WAL mode with foreign keys on and rows addressable by column name.
 
     `":memory:"` is accepted for tests. The driver is in autocommit mode (`isolation_level=None`):
     every statement commits on its own, and a multi-statement write must run inside
     `transaction(conn)`. `busy_timeout` is how long a write waits for another process's lock
-    before failing with "database is locked". A database that cannot be opened (read-only or
-    missing folder, junk file, full disk, locked) raises `StorageError` whose message names the
-    path, the problem and what to do.
+    before failing with "database is locked" (default `BACKGROUND_BUSY_SECONDS`). A database
+    that cannot be opened (read-only or missing folder, junk file, full disk, locked) raises
+    `StorageError` whose message names the path, the problem and what to do.
     """
     memory = str(path) == ":memory:"
+    if busy_timeout is None:
+        busy_timeout = BACKGROUND_BUSY_SECONDS
     try:
         if not memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -172,6 +172,16 @@ def storage_error(exc: BaseException, path: Path | str) -> StorageError:
         )
     problem, fix = _diagnose(exc, where.parent)
     return StorageError(f"database {where}: {problem}; {fix}")
+
+
+def os_error_line(exc: OSError) -> str:
+    """One line for a file-system error on a file of the bot (lock file, index, corpus):
+    the path, the problem and what to do."""
+    name = exc.filename or "a file in the data folder"
+    problem, fix = _diagnose(exc, Path(str(name)).parent)
+    if problem.startswith("a disk error"):
+        problem = f"a disk error ({exc.strerror or exc})"
+    return f"{name}: {problem}; {fix}"
 
 
 STORAGE_OS_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO})

@@ -75,7 +75,9 @@ def open_records(settings: Settings, clock: Clock, *, busy_timeout: float) -> Re
 
 
 def prepare(core: BotCore) -> None:
-    """Start-up work before serving: build the index if missing, load the standing schedule."""
+    """Start-up work before serving: check the database (`PRAGMA quick_check`, shown in
+    `/status`), build the index if missing, load the standing schedule."""
+    core.check_database()
     status = core.engine.status()
     if status.generation is None and status.passages == 0:
         log.info("no index yet: building it from %s", core.settings.corpus_dir)

@@ -44,9 +44,7 @@ _UNSET: Any = object()
 TimeInput = str | datetime
 
 
-def open_connection(
-    settings: Settings, *, busy_timeout: float = db.BACKGROUND_BUSY_SECONDS
-) -> sqlite3.Connection:
+def open_connection(settings: Settings, *, busy_timeout: float | None = None) -> sqlite3.Connection:
     """Open `settings.db_path` and bring the schedule schema up to date (`StorageError` naming
     the path when the database cannot be opened or written)."""
     conn = db.connect(settings.db_path, busy_timeout=busy_timeout)
@@ -63,7 +61,7 @@ def open_service(
     clock: Clock | None = None,
     on_change: Callable[[], None] | None = None,
     *,
-    busy_timeout: float = db.BACKGROUND_BUSY_SECONDS,
+    busy_timeout: float | None = None,
 ) -> ScheduleService:
     """A service over the shared database in `settings.data_dir` (migrated); `busy_timeout` is
     how long its writes wait for another process's lock."""
