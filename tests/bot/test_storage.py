@@ -15,10 +15,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import db
+from bot.rendering import status_reply, to_text
 from bot.schedule.clock import ManualClock
 from bot.schedule.service import ScheduleService
+from bot.services.core import BotCore
 from bot.services.errors import StorageBusy, StorageError
+from bot.services.permissions import Actor
 from bot.services.records import Records
+from bot.settings import Settings
+from tests.bot.fakes import Clock, FakeEngine
 
 DENVER = ZoneInfo("America/Denver")
 NOW = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)
@@ -148,3 +153,54 @@ def test_last_reindex_survives_many_later_audit_rows(tmp_path: Path) -> None:
     for _ in range(250):
         records.audit(actor_id=1, actor_name="a", action="status", detail="", outcome="shown")
     assert records.last_action_at(("reindex",)) == NOW
+
+
+ADMIN = Actor(20, "admin#1", manage_guild=True)
+
+
+def _core(data: Path, clock: Clock | None = None) -> BotCore:
+    corpus = data.parent / "corpus"
+    corpus.mkdir(exist_ok=True)
+    settings = Settings(_env_file=None, corpus_dir=corpus, data_dir=data)
+    ticking = clock or Clock()
+    return BotCore(
+        settings=settings,
+        engine=FakeEngine(corpus_dir=corpus),
+        records=Records(db.connect(settings.db_path), clock=ticking),
+        clock=ticking,
+    )
+
+
+def test_status_shows_a_damaged_database_found_at_start(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    sound = _core(data)
+    sound.check_database()
+    assert "Database\n  ok" in to_text(status_reply(sound.status(ADMIN)))
+    sound.records._conn.close()
+    corrupt_middle_pages(sound.settings.db_path)
+    damaged = _core(data)
+    assert damaged.check_database()
+    text = to_text(status_reply(damaged.status(ADMIN)))
+    assert "DAMAGED" in text and "backup" in text
+
+
+def test_status_last_reindex_survives_two_hundred_status_calls(tmp_path: Path) -> None:
+    clock = Clock()
+    core = _core(tmp_path / "data", clock)
+    core.reindex(ADMIN)
+    when = clock.now
+    for _ in range(210):
+        clock.advance(1)
+        core.status(ADMIN)
+    assert core.status(ADMIN).last_admin_reindex == when
+
+
+def test_status_still_answers_while_another_process_holds_the_lock(tmp_path: Path) -> None:
+    core = _core(tmp_path / "data")
+    core.records._conn.execute("PRAGMA busy_timeout = 100")
+    holder = hold_write_lock(core.settings.db_path)
+    try:
+        report = core.status(ADMIN)
+    finally:
+        holder.execute("ROLLBACK")
+    assert report.questions_logged == 0
