@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import re
 import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import datetime, time, timedelta
@@ -39,6 +40,15 @@ MAX_TEXT = 1000
 MAX_DURATION = timedelta(days=2)
 MAX_LEADS = 6
 MAX_LEAD = timedelta(days=60)
+#: The furthest ahead a meeting, deadline or repeat end may be: ten years. Anything later is a
+#: typo (or a year like 9999 that overflows date arithmetic), refused in one line.
+MAX_AHEAD = timedelta(days=3660)
+#: Most occurrences a repeat rule may have, as `--count` allows.
+MAX_COUNT = 1000
+#: RRULE parts finer than a day: a member-facing schedule has at most one meeting a day per
+#: item, and BYHOUR/BYMINUTE expand into hundreds of thousands of occurrences.
+_SUB_DAILY_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND", "BYSETPOS")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 _UNSET: Any = object()
 
 TimeInput = str | datetime
@@ -389,8 +399,26 @@ class ScheduleService:
                 raise ScheduleError(f"{flag}: a datetime without a time zone is ambiguous")
             if value <= now:
                 raise ScheduleError(f"{flag}: that time is in the past")
-            return value.replace(microsecond=0)
-        return parse_when(value, tz=self.tz, now=now, date_only=date_only, day_first=self.day_first)
+            return self._bounded(value.replace(microsecond=0), now, flag, str(value))
+        text = clean(value)
+        try:
+            when = parse_when(
+                text, tz=self.tz, now=now, date_only=date_only, day_first=self.day_first
+            )
+        except (OverflowError, ValueError):
+            raise ScheduleError(_out_of_range(flag, text)) from None
+        return self._bounded(when, now, flag, text)
+
+    @staticmethod
+    def _bounded(when: datetime, now: datetime, flag: str, text: str) -> datetime:
+        """`when`, or a one-line refusal when it is more than `MAX_AHEAD` away."""
+        try:
+            too_far = when - now > MAX_AHEAD
+        except OverflowError:
+            too_far = True
+        if too_far:
+            raise ScheduleError(_out_of_range(flag, text))
+        return when
 
     def _rule(
         self,
@@ -407,21 +435,17 @@ class ScheduleService:
         until_local = None
         if until is not None:
             until_utc = (
-                until
+                self._bounded(until, now, "--until", str(until))
                 if isinstance(until, datetime)
-                else parse_when(
-                    until,
-                    tz=self.tz,
-                    now=now,
-                    date_only=time(23, 59, 59),
-                    day_first=self.day_first,
-                )
+                else self._when(until, now, "--until", date_only=time(23, 59, 59))
             )
             if until_utc < start:
                 raise ScheduleError("--until is before the first meeting")
             until_local = until_utc.astimezone(self.tz).replace(tzinfo=None)
-        if count is not None and not 1 <= count <= 1000:
-            raise ScheduleError("--count must be between 1 and 1000")
+        if count is not None and not 1 <= count <= MAX_COUNT:
+            raise ScheduleError(f"--count must be between 1 and {MAX_COUNT}")
+        repeat = clean(repeat)
+        _check_rrule_parts(repeat)
         start_local = start.astimezone(self.tz).replace(tzinfo=None)
         return recurrence.build_rule(
             repeat, start_local=start_local, until_local=until_local, count=count
@@ -445,12 +469,45 @@ def _list_cmd(kind: Kind | None) -> str:
     return "alliance-bot deadlines list" if kind == "deadline" else "alliance-bot meetings list"
 
 
+def clean(text: str) -> str:
+    """`text` with control characters (newlines, tabs, escapes) turned into single spaces, so
+    nothing a member typed is echoed over several lines or with terminal escapes."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def _out_of_range(flag: str, text: str) -> str:
+    shown = text if len(text) <= 60 else text[:59] + "…"
+    return (
+        f'{flag}: "{shown}" is out of range; give a time within the next ten years, '
+        'e.g. "Dec 5 2027 at 9am"'
+    )
+
+
+def _check_rrule_parts(repeat: str) -> None:
+    """Refuse RRULE parts finer than daily and a COUNT above `MAX_COUNT` (like `--count`)."""
+    body = repeat.split(":", 1)[1] if repeat.lower().startswith("rrule:") else repeat
+    if not body.upper().startswith("FREQ="):
+        return
+    for part in body.split(";"):
+        key, _, value = part.partition("=")
+        key = key.strip().upper()
+        if key in _SUB_DAILY_PARTS:
+            raise ScheduleError(
+                f"{key} repeats more often than once a day; a meeting repeats at most daily "
+                '(e.g. "FREQ=WEEKLY;BYDAY=TU,TH")'
+            )
+        if key == "COUNT":
+            digits = value.strip()
+            if not digits.isdigit() or not 1 <= int(digits) <= MAX_COUNT:
+                raise ScheduleError(f"COUNT must be between 1 and {MAX_COUNT}, like --count")
+
+
 def _text(value: str | None, what: str, limit: int, *, required: bool = False) -> str | None:
-    if value is None or not value.strip():
+    if value is None or not clean(value):
         if required:
             raise ScheduleError(f"the {what} cannot be empty")
         return None
-    value = value.strip()
+    value = clean(value) if what in ("title", "location") else value.strip()
     if len(value) > limit:
         raise ScheduleError(f"the {what} is too long ({len(value)} characters; at most {limit})")
     return value
