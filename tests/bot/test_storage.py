@@ -204,3 +204,40 @@ def test_status_still_answers_while_another_process_holds_the_lock(tmp_path: Pat
     finally:
         holder.execute("ROLLBACK")
     assert report.questions_logged == 0
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        (sqlite3.OperationalError("database or disk is full"), "disk is full"),
+        (sqlite3.OperationalError("attempt to write a readonly database"), "read-only"),
+        (sqlite3.DatabaseError("file is not a database"), "not a valid SQLite database"),
+        (OSError(28, "No space left on device"), "disk is full"),
+    ],
+)
+def test_member_reply_for_a_storage_fault_is_friendly_and_shows_no_path(
+    error: BaseException, words: str
+) -> None:
+    from bot.replies import GENERIC_ERROR, user_message
+
+    message = user_message(error)
+    assert message is not None and message != GENERIC_ERROR
+    assert words in message and "Nothing was changed" in message and "/" not in message
+    assert user_message(sqlite3.OperationalError("database is locked")) == db.BUSY_MESSAGE
+
+
+def test_console_names_the_database_when_the_disk_is_full(tmp_path: Path) -> None:
+    import io
+
+    from bot.console import run_console
+
+    core = _core(tmp_path / "data")
+    core.records._conn.execute(
+        "CREATE TRIGGER full BEFORE INSERT ON bot_audit"
+        " BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END"
+    )
+    out = io.StringIO()
+    run_console(core, io.StringIO("/gaps\n"), out)
+    text = out.getvalue()
+    assert str(core.settings.db_path) in text and "disk is full" in text
+    assert "something went wrong" not in text
