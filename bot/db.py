@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import sqlite3
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -81,24 +80,6 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-
-
-class Database:
-    """A connection used by one thread at a time.
-
-    `asyncio.to_thread` may run two calls on one connection at once; SQLite connections must not
-    interleave two transactions. `with database.use() as conn:` holds the lock for one use case.
-    """
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        self.lock = threading.RLock()
-
-    @contextmanager
-    def use(self) -> Iterator[sqlite3.Connection]:
-        """The connection, exclusively, for the duration of the block."""
-        with self.lock:
-            yield self.conn
 
 
 def quick_check(conn: sqlite3.Connection, *, limit: int = 5) -> list[str]:
