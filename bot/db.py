@@ -4,6 +4,11 @@ Each feature (schedule, feedback/audit, ...) owns its own migration track, keyed
 name, so features can add tables without renumbering each other's migrations. Every migration runs
 in its own transaction together with the bump of its version, so a crash never leaves a half-applied
 schema.
+
+Also the one place that knows SQLite's failure modes: `transaction` (the only way to group
+writes, since connections are in autocommit mode), `quick_check` (run at start, shown in
+`/status`), and `storage_error` / `member_message`, which turn a locked, read-only, full or corrupt
+database into one line for the operator (path, problem, fix) and a short one for members.
 """
 
 from __future__ import annotations
