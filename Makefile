@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck pytest eval eval-foreign bench index console clean
+.PHONY: install run test lint typecheck pytest eval eval-foreign bench bench-storage index console clean
 
 install: $(STAMP)
 
@@ -44,6 +44,10 @@ eval-foreign: install
 
 bench: install
 	$(BIN)/python -m tests.bench.run_bench
+
+# Slow (~20 s): /help and /subscribe latency while another connection holds the write lock 12 s.
+bench-storage: install
+	$(BIN)/python -m tests.bench.bench_storage
 
 clean:
 	rm -rf $(VENV) data .mypy_cache .pytest_cache .ruff_cache

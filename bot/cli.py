@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
@@ -17,6 +18,7 @@ from typing import NoReturn
 from pydantic import ValidationError
 
 from bot import cli_index, cli_run, cli_schedule
+from bot.db import is_storage_fault, os_error_line, storage_error
 from bot.settings import Settings
 from index.errors import UserError
 
@@ -47,7 +49,33 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command and return the process exit code."""
+    """Run one command and return the process exit code.
+
+    A reader that stops early (`alliance-bot reindex | head`) is not an error: the rest of the
+    output is dropped quietly and the exit code is the command's. Storage faults (read-only,
+    full, locked or corrupt database or data folder) are one line naming the path, the problem
+    and what to do, exit 1.
+    """
+    try:
+        code = _main(argv)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return 0
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot raise again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -63,16 +91,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:
-        if os.environ.get("ALLIANCE_DEBUG") == "1":
-            raise
-        log.debug("unexpected error", exc_info=True)
-        print(
-            f"alliance-bot: unexpected error ({type(exc).__name__}); "
-            "run with ALLIANCE_DEBUG=1 for details",
-            file=sys.stderr,
-        )
+    except BrokenPipeError:
+        raise
+    except sqlite3.Error as exc:
+        print(f"alliance-bot: {storage_error(exc, settings.db_path)}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        if exc.filename is None and not is_storage_fault(exc):
+            return _unexpected(exc)
+        print(f"alliance-bot: {os_error_line(exc)}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        return _unexpected(exc)
+
+
+def _unexpected(exc: Exception) -> int:
+    if os.environ.get("ALLIANCE_DEBUG") == "1":
+        raise exc
+    log.debug("unexpected error", exc_info=exc)
+    print(
+        f"alliance-bot: unexpected error ({type(exc).__name__}); "
+        "run with ALLIANCE_DEBUG=1 for details",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def _first_error(exc: ValidationError) -> str:

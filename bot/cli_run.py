@@ -18,6 +18,7 @@ from typing import Any
 import aiohttp
 import discord
 
+from bot.db import is_storage_fault, os_error_line
 from bot.settings import Settings
 from index.errors import UserError
 
@@ -75,6 +76,8 @@ def run_handler(args: argparse.Namespace, settings: Settings) -> int:
         except discord.PrivilegedIntentsRequired:
             raise UserError("Discord refused the requested intents") from None
         except (aiohttp.ClientError, OSError) as exc:
+            if isinstance(exc, OSError) and (exc.filename is not None or is_storage_fault(exc)):
+                raise UserError(os_error_line(exc)) from None
             raise UserError(
                 f"could not reach Discord at {settings.discord_api_url} ({type(exc).__name__})"
             ) from None

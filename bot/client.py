@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import Callable
 
 import discord
@@ -125,12 +126,16 @@ class AllianceBot(commands.Bot):
         if self.sync_commands:
             await self.sync_app_commands()
         if self.reminders_enabled and self.core.schedule is not None:
-            self.start_reminders()
+            self.start_reminders(await asyncio.to_thread(connect, self.settings.db_path))
 
-    def start_reminders(self) -> ReminderScheduler:
-        """Start the reminder loop on its own connection; it stops when the bot closes."""
+    def start_reminders(self, conn: sqlite3.Connection | None = None) -> ReminderScheduler:
+        """Start the reminder loop on its own connection (opened in a worker thread by
+        `setup_hook`, never on the loop); it stops when the bot closes."""
         scheduler = ReminderScheduler(
-            connect(self.settings.db_path), self.sender, self.clock, self.scheduler_config
+            conn if conn is not None else connect(self.settings.db_path),
+            self.sender,
+            self.clock,
+            self.scheduler_config,
         )
         loop = asyncio.get_running_loop()
         if self.core.schedule is not None:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from bot.db import is_storage_fault, os_error_line, storage_error
 from bot.rendering import (
     Card,
     Reply,
@@ -126,7 +127,14 @@ class Console:
             reply = run(self, parse_options(rest, names))
         except UserError as exc:
             return to_text(notice(f"⚠ {exc}"))
-        except Exception:
+        except Exception as exc:
+            if is_storage_fault(exc):  # the operator's own tool: say which file and what to do
+                line = (
+                    os_error_line(exc)
+                    if isinstance(exc, OSError)
+                    else str(storage_error(exc, self.core.settings.db_path))
+                )
+                return to_text(notice(f"⚠ {line}"))
             log.exception("console command /%s failed", name)
             return to_text(notice("⚠ Sorry, something went wrong; see the log for details."))
         return to_text(reply) if reply is not None else ""

@@ -595,6 +595,7 @@ def status_reply(status: StatusReport) -> Reply:
         ),
         CardField("Questions answered so far", str(status.questions_logged), inline=True),
         CardField("Search", idx.search_mode),
+        CardField("Database", database_line(status.database_problems)),
     ]
     if idx.skipped:
         fields.append(
@@ -605,6 +606,18 @@ def status_reply(status: StatusReport) -> Reply:
         )
     card = Card(title="alliance-bot status", fields=tuple(fields), color=COLOR_ADMIN)
     return fit_reply(Reply(cards=(card,)))
+
+
+def database_line(problems: Sequence[str] | None) -> str:
+    """The `/status` line for the start-up `PRAGMA quick_check`."""
+    if problems is None:
+        return "not checked"
+    if not problems:
+        return "ok (quick check at start)"
+    shown = "; ".join(clip(p, 120) for p in problems[:3])
+    return clip(
+        f"DAMAGED: {shown}. Stop the bot, restore the database from a backup, then restart.", 1000
+    )
 
 
 def gaps_reply(gaps: Sequence[Gap], *, days: int) -> Reply:

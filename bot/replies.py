@@ -14,6 +14,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.db import is_busy, is_storage_fault, member_message, storage_error
 from bot.rendering import Reply, notice, to_embeds
 from bot.services.permissions import Actor, roles
 from index.errors import UserError
@@ -71,6 +72,9 @@ def user_message(error: BaseException) -> str | None:
         inner = error.__cause__ or getattr(error, "original", None)
         if inner is not None and inner is not error:
             return user_message(inner)
+    storage = member_message(error)
+    if storage is not None:
+        return storage
     if isinstance(error, UserError):
         return str(error)
     if isinstance(error, app_commands.NoPrivateMessage):
@@ -85,6 +89,11 @@ def user_message(error: BaseException) -> str | None:
 async def report_error(interaction: discord.Interaction[Any], error: BaseException) -> None:
     """Tell the member what went wrong (ephemeral); log bugs with their traceback."""
     message = user_message(error)
+    fault = _storage_fault(error)
+    if fault is not None:
+        settings = getattr(interaction.client, "settings", None)
+        line = storage_error(fault, settings.db_path) if settings is not None else fault
+        (log.warning if is_busy(fault) else log.error)("%s", line)
     if message is None:
         name = interaction.command.qualified_name if interaction.command else "interaction"
         log.error("%s failed for user %s", name, interaction.user.id, exc_info=error)
@@ -93,6 +102,17 @@ async def report_error(interaction: discord.Interaction[Any], error: BaseExcepti
         await send(interaction, notice(message), ephemeral=True)
     except discord.HTTPException:
         log.warning("could not deliver an error reply to user %s", interaction.user.id)
+
+
+def _storage_fault(error: BaseException) -> BaseException | None:
+    """The storage fault inside `error` (command errors wrap the original), if any."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if is_storage_fault(seen):
+            return seen
+        inner = seen.__cause__ or getattr(seen, "original", None)
+        seen = inner if inner is not seen else None
+    return None
 
 
 async def on_tree_error(

@@ -10,9 +10,10 @@ time (console, CLI).
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from bot.answering import SearchCore
-from bot.db import connect
+from bot.db import BACKGROUND_BUSY_SECONDS, INTERACTIVE_BUSY_SECONDS, connect, storage_error
 from bot.schedule.clock import Clock, SystemClock
 from bot.schedule.service import open_service
 from bot.search_setup import search_engine
@@ -39,7 +40,10 @@ def build_core(
 ) -> BotCore:
     """Wire a `BotCore` (with the schedule) from settings; the database lives under data_dir."""
     clock = clock or SystemClock()
-    records = Records(connect(settings.db_path), clock=clock.now)
+    # Connections that answer Discord interactions fail fast when another process holds the
+    # write lock, so the member hears "busy, try again" inside Discord's 3-second window.
+    busy = INTERACTIVE_BUSY_SECONDS if discord else BACKGROUND_BUSY_SECONDS
+    records = open_records(settings, clock, busy_timeout=busy)
     core = BotCore(
         settings=settings,
         engine=engine if engine is not None else default_engine(settings),
@@ -47,7 +51,10 @@ def build_core(
         clock=clock.now,
     )
     schedule = ScheduleActions(
-        core, open_service(settings, clock), open_service(settings, clock), discord=discord
+        core,
+        open_service(settings, clock, busy_timeout=busy),
+        open_service(settings, clock),
+        discord=discord,
     )
     core.schedule = schedule
     core.schedule_answerer = schedule.answer
@@ -56,8 +63,21 @@ def build_core(
     return core
 
 
+def open_records(settings: Settings, clock: Clock, *, busy_timeout: float) -> Records:
+    """The question/feedback/audit store, migrated; `StorageError` (one line naming the path,
+    the problem and what to do) when the database cannot be opened or written."""
+    conn = connect(settings.db_path, busy_timeout=busy_timeout)
+    try:
+        return Records(conn, clock=clock.now)
+    except sqlite3.Error as exc:
+        conn.close()
+        raise storage_error(exc, settings.db_path) from None
+
+
 def prepare(core: BotCore) -> None:
-    """Start-up work before serving: build the index if missing, load the standing schedule."""
+    """Start-up work before serving: check the database (`PRAGMA quick_check`, shown in
+    `/status`), build the index if missing, load the standing schedule."""
+    core.check_database()
     status = core.engine.status()
     if status.generation is None and status.passages == 0:
         log.info("no index yet: building it from %s", core.settings.corpus_dir)

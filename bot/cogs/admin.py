@@ -2,7 +2,8 @@
 
 Discord's `default_permissions(manage_guild=True)` only hides these in the client; `BotCore` checks
 the Manage Server permission or the admin role in code and audits every attempt. Replies are
-ephemeral; a refusal changes nothing.
+ephemeral; a refusal changes nothing. Every call that reaches SQLite (the refusal's audit row too)
+runs in a worker thread, never on the event loop.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class CorpusGroup(app_commands.Group, name="corpus", description="Add or remove 
     ) -> None:
         core = self.bot.core
         actor = actor_of(interaction)
-        core.precheck_upload(actor, file.filename, file.size)
+        await asyncio.to_thread(core.precheck_upload, actor, file.filename, file.size)
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await file.read()
         result = await asyncio.to_thread(
@@ -56,7 +57,7 @@ class CorpusGroup(app_commands.Group, name="corpus", description="Add or remove 
     async def remove(self, interaction: discord.Interaction[AllianceBot], document: str) -> None:
         core = self.bot.core
         actor = actor_of(interaction)
-        core.check_admin(actor, "corpus remove", document)
+        await asyncio.to_thread(core.check_admin, actor, "corpus remove", document)
         await interaction.response.defer(ephemeral=True, thinking=True)
         report = await asyncio.to_thread(core.remove_document, actor, document)
         await send(interaction, reindex_reply(report, title=f"Removed {document}"), ephemeral=True)
@@ -83,7 +84,8 @@ class AdminCog(commands.Cog):
     ) -> None:
         core = self.bot.core
         actor = actor_of(interaction)
-        core.check_admin(actor, "reindex --dry-run" if dry_run else "reindex")
+        action = "reindex --dry-run" if dry_run else "reindex"
+        await asyncio.to_thread(core.check_admin, actor, action)
         await interaction.response.defer(ephemeral=True, thinking=True)
         report = await asyncio.to_thread(core.reindex, actor, dry_run=dry_run)
         await send(interaction, reindex_reply(report), ephemeral=True)

@@ -3,14 +3,19 @@ for members, and the admin group `/schedule add-meeting|add-deadline|edit|cancel
 
 Thin adapters over `bot.services.schedule_actions.ScheduleActions` (which checks admins and
 audits); times are shown as Discord `<t:…>` tags so every member sees their own local time.
-Schedule calls are short SQLite operations and run on the event loop thread by design (their
-connection belongs to it).
+Every schedule call reaches SQLite, so it runs in a worker thread (`off_loop`), never on the event
+loop: a database locked by another process delays only that command, which answers "busy, try
+again" (its connection's short busy timeout) or, if the work is merely slow, defers first so
+Discord's 3-second window is never missed.
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
-from typing import TYPE_CHECKING, Any
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -23,6 +28,31 @@ from bot.services.schedule_actions import ScheduleActions
 
 if TYPE_CHECKING:
     from bot.client import AllianceBot
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+#: Work not done by then is deferred ("thinking…"), so Discord's 3-second window is never missed.
+DEFER_AFTER_SECONDS = 1.5
+
+
+async def off_loop(
+    interaction: discord.Interaction[AllianceBot],
+    run: Callable[..., T],
+    *args: Any,
+    ephemeral: bool,
+    **kwargs: Any,
+) -> T:
+    """Run the blocking use case `run(*args, **kwargs)` in a worker thread; defer the reply when
+    it takes longer than `DEFER_AFTER_SECONDS`. Its errors propagate to the tree's handler."""
+    work = asyncio.ensure_future(asyncio.to_thread(run, *args, **kwargs))
+    done, _ = await asyncio.wait({work}, timeout=DEFER_AFTER_SECONDS)
+    if not done and not interaction.response.is_done():
+        try:
+            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        except discord.HTTPException:
+            log.warning("could not defer interaction %s", interaction.id)
+    return await work
 
 
 def actions(bot: AllianceBot) -> ScheduleActions:
@@ -40,8 +70,13 @@ async def item_autocomplete(
     schedule = interaction.client.core.schedule
     if schedule is None:
         return []
+    try:
+        items = await asyncio.to_thread(schedule.items)
+    except Exception as exc:  # autocomplete has no error reply: offer nothing, log why
+        log.warning("schedule autocomplete unavailable: %s", exc)
+        return []
     choices = []
-    for item in schedule.items():
+    for item in items:
         label = f"#{item.id} {item.title} ({item.kind})"
         if not typed or typed in label.lower():
             choices.append(app_commands.Choice(name=label[:100], value=item.id))
@@ -59,8 +94,12 @@ class ScheduleAdmin(app_commands.Group, name="schedule", description="Manage mee
 
     def _reply_for(self, verb: str, item: Any) -> Any:
         schedule = actions(self.bot)
-        occurrence = schedule.service.next_occurrence(item) if item.status == "active" else None
+        occurrence = schedule.next_occurrence(item) if item.status == "active" else None
         return schedule_item_reply(verb, item, occurrence, schedule.service.tz, discord=True)
+
+    def _change(self, verb: str, run: Callable[[], Any]) -> Any:
+        """Run a change and build its reply (both block on SQLite: called off the loop)."""
+        return self._reply_for(verb, run())
 
     @app_commands.command(name="add-meeting", description="Schedule a meeting.")
     @app_commands.describe(
@@ -83,17 +122,24 @@ class ScheduleAdmin(app_commands.Group, name="schedule", description="Manage mee
         until: str | None = None,
         channel: discord.TextChannel | None = None,
     ) -> None:
-        item = actions(self.bot).add_meeting(
-            actor_of(interaction),
-            title,
-            when,
-            duration_minutes=duration,
-            where=where,
-            repeat=repeat,
-            until=until,
-            channel_id=channel.id if channel else None,
+        schedule, actor = actions(self.bot), actor_of(interaction)
+        reply = await off_loop(
+            interaction,
+            self._change,
+            "Scheduled",
+            lambda: schedule.add_meeting(
+                actor,
+                title,
+                when,
+                duration_minutes=duration,
+                where=where,
+                repeat=repeat,
+                until=until,
+                channel_id=channel.id if channel else None,
+            ),
+            ephemeral=True,
         )
-        await send(interaction, self._reply_for("Scheduled", item), ephemeral=True)
+        await send(interaction, reply, ephemeral=True)
 
     @app_commands.command(name="add-deadline", description="Record a deadline.")
     @app_commands.describe(
@@ -110,14 +156,17 @@ class ScheduleAdmin(app_commands.Group, name="schedule", description="Manage mee
         link: str | None = None,
         channel: discord.TextChannel | None = None,
     ) -> None:
-        item = actions(self.bot).add_deadline(
-            actor_of(interaction),
-            title,
-            due,
-            link=link,
-            channel_id=channel.id if channel else None,
+        schedule, actor = actions(self.bot), actor_of(interaction)
+        reply = await off_loop(
+            interaction,
+            self._change,
+            "Recorded",
+            lambda: schedule.add_deadline(
+                actor, title, due, link=link, channel_id=channel.id if channel else None
+            ),
+            ephemeral=True,
         )
-        await send(interaction, self._reply_for("Recorded", item), ephemeral=True)
+        await send(interaction, reply, ephemeral=True)
 
     @app_commands.command(name="edit", description="Change a meeting or deadline.")
     @app_commands.describe(
@@ -157,14 +206,22 @@ class ScheduleAdmin(app_commands.Group, name="schedule", description="Manage mee
                 interaction, notice("Nothing to change: give at least one field."), ephemeral=True
             )
             return
-        updated = actions(self.bot).edit(actor_of(interaction), item, **changes)
-        await send(interaction, self._reply_for("Updated", updated), ephemeral=True)
+        schedule, actor = actions(self.bot), actor_of(interaction)
+        reply = await off_loop(
+            interaction,
+            self._change,
+            "Updated",
+            lambda: schedule.edit(actor, item, **changes),
+            ephemeral=True,
+        )
+        await send(interaction, reply, ephemeral=True)
 
     @app_commands.command(name="cancel", description="Cancel a meeting or deadline.")
     @app_commands.describe(item="The meeting or deadline")
     @app_commands.autocomplete(item=item_autocomplete)
     async def cancel(self, interaction: discord.Interaction[AllianceBot], item: int) -> None:
-        cancelled = actions(self.bot).cancel(actor_of(interaction), item)
+        schedule, actor = actions(self.bot), actor_of(interaction)
+        cancelled = await off_loop(interaction, schedule.cancel, actor, item, ephemeral=True)
         reply = notice(f"Cancelled #{cancelled.id} {cancelled.title}; its reminders are removed.")
         await send(interaction, reply, ephemeral=True)
 
@@ -178,7 +235,7 @@ class ScheduleCog(commands.Cog):
     @app_commands.command(name="next", description="When is the next meeting?")
     async def next(self, interaction: discord.Interaction[AllianceBot]) -> None:
         schedule = actions(self.bot)
-        occurrence = schedule.next_meeting()
+        occurrence = await off_loop(interaction, schedule.next_meeting, ephemeral=False)
         reply = occurrences_reply(
             "Next meeting",
             [occurrence] if occurrence else [],
@@ -198,7 +255,7 @@ class ScheduleCog(commands.Cog):
         schedule = actions(self.bot)
         reply = occurrences_reply(
             f"Meetings in the next {days} days",
-            schedule.upcoming("meeting", days=days),
+            await off_loop(interaction, schedule.upcoming, "meeting", days=days, ephemeral=False),
             schedule.service.tz,
             discord=True,
             empty=f"No meetings in the next {days} days.",
@@ -215,7 +272,7 @@ class ScheduleCog(commands.Cog):
         schedule = actions(self.bot)
         reply = occurrences_reply(
             "Upcoming deadlines",
-            schedule.upcoming("deadline", days=days),
+            await off_loop(interaction, schedule.upcoming, "deadline", days=days, ephemeral=False),
             schedule.service.tz,
             discord=True,
             empty="No upcoming deadlines.",
@@ -228,7 +285,10 @@ class ScheduleCog(commands.Cog):
     async def subscribe(
         self, interaction: discord.Interaction[AllianceBot], item: int | None = None
     ) -> None:
-        found = actions(self.bot).subscribe(actor_of(interaction), item)
+        schedule = actions(self.bot)
+        found = await off_loop(
+            interaction, schedule.subscribe, actor_of(interaction), item, ephemeral=True
+        )
         what = f"#{found.id} {found.title}" if found else "every meeting and deadline"
         text = f"Done: I'll DM you reminders for {what}. Use /unsubscribe to stop."
         await send(interaction, notice(text), ephemeral=True)
@@ -239,7 +299,10 @@ class ScheduleCog(commands.Cog):
     async def unsubscribe(
         self, interaction: discord.Interaction[AllianceBot], item: int | None = None
     ) -> None:
-        found = actions(self.bot).unsubscribe(actor_of(interaction), item)
+        schedule = actions(self.bot)
+        found = await off_loop(
+            interaction, schedule.unsubscribe, actor_of(interaction), item, ephemeral=True
+        )
         what = f"#{found.id} {found.title}" if found else "any meeting or deadline"
         await send(interaction, notice(f"Done: no more DM reminders for {what}."), ephemeral=True)
 
@@ -249,7 +312,7 @@ class ScheduleCog(commands.Cog):
     async def ics(
         self, interaction: discord.Interaction[AllianceBot], item: int | None = None
     ) -> None:
-        data = actions(self.bot).ics(item)
+        data = await off_loop(interaction, actions(self.bot).ics, item, ephemeral=True)
         name = f"alliance-item-{item}.ics" if item is not None else "alliance-schedule.ics"
         file = discord.File(io.BytesIO(data), filename=name)
         text = "Here's the calendar file: open it or import it into your calendar app."

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import re
 import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import datetime, time, timedelta
@@ -39,15 +40,29 @@ MAX_TEXT = 1000
 MAX_DURATION = timedelta(days=2)
 MAX_LEADS = 6
 MAX_LEAD = timedelta(days=60)
+#: The furthest ahead a meeting, deadline or repeat end may be: ten years. Anything later is a
+#: typo (or a year like 9999 that overflows date arithmetic), refused in one line.
+MAX_AHEAD = timedelta(days=3660)
+#: Most occurrences a repeat rule may have, as `--count` allows.
+MAX_COUNT = 1000
+#: RRULE parts finer than a day: a member-facing schedule has at most one meeting a day per
+#: item, and BYHOUR/BYMINUTE expand into hundreds of thousands of occurrences.
+_SUB_DAILY_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND", "BYSETPOS")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 _UNSET: Any = object()
 
 TimeInput = str | datetime
 
 
-def open_connection(settings: Settings) -> sqlite3.Connection:
-    """Open `settings.db_path` and bring the schedule schema up to date."""
-    conn = db.connect(settings.db_path)
-    db.migrate(conn, store.COMPONENT, store.MIGRATIONS)
+def open_connection(settings: Settings, *, busy_timeout: float | None = None) -> sqlite3.Connection:
+    """Open `settings.db_path` and bring the schedule schema up to date (`StorageError` naming
+    the path when the database cannot be opened or written)."""
+    conn = db.connect(settings.db_path, busy_timeout=busy_timeout)
+    try:
+        db.migrate(conn, store.COMPONENT, store.MIGRATIONS)
+    except sqlite3.Error as exc:
+        conn.close()
+        raise db.storage_error(exc, settings.db_path) from None
     return conn
 
 
@@ -55,10 +70,13 @@ def open_service(
     settings: Settings,
     clock: Clock | None = None,
     on_change: Callable[[], None] | None = None,
+    *,
+    busy_timeout: float | None = None,
 ) -> ScheduleService:
-    """A service over the shared database in `settings.data_dir` (migrated)."""
+    """A service over the shared database in `settings.data_dir` (migrated); `busy_timeout` is
+    how long its writes wait for another process's lock."""
     return ScheduleService(
-        open_connection(settings),
+        open_connection(settings, busy_timeout=busy_timeout),
         settings.tz,
         clock or SystemClock(),
         on_change,
@@ -179,54 +197,58 @@ class ScheduleService:
 
         Optional text fields take "" to clear them; `repeat=""` or "none" stops repeating.
         """
-        item = self.get(item_id, kind=kind)
-        self._guard_standing(item, "edit")
-        now = self.clock.now()
-        changes: dict[str, Any] = {"updated": now}
-        if title is not None:
-            changes["title"] = _text(title, "title", MAX_TITLE, required=True)
-        if when is not None:
-            deadline = item.kind == "deadline"
-            changes["start"] = self._when(
-                when,
-                now,
-                "--due" if deadline else "--when",
-                date_only=END_OF_DAY if deadline else None,
-            )
-        if duration_minutes is not None:
-            self._only_meeting(item, "a duration")
-            changes["duration"] = _duration(duration_minutes)
-        if where is not _UNSET:
-            changes["location"] = _text(where, "location", MAX_TEXT)
-        if link is not _UNSET:
-            changes["link"] = _link(link)
-        if description is not _UNSET:
-            changes["description"] = _text(description, "description", MAX_TEXT)
-        if channel_id is not _UNSET:
-            changes["channel_id"] = _channel(channel_id)
-        if leads is not None:
-            defaults = DEFAULT_MEETING_LEADS if item.kind == "meeting" else DEFAULT_DEADLINE_LEADS
-            changes["leads"] = _leads(leads, defaults)
-        start = changes.get("start", item.start)
-        if repeat is not _UNSET:
-            self._only_meeting(item, "a repeat rule")
-            base = None if repeat is None or repeat.strip().lower() in ("", "none") else repeat
-            changes["rrule"] = self._rule(base, start, until, count, now)
-        elif until is not None or count is not None:
-            if item.rrule is None:
-                raise ScheduleError("--until/--count need a repeating meeting; add --repeat")
-            changes["rrule"] = self._rule(_strip_end(item.rrule), start, until, count, now)
-        elif "start" in changes and item.rrule is not None:
-            changes["rrule"] = recurrence.validate_rule(
-                item.rrule, start_local=start.astimezone(self.tz).replace(tzinfo=None)
-            )
-        updated = dataclasses.replace(item, **changes)
-        timing = (updated.start, updated.rrule, updated.leads) != (
-            item.start,
-            item.rrule,
-            item.leads,
-        )
+        # Read, merge and write under one write lock, so a concurrent edit of another field
+        # (another process, another command) is never overwritten with the old value.
         with store.transaction(self.conn):
+            item = self.get(item_id, kind=kind)
+            self._guard_standing(item, "edit")
+            now = self.clock.now()
+            changes: dict[str, Any] = {"updated": now}
+            if title is not None:
+                changes["title"] = _text(title, "title", MAX_TITLE, required=True)
+            if when is not None:
+                deadline = item.kind == "deadline"
+                changes["start"] = self._when(
+                    when,
+                    now,
+                    "--due" if deadline else "--when",
+                    date_only=END_OF_DAY if deadline else None,
+                )
+            if duration_minutes is not None:
+                self._only_meeting(item, "a duration")
+                changes["duration"] = _duration(duration_minutes)
+            if where is not _UNSET:
+                changes["location"] = _text(where, "location", MAX_TEXT)
+            if link is not _UNSET:
+                changes["link"] = _link(link)
+            if description is not _UNSET:
+                changes["description"] = _text(description, "description", MAX_TEXT)
+            if channel_id is not _UNSET:
+                changes["channel_id"] = _channel(channel_id)
+            if leads is not None:
+                defaults = (
+                    DEFAULT_MEETING_LEADS if item.kind == "meeting" else DEFAULT_DEADLINE_LEADS
+                )
+                changes["leads"] = _leads(leads, defaults)
+            start = changes.get("start", item.start)
+            if repeat is not _UNSET:
+                self._only_meeting(item, "a repeat rule")
+                base = None if repeat is None or repeat.strip().lower() in ("", "none") else repeat
+                changes["rrule"] = self._rule(base, start, until, count, now)
+            elif until is not None or count is not None:
+                if item.rrule is None:
+                    raise ScheduleError("--until/--count need a repeating meeting; add --repeat")
+                changes["rrule"] = self._rule(_strip_end(item.rrule), start, until, count, now)
+            elif "start" in changes and item.rrule is not None:
+                changes["rrule"] = recurrence.validate_rule(
+                    item.rrule, start_local=start.astimezone(self.tz).replace(tzinfo=None)
+                )
+            updated = dataclasses.replace(item, **changes)
+            timing = (updated.start, updated.rrule, updated.leads) != (
+                item.start,
+                item.rrule,
+                item.leads,
+            )
             store.update_item(self.conn, updated)
             if timing:
                 store.clear_pending(self.conn, item.id)
@@ -237,10 +259,10 @@ class ScheduleService:
 
     def cancel(self, item_id: int, *, kind: Kind | None = None) -> Item:
         """Cancel an item; its pending reminders and undelivered messages are removed."""
-        item = self.get(item_id, kind=kind)
-        self._guard_standing(item, "cancel")
-        cancelled = dataclasses.replace(item, status="cancelled", updated=self.clock.now())
         with store.transaction(self.conn):
+            item = self.get(item_id, kind=kind)
+            self._guard_standing(item, "cancel")
+            cancelled = dataclasses.replace(item, status="cancelled", updated=self.clock.now())
             store.update_item(self.conn, cancelled)
             store.clear_pending(self.conn, item.id)
         log.info("cancelled %s %d %r", item.kind, item.id, item.title)
@@ -329,9 +351,9 @@ class ScheduleService:
     def _subscription(self, user_id: int, item_id: int | None, opted_in: bool) -> None:
         if not isinstance(user_id, int) or user_id <= 0:
             raise ScheduleError("a member is identified by a positive integer user id")
-        if item_id is not None:
-            self.get(item_id)
         with store.transaction(self.conn):
+            if item_id is not None:
+                self.get(item_id)
             store.set_subscription(
                 self.conn, user_id, item_id or store.ALL_ITEMS, opted_in, self.clock.now()
             )
@@ -377,8 +399,26 @@ class ScheduleService:
                 raise ScheduleError(f"{flag}: a datetime without a time zone is ambiguous")
             if value <= now:
                 raise ScheduleError(f"{flag}: that time is in the past")
-            return value.replace(microsecond=0)
-        return parse_when(value, tz=self.tz, now=now, date_only=date_only, day_first=self.day_first)
+            return self._bounded(value.replace(microsecond=0), now, flag, str(value))
+        text = clean(value)
+        try:
+            when = parse_when(
+                text, tz=self.tz, now=now, date_only=date_only, day_first=self.day_first
+            )
+        except (OverflowError, ValueError):
+            raise ScheduleError(_out_of_range(flag, text)) from None
+        return self._bounded(when, now, flag, text)
+
+    @staticmethod
+    def _bounded(when: datetime, now: datetime, flag: str, text: str) -> datetime:
+        """`when`, or a one-line refusal when it is more than `MAX_AHEAD` away."""
+        try:
+            too_far = when - now > MAX_AHEAD
+        except OverflowError:
+            too_far = True
+        if too_far:
+            raise ScheduleError(_out_of_range(flag, text))
+        return when
 
     def _rule(
         self,
@@ -395,21 +435,17 @@ class ScheduleService:
         until_local = None
         if until is not None:
             until_utc = (
-                until
+                self._bounded(until, now, "--until", str(until))
                 if isinstance(until, datetime)
-                else parse_when(
-                    until,
-                    tz=self.tz,
-                    now=now,
-                    date_only=time(23, 59, 59),
-                    day_first=self.day_first,
-                )
+                else self._when(until, now, "--until", date_only=time(23, 59, 59))
             )
             if until_utc < start:
                 raise ScheduleError("--until is before the first meeting")
             until_local = until_utc.astimezone(self.tz).replace(tzinfo=None)
-        if count is not None and not 1 <= count <= 1000:
-            raise ScheduleError("--count must be between 1 and 1000")
+        if count is not None and not 1 <= count <= MAX_COUNT:
+            raise ScheduleError(f"--count must be between 1 and {MAX_COUNT}")
+        repeat = clean(repeat)
+        _check_rrule_parts(repeat)
         start_local = start.astimezone(self.tz).replace(tzinfo=None)
         return recurrence.build_rule(
             repeat, start_local=start_local, until_local=until_local, count=count
@@ -433,12 +469,45 @@ def _list_cmd(kind: Kind | None) -> str:
     return "alliance-bot deadlines list" if kind == "deadline" else "alliance-bot meetings list"
 
 
+def clean(text: str) -> str:
+    """`text` with control characters (newlines, tabs, escapes) turned into single spaces, so
+    nothing a member typed is echoed over several lines or with terminal escapes."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def _out_of_range(flag: str, text: str) -> str:
+    shown = text if len(text) <= 60 else text[:59] + "…"
+    return (
+        f'{flag}: "{shown}" is out of range; give a time within the next ten years, '
+        'e.g. "Dec 5 2027 at 9am"'
+    )
+
+
+def _check_rrule_parts(repeat: str) -> None:
+    """Refuse RRULE parts finer than daily and a COUNT above `MAX_COUNT` (like `--count`)."""
+    body = repeat.split(":", 1)[1] if repeat.lower().startswith("rrule:") else repeat
+    if not body.upper().startswith("FREQ="):
+        return
+    for part in body.split(";"):
+        key, _, value = part.partition("=")
+        key = key.strip().upper()
+        if key in _SUB_DAILY_PARTS:
+            raise ScheduleError(
+                f"{key} repeats more often than once a day; a meeting repeats at most daily "
+                '(e.g. "FREQ=WEEKLY;BYDAY=TU,TH")'
+            )
+        if key == "COUNT":
+            digits = value.strip()
+            if not digits.isdigit() or not 1 <= int(digits) <= MAX_COUNT:
+                raise ScheduleError(f"COUNT must be between 1 and {MAX_COUNT}, like --count")
+
+
 def _text(value: str | None, what: str, limit: int, *, required: bool = False) -> str | None:
-    if value is None or not value.strip():
+    if value is None or not clean(value):
         if required:
             raise ScheduleError(f"the {what} cannot be empty")
         return None
-    value = value.strip()
+    value = clean(value) if what in ("title", "location") else value.strip()
     if len(value) > limit:
         raise ScheduleError(f"the {what} is too long ({len(value)} characters; at most {limit})")
     return value

@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot import db
 from bot.schedule import recurrence
 from bot.schedule.models import Item, Kind, Status, ts, utc_from_ts
 
@@ -97,16 +96,8 @@ ALL_ITEMS = 0
 HORIZON_EXTRA = timedelta(days=28)
 
 
-@contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One write transaction (BEGIN IMMEDIATE): all of it commits or none of it."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+#: One write transaction (`BEGIN IMMEDIATE`); nested blocks join the outer one. See `bot.db`.
+transaction = db.transaction
 
 
 def bump_generation(conn: sqlite3.Connection) -> None:

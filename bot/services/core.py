@@ -36,6 +36,8 @@ T = TypeVar("T")
 SHOWN_SOURCES = 3
 #: How many further passages "More sources" may show.
 MORE_SOURCES = 5
+#: Audited actions that rebuild the index (`/status` shows when the last one succeeded).
+REINDEX_ACTIONS = ("reindex", "corpus add", "corpus remove", "corpus add (rollback)")
 #: Marks a shortened value (autocomplete values are limited to 100 characters).
 ELLIPSIS = "…"
 
@@ -71,6 +73,8 @@ class StatusReport:
     latency_ms: float | None = None
     pending_reminders: int | None = None
     last_admin_reindex: datetime | None = None
+    #: `PRAGMA quick_check` at start: () when sound, the problems found, None when not checked.
+    database_problems: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +99,7 @@ class BotCore:
     limiter: RateLimiter | None = None
     started_at: datetime | None = None
     schedule: ScheduleActions | None = None
+    database_problems: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         clock = self.clock
@@ -349,6 +354,21 @@ class BotCore:
         self._audit(actor, "gaps", f"days={days}", f"{len(result)} gaps")
         return result
 
+    def check_database(self) -> tuple[str, ...]:
+        """Run `PRAGMA quick_check` (at start-up) and remember the result for `/status`; a
+        damaged database is logged as an error naming the file and what to do."""
+        problems = tuple(self.records.integrity())
+        self.database_problems = problems
+        if problems:
+            log.error(
+                "database %s is damaged (PRAGMA quick_check: %s); the bot keeps running but "
+                "may lose or misread data: stop it, restore the file from a backup (or run "
+                "sqlite3's .recover into a new file) and restart",
+                self.settings.db_path,
+                "; ".join(problems[:3]),
+            )
+        return problems
+
     def status(self, actor: Actor, *, latency_seconds: float | None = None) -> StatusReport:
         """Index size/age, uptime, latency and pending reminders (admins only)."""
         self._admin(actor, "status", "")
@@ -361,14 +381,14 @@ class BotCore:
                 pending = self.pending_reminders()
             except Exception:
                 log.exception("could not count pending reminders")
-        last = next(
-            (e.at for e in self.records.audit_log(200) if e.action.startswith("reindex")),
-            None,
-        )
+        last = self.records.last_action_at(REINDEX_ACTIONS)
         latency = None
         if latency_seconds is not None and latency_seconds == latency_seconds:  # not NaN
             latency = latency_seconds * 1000
-        self._audit(actor, "status", "", "shown")
+        try:
+            self._audit(actor, "status", "", "shown")
+        except (sqlite3.Error, OSError) as exc:  # a busy or full database must not hide /status
+            log.warning("could not audit a /status call (%s)", exc)
         return StatusReport(
             index=index,
             index_age_seconds=age,
@@ -377,6 +397,7 @@ class BotCore:
             latency_ms=latency,
             pending_reminders=pending,
             last_admin_reindex=last,
+            database_problems=self.database_problems,
         )
 
 

@@ -1,20 +1,23 @@
 """What the bot remembers in SQLite: the question log, 👍/👎 feedback and the admin audit log.
 
 Tables live on the `bot` migration track of the shared database (`bot.db.migrate`). All times are
-stored as UTC ISO 8601 text. Every method is one short transaction behind a lock, so the stores can
-be called from worker threads (`asyncio.to_thread`) and from the console alike.
+stored as UTC ISO 8601 text. Every write is one real transaction (`bot.db.transaction`: `BEGIN
+IMMEDIATE` … `COMMIT`, rolled back on any error) behind a lock, so the stores can be called from
+worker threads (`asyncio.to_thread`) and from the console alike, never two at once on one
+connection.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.db import migrate
+from bot.db import migrate, quick_check, transaction
 
 Clock = Callable[[], datetime]
 
@@ -55,6 +58,7 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (question_id, user_id)
     );
     """,
+    "CREATE INDEX bot_audit_action ON bot_audit(action, id);",
 ]
 
 
@@ -130,7 +134,7 @@ class Records:
         channel_id: int | None = None,
     ) -> int:
         """Store one asked question and return its id (buttons carry this id)."""
-        with self._lock, self._conn:
+        with self._lock, transaction(self._conn):
             cur = self._conn.execute(
                 "INSERT INTO bot_questions(asked_at, user_id, guild_id, channel_id, question,"
                 " normalized, answered, top_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -176,7 +180,7 @@ class Records:
         """Record (or change) `user_id`'s 👍 (+1) / 👎 (-1); False if the vote was already that."""
         if vote not in (-1, 1):
             raise ValueError("vote must be +1 or -1")
-        with self._lock, self._conn:
+        with self._lock, transaction(self._conn):
             row = self._conn.execute(
                 "SELECT vote FROM bot_feedback WHERE question_id = ? AND user_id = ?",
                 (question_id, user_id),
@@ -203,7 +207,7 @@ class Records:
 
     def mark_escalated(self, question_id: int, user_id: int) -> bool:
         """Remember that `user_id` sent this question to a person; False if already done."""
-        with self._lock, self._conn:
+        with self._lock, transaction(self._conn):
             cur = self._conn.execute(
                 "INSERT OR IGNORE INTO bot_escalations(question_id, user_id, escalated_at)"
                 " VALUES (?, ?, ?)",
@@ -255,12 +259,32 @@ class Records:
         self, *, actor_id: int, actor_name: str, action: str, detail: str, outcome: str
     ) -> None:
         """Append one admin action to the audit log."""
-        with self._lock, self._conn:
+        with self._lock, transaction(self._conn):
             self._conn.execute(
                 "INSERT INTO bot_audit(at, actor_id, actor_name, action, detail, outcome)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (self._now(), actor_id, actor_name, action, detail[:2000], outcome[:500]),
             )
+
+    def last_action_at(self, actions: Sequence[str], *, succeeded: bool = True) -> datetime | None:
+        """When one of `actions` (exact audit action names) last ran, however many other entries
+        came after it (an indexed query). `succeeded` keeps only runs whose outcome was "ok…" or
+        "unchanged…", not refused, rejected or failed attempts."""
+        if not actions:
+            return None
+        sql = "SELECT at FROM bot_audit WHERE action IN (SELECT value FROM json_each(?))"
+        if succeeded:
+            sql += " AND (substr(outcome, 1, 2) = 'ok' OR substr(outcome, 1, 9) = 'unchanged')"
+        with self._lock:
+            row = self._conn.execute(
+                sql + " ORDER BY id DESC LIMIT 1", (json.dumps(list(actions)),)
+            ).fetchone()
+        return datetime.fromisoformat(row["at"]) if row is not None else None
+
+    def integrity(self) -> list[str]:
+        """Problems `PRAGMA quick_check` finds in the database (empty when it is sound)."""
+        with self._lock:
+            return quick_check(self._conn)
 
     def audit_log(self, limit: int = 50) -> list[AuditEntry]:
         """The newest audit entries first."""

@@ -1,11 +1,13 @@
 """The schedule commands' behaviour (Discord-free), over `bot.schedule.service.ScheduleService`.
 
-Two service instances over two connections: `service` is used on the event loop thread (the cog
-and the console call it directly; each call is a few milliseconds of SQLite), `shared` is used
-from worker threads (schedule questions inside `/ask`, pending counts in `/status`, the standing
-schedule sync after a reindex) behind a lock, because one SQLite connection must not run two
-transactions from two threads at once. Admin operations are permission-checked and audited
-through `BotCore.admin_action`.
+Every method blocks on SQLite, so the cogs call them through `asyncio.to_thread`, never on the
+event loop. Two service instances over two connections, each used by one thread at a time (its
+own lock; one SQLite connection must not run two transactions from two threads at once):
+`service` serves members' and admins' commands and, in the bot, has a short busy timeout so a
+database locked by another process fails fast with "busy, try again" inside Discord's 3-second
+window; `shared` serves background work (schedule questions inside `/ask`, pending counts in
+`/status`, the standing schedule sync after a reindex) with the normal timeout. Admin operations
+are permission-checked and audited through `BotCore.admin_action`.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.answering import schedule_answer
 from bot.schedule.models import Item, Kind, Occurrence
@@ -23,6 +25,7 @@ from bot.services.permissions import Actor
 from index.models import Answer
 
 STANDING_FILE = "schedule.toml"
+T = TypeVar("T")
 
 
 class ScheduleActions:
@@ -36,6 +39,7 @@ class ScheduleActions:
         self.shared = shared
         self.discord = discord
         self._lock = threading.Lock()
+        self._service_lock = threading.RLock()
 
     # -- thread-safe hooks for BotCore -----------------------------------------------------------
 
@@ -64,29 +68,44 @@ class ScheduleActions:
 
     def next_meeting(self) -> Occurrence | None:
         """The next meeting, if any within a year."""
-        return self.service.next_meeting()
+        with self._service_lock:
+            return self.service.next_meeting()
 
     def upcoming(self, kind: Kind | None, *, days: int = 30, limit: int = 20) -> list[Occurrence]:
         """Upcoming occurrences in time order."""
-        return self.service.upcoming(kind, days=days, limit=limit)
+        with self._service_lock:
+            return self.service.upcoming(kind, days=days, limit=limit)
 
     def subscribe(self, actor: Actor, item_id: int | None) -> Item | None:
         """Opt in to DM reminders for one item (returned) or all (None)."""
-        self.service.subscribe(actor.id, item_id)
-        return self.service.get(item_id) if item_id is not None else None
+        with self._service_lock:
+            self.service.subscribe(actor.id, item_id)
+            return self.service.get(item_id) if item_id is not None else None
 
     def unsubscribe(self, actor: Actor, item_id: int | None) -> Item | None:
         """Opt out of DM reminders for one item (returned) or all (None)."""
-        self.service.unsubscribe(actor.id, item_id)
-        return self.service.get(item_id) if item_id is not None else None
+        with self._service_lock:
+            self.service.unsubscribe(actor.id, item_id)
+            return self.service.get(item_id) if item_id is not None else None
 
     def ics(self, item_id: int | None) -> bytes:
         """An iCalendar file of one item or of everything upcoming."""
-        return self.service.export_ics(item_id)
+        with self._service_lock:
+            return self.service.export_ics(item_id)
 
     def items(self) -> list[Item]:
         """Active items (for autocomplete)."""
-        return self.service.items()
+        with self._service_lock:
+            return self.service.items()
+
+    def next_occurrence(self, item: Item) -> Occurrence | None:
+        """The item's next occurrence (for the reply after a change)."""
+        with self._service_lock:
+            return self.service.next_occurrence(item)
+
+    def _locked(self, run: Callable[[], T]) -> T:
+        with self._service_lock:
+            return run()
 
     # -- admins ----------------------------------------------------------------------------------
 
@@ -96,7 +115,7 @@ class ScheduleActions:
             actor,
             "meeting add",
             f"{title!r} at {when!r} {options}",
-            lambda: self.service.add_meeting(title, when, **options),
+            lambda: self._locked(lambda: self.service.add_meeting(title, when, **options)),
         )
 
     def add_deadline(self, actor: Actor, title: str, due: str, **options: Any) -> Item:
@@ -105,7 +124,7 @@ class ScheduleActions:
             actor,
             "deadline add",
             f"{title!r} due {due!r} {options}",
-            lambda: self.service.add_deadline(title, due, **options),
+            lambda: self._locked(lambda: self.service.add_deadline(title, due, **options)),
         )
 
     def edit(self, actor: Actor, item_id: int, **changes: Any) -> Item:
@@ -114,13 +133,16 @@ class ScheduleActions:
             actor,
             "schedule edit",
             f"#{item_id} {changes}",
-            lambda: self.service.edit(item_id, **changes),
+            lambda: self._locked(lambda: self.service.edit(item_id, **changes)),
         )
 
     def cancel(self, actor: Actor, item_id: int) -> Item:
         """Cancel an item and its pending reminders (admins)."""
         return self.core.admin_action(
-            actor, "schedule cancel", f"#{item_id}", lambda: self.service.cancel(item_id)
+            actor,
+            "schedule cancel",
+            f"#{item_id}",
+            lambda: self._locked(lambda: self.service.cancel(item_id)),
         )
 
 

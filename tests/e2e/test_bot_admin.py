@@ -202,7 +202,7 @@ async def test_status_counts_pending_reminders(fake, bot):
     await fake.reply(
         await fake.slash(
             "schedule",
-            {"title": "Coalition call", "when": "2099-01-06 10:00"},
+            {"title": "Coalition call", "when": "in 2 years"},
             sub="add-meeting",
             **ADMIN,
         )
