@@ -17,7 +17,8 @@ Contract:
   `after_create=True` the request is served first (a message is created) and then answered with
   `status`: Discord's "created, then 500".
 - `delay_next(method, path_regex, seconds)` holds the next matching request that long before
-  serving it (slow REST); `math.inf` holds it until `release()` (or the fake stops).
+  serving it (slow REST); `math.inf` holds it until `release()` (or the fake stops). With
+  `after_create=True` the message is created first and only the answer is held.
 - Ids are real snowflakes: `(ms since 2015 << 22) | counter`, from `clock()` (wall time unless a
   test sets `fake.clock`, e.g. to a `ManualClock.now`), never decreasing.
 - Messages posted to `/channels/{id}/messages` (guild channels and DM channels alike) are kept per
@@ -135,6 +136,7 @@ class DelayRule:
     pattern: re.Pattern[str]
     seconds: float
     remaining: int
+    after_create: bool = False
 
 
 DISCORD_EPOCH_MS = 1_420_070_400_000
@@ -280,9 +282,36 @@ class FakeDiscord:
             FailRule(method, re.compile(pattern), status, 0.0, times, after_create=True)
         )
 
-    def delay_next(self, method: str, pattern: str, seconds: float, *, times: int = 1) -> None:
+    def delay_next(
+        self,
+        method: str,
+        pattern: str,
+        seconds: float,
+        *,
+        times: int = 1,
+        after_create: bool = False,
+    ) -> None:
         """Hold the next `times` matching requests `seconds` (inf: until `release()`)."""
-        self.delay_rules.append(DelayRule(method, re.compile(pattern), seconds, times))
+        self.delay_rules.append(
+            DelayRule(method, re.compile(pattern), seconds, times, after_create)
+        )
+
+    async def _hold(self, rec: Recorded, *, after_create: bool) -> None:
+        for delay in self.delay_rules:
+            if (
+                delay.remaining > 0
+                and delay.after_create == after_create
+                and delay.method == rec.method
+                and delay.pattern.search(rec.path)
+            ):
+                delay.remaining -= 1
+                await self._poke()  # what the handler created is visible to waiters now
+                timeout = None if math.isinf(delay.seconds) else delay.seconds
+                try:
+                    await asyncio.wait_for(self._released.wait(), timeout)
+                except TimeoutError:
+                    pass
+                return
 
     def release(self) -> None:
         """Let every request held by `delay_next(..., math.inf)` go on."""
@@ -308,19 +337,7 @@ class FakeDiscord:
     async def _rest(self, request: web.Request) -> web.StreamResponse:
         rec = Recorded(request.method, request.path, dict(request.query), dict(request.headers))
         await self._parse_body(request, rec)
-        for delay in self.delay_rules:
-            if (
-                delay.remaining > 0
-                and delay.method == rec.method
-                and delay.pattern.search(rec.path)
-            ):
-                delay.remaining -= 1
-                timeout = None if math.isinf(delay.seconds) else delay.seconds
-                try:
-                    await asyncio.wait_for(self._released.wait(), timeout)
-                except TimeoutError:
-                    pass
-                break
+        await self._hold(rec, after_create=False)
         for rule in self.fail_rules:
             if (
                 rule.remaining > 0
@@ -368,6 +385,7 @@ class FakeDiscord:
                 rec.route = f"{handler.__name__}, then injected failure"
                 await self._record(rec)
                 return json_response({"message": "Server error", "code": 0}, rule.status)
+        await self._hold(rec, after_create=True)
         rec.status = status
         await self._record(rec)
         if body is None:
