@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, timedelta
 
-from bot.schedule.models import Reminder
 import pytest
 
+from bot.schedule.models import Reminder
 from bot.schedule.render import format_duration, humanize_lead, lead_adjective, render_reminder
 
 from .conftest import DENVER, local
