@@ -269,3 +269,25 @@ async def test_send_timeout_is_retried_without_a_traceback(fake, runner, make_se
         logging.getLogger("asyncio").removeHandler(keep)
     assert len(announced(fake)) == 1
     assert [r.getMessage() for r in asyncio_errors] == []
+
+
+async def test_a_dm_whose_answer_was_lost_is_found_in_the_dm_channel(
+    fake, runner, make_settings, clock
+):
+    fake.nonce_window = 0
+    settings = make_settings()
+    bot = await runner.start(settings, clock=clock, scheduler_config=config())
+    await add_meeting(fake, "in 3 hours")
+    await fake.reply(await fake.slash("subscribe", {}))
+    await bot.scheduler.settled()
+    dm_channel = fd.MEMBER_ID + 7
+    fake.fail_after_create("POST", rf"/channels/{dm_channel}/messages$", 503)
+    clock.advance(timedelta(hours=2))
+    await fake.wait_request("POST", rf"/channels/{dm_channel}/messages$")
+    await bot.scheduler.settled()
+    clock.advance(timedelta(minutes=5))
+    await fake.wait_request("GET", rf"/channels/{dm_channel}/messages$")
+    await bot.scheduler.settled()
+    dms = [m for m in fake.created(dm_channel) if "Coalition call" in m["content"]]
+    assert len(dms) == 1 and len(announced(fake)) == 1
+    assert sorted(deliveries(settings.db_path), key=str) == [("sent", "reconciled"), ("sent", None)]
