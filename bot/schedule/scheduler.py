@@ -60,7 +60,7 @@ import sqlite3
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
@@ -549,9 +549,7 @@ class ReminderScheduler:
         since = claim.claimed - self.config.reconcile_margin
         now = self.clock.now()
         try:
-            found = await asyncio.wait_for(
-                find(target, target_id, reminder, since), self.config.send_timeout
-            )
+            found = bool(await self._bounded(find(target, target_id, reminder, since)))
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -604,21 +602,31 @@ class ReminderScheduler:
 
     async def _send_with_timeout(self, target: str, target_id: int, reminder: Reminder) -> None:
         if target == "channel":
-            send = asyncio.ensure_future(self.sender.send_channel(target_id, reminder))
+            await self._bounded(self.sender.send_channel(target_id, reminder))
         else:
-            send = asyncio.ensure_future(self.sender.send_dm(target_id, reminder))
+            await self._bounded(self.sender.send_dm(target_id, reminder))
+
+    async def _bounded(self, work: Coroutine[Any, Any, T]) -> T:
+        """Await `work` for at most `send_timeout` of the scheduler's clock.
+
+        On timeout the work is cancelled *and awaited*, so it finishes before the outcome is
+        decided (reading the result of a task that was asked to cancel but has not finished is
+        what used to log an `InvalidStateError` traceback).
+        """
+        task = asyncio.ensure_future(work)
         timer = asyncio.ensure_future(self.clock.sleep(self.config.send_timeout))
         try:
-            await asyncio.wait({send, timer}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({task, timer}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             timer.cancel()
-            if not send.done():
-                send.cancel()
+            timed_out = not task.done()
+            if timed_out:
+                task.cancel()
                 with contextlib.suppress(BaseException):
-                    await send
-        if send.cancelled():
+                    await task
+        if timed_out:
             raise RetryableSendError(f"no answer within {self.config.send_timeout:.0f}s")
-        send.result()
+        return task.result()
 
     async def _retry_or_fail(
         self,
