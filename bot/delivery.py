@@ -12,7 +12,9 @@ return a message's nonce when history is read back, but it always returns the co
 bot's own messages, so the marker line is what `find_sent` looks for: a message in the channel
 (or the member's DM channel) after the claim, written by this bot, whose last line is exactly that
 marker. The body is cut before the marker, never the marker, to stay within 2,000 characters.
-Reading channel history needs the Read Message History permission; without it the check fails
+The scan reads at most `HISTORY_SCAN` messages after the claim, oldest first; the reminder, if
+it was posted, is among the first of them unless the channel saw hundreds of messages within
+the seconds of the attempt. Reading channel history needs the Read Message History permission; without it the check fails
 and the scheduler does not resend (see `bot.schedule.scheduler`).
 """
 

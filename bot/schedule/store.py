@@ -99,7 +99,7 @@ MIGRATIONS: list[str] = [
     ALTER TABLE schedule_deliveries ADD COLUMN verify INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE schedule_deliveries ADD COLUMN check_failures INTEGER NOT NULL DEFAULT 0;
     INSERT OR IGNORE INTO schedule_meta(key, value)
-        VALUES ('install', abs(random()) % 281474976710656);
+        VALUES ('install', random() & 281474976710655);
     """,
 ]
 
