@@ -14,8 +14,9 @@ bot's own messages, so the marker line is what `find_sent` looks for: a message 
 marker. The body is cut before the marker, never the marker, to stay within 2,000 characters.
 The scan reads at most `HISTORY_SCAN` messages after the claim, oldest first; the reminder, if
 it was posted, is among the first of them unless the channel saw hundreds of messages within
-the seconds of the attempt. Reading channel history needs the Read Message History permission; without it the check fails
-and the scheduler does not resend (see `bot.schedule.scheduler`).
+the seconds of the attempt. Reading channel history needs the Read Message History
+permission; without it the check fails and the scheduler does not resend (see
+`bot.schedule.scheduler`).
 """
 
 from __future__ import annotations
