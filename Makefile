@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck pytest eval eval-foreign bench bench-storage index console clean
+.PHONY: install run test lint typecheck pytest hostile eval eval-foreign bench bench-storage index console clean
 
 install: $(STAMP)
 
@@ -34,6 +34,10 @@ pytest: install
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
+
+# Slow fault trials: the real bot process SIGKILLed mid-delivery, restarted, messages counted.
+hostile: install
+	$(BIN)/pytest -q -s -m hostile -o timeout=1200 tests/e2e/test_hostile_kill.py
 
 eval: install
 	$(BIN)/python -m tests.eval.run_eval

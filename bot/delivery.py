@@ -5,12 +5,25 @@ members who opted in. Mentions are off: a reminder quotes admin-written text. Ou
 scheduler's retry policy: HTTP 429 and 5xx, timeouts and connection errors are retryable
 (discord.py has already retried 429/5xx a few times by then); Forbidden (missing access, DMs
 closed), NotFound (deleted channel/user) and other 4xx are permanent and recorded.
+
+The marker: every reminder ends with a subtext line `-# ref <nonce>` (the nonce is
+`<install token>-<delivery id>`, also sent as Discord's message nonce). Discord does not reliably
+return a message's nonce when history is read back, but it always returns the content of the
+bot's own messages, so the marker line is what `find_sent` looks for: a message in the channel
+(or the member's DM channel) after the claim, written by this bot, whose last line is exactly that
+marker. The body is cut before the marker, never the marker, to stay within 2,000 characters.
+The scan reads at most `HISTORY_SCAN` messages after the claim, oldest first; the reminder, if
+it was posted, is among the first of them unless the channel saw hundreds of messages within
+the seconds of the attempt. Reading channel history needs the Read Message History
+permission; without it the check fails and the scheduler does not resend (see
+`bot.schedule.scheduler`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -23,6 +36,20 @@ from bot.schedule.render import render_reminder
 log = logging.getLogger(__name__)
 
 NONCE_MAX = 25
+MAX_CONTENT = 2000
+#: How many of the channel's messages after the claim are read before concluding "not there".
+HISTORY_SCAN = 500
+
+
+def marker(nonce: str) -> str:
+    """The last line of a reminder message: small, visible, and what reconciliation matches."""
+    return f"-# ref {nonce}"
+
+
+def reminder_content(reminder: Reminder) -> str:
+    """The message text: the rendered reminder, cut to fit, then the marker line."""
+    tail = "\n" + marker(reminder.nonce)
+    return render_reminder(reminder)[: MAX_CONTENT - len(tail)] + tail
 
 
 class DiscordReminderSender:
@@ -44,12 +71,37 @@ class DiscordReminderSender:
             raise classify(exc, f"DM to {user_id}") from exc
         await self._send(dm, reminder, f"DM to {user_id}")
 
+    async def find_sent(
+        self, target: str, target_id: int, reminder: Reminder, since: datetime
+    ) -> bool:
+        """Whether this bot already posted `reminder` there after `since` (by its marker)."""
+        where = f"channel {target_id}" if target == "channel" else f"DM to {target_id}"
+        me = self.client.user
+        if me is None:
+            raise RetryableSendError(f"{where}: not logged in yet")
+        try:
+            channel: Any
+            if target == "channel":
+                channel = self.client.get_partial_messageable(target_id)
+            else:
+                channel = await self.client.create_dm(discord.Object(target_id))
+            after = discord.Object(id=discord.utils.time_snowflake(since, high=False))
+            line = marker(reminder.nonce)
+            async for message in channel.history(
+                limit=HISTORY_SCAN, after=after, oldest_first=True
+            ):
+                if message.author.id == me.id and message.content.rsplit("\n", 1)[-1] == line:
+                    return True
+        except Exception as exc:
+            raise classify(exc, f"{where} (history)") from exc
+        return False
+
     async def _send(self, target: discord.abc.Messageable, reminder: Reminder, where: str) -> None:
         kwargs: dict[str, Any] = {"allowed_mentions": discord.AllowedMentions.none()}
         if reminder.nonce and len(reminder.nonce) <= NONCE_MAX:
             kwargs["nonce"] = reminder.nonce
         try:
-            await target.send(render_reminder(reminder)[:2000], **kwargs)
+            await target.send(reminder_content(reminder), **kwargs)
         except Exception as exc:
             raise classify(exc, where) from exc
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from bot.schedule.models import Item, Kind, Occurrence
-from bot.schedule.render import discord_time, local_time
+from bot.schedule.render import discord_time, format_duration, local_time
 
 if TYPE_CHECKING:
     from bot.schedule.service import ScheduleService
@@ -131,7 +131,7 @@ def _line(occ: Occurrence, service: ScheduleService, *, discord: bool) -> str:
     verb = "is due" if item.kind == "deadline" else "is on"
     extra = []
     if item.kind == "meeting":
-        extra.append(f"{int(item.duration.total_seconds() // 60)} min")
+        extra.append(format_duration(item.duration))
     if item.location:
         extra.append(item.location)
     if item.link:

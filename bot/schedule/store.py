@@ -8,7 +8,8 @@ Tables (component "schedule" in `bot.db.migrate`):
 - `schedule_deliveries`: one row per (reminder, target) where target is the item's channel or a
   subscribed member's DMs; the exactly-once ledger (pending -> sending -> sent|failed|dropped).
 - `schedule_subscriptions`: DM opt-in/out per user, per item or for all (item_id 0).
-- `schedule_meta`: a `generation` counter bumped by every schedule write, for cheap change checks.
+- `schedule_meta`: a `generation` counter bumped by every schedule write, for cheap change checks,
+  and `install`, a random 48-bit token drawn once per database (see `install_token`).
 
 Every write helper here expects to run inside `transaction(conn)`.
 """
@@ -89,6 +90,16 @@ MIGRATIONS: list[str] = [
     CREATE TABLE schedule_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
     INSERT INTO schedule_meta(key, value) VALUES ('generation', 0);
     """,
+    # The delivery ledger learns when a delivery was first claimed (where a reconciliation looks
+    # from), whether its last attempt may have reached Discord (`verify`), and how many
+    # reconciliation checks have failed; the install gets a random 48-bit token for its nonces.
+    """
+    ALTER TABLE schedule_deliveries ADD COLUMN claimed_utc INTEGER;
+    ALTER TABLE schedule_deliveries ADD COLUMN verify INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE schedule_deliveries ADD COLUMN check_failures INTEGER NOT NULL DEFAULT 0;
+    INSERT OR IGNORE INTO schedule_meta(key, value)
+        VALUES ('install', random() & 281474976710655);
+    """,
 ]
 
 ALL_ITEMS = 0
@@ -109,6 +120,27 @@ def generation(conn: sqlite3.Connection) -> int:
     """The change counter."""
     row = conn.execute("SELECT value FROM schedule_meta WHERE key = 'generation'").fetchone()
     return int(row[0]) if row else 0
+
+
+def install_token(conn: sqlite3.Connection) -> str:
+    """This database's random token (12 hex digits), drawn once by the ledger migration.
+
+    Why random and stored rather than derived from the path: two databases must never share a
+    delivery nonce, and two installs can sit at the same path (two hosts, a data dir wiped and
+    recreated). A restored backup keeps its token, which is right: it is the same ledger.
+    """
+    row = conn.execute("SELECT value FROM schedule_meta WHERE key = 'install'").fetchone()
+    if row is None:
+        raise RuntimeError("the schedule database has no install token (migrations not applied)")
+    return f"{int(row[0]):012x}"
+
+
+def delivery_nonce(install: str, delivery_id: int) -> str:
+    """The nonce and marker of one delivery: `<install token>-<delivery id>` (at most 25 chars).
+
+    Discord caps nonces at 25 characters; a 12-digit token, a dash and an id below 10^12 fit.
+    """
+    return f"{install}-{delivery_id}"
 
 
 def horizon(item: Item) -> timedelta:

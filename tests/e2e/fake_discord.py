@@ -13,7 +13,23 @@ Contract:
   mentions off. The e2e conftest fails the test when `problems` is not empty.
 - JSON replies carry `Content-Type: application/json` exactly (discord.py ignores anything else).
 - `fail_next(method, path_regex, status)` makes the next matching request fail once (429 with a
-  `Via` header and JSON `retry_after`, or any 5xx) so retry paths can be tested.
+  `Via` header and JSON `retry_after`, or any 5xx) so retry paths can be tested. With
+  `after_create=True` the request is served first (a message is created) and then answered with
+  `status`: Discord's "created, then 500".
+- `delay_next(method, path_regex, seconds)` holds the next matching request that long before
+  serving it (slow REST); `math.inf` holds it until `release()` (or the fake stops). With
+  `after_create=True` the message is created first and only the answer is held.
+- Ids are real snowflakes: `(ms since 2015 << 22) | counter`, from `clock()` (wall time unless a
+  test sets `fake.clock`, e.g. to a `ManualClock.now`), never decreasing.
+- Messages posted to `/channels/{id}/messages` (guild channels and DM channels alike) are kept per
+  channel in `channel_messages`; `GET /channels/{id}/messages` serves them like Discord: newest
+  first, at most `limit` (default 50, max 100), `after=` giving the oldest messages after that id,
+  `before=` the newest before it.
+- Discord's nonce check: a POST with `nonce` and `enforce_nonce: true` whose nonce matches a
+  message the bot created in that channel less than `nonce_window` seconds earlier (by `clock()`;
+  default 300) gets that message back and creates nothing (`duplicates_refused` counts them).
+- `on_message` callbacks run synchronously when a channel message is created (before the reply
+  leaves), so a test can act "after Discord created the message, before the bot hears back".
 - Gateway: HELLO, IDENTIFY → READY + GUILD_CREATE, HEARTBEAT → ACK, RESUME → replay of missed
   events + RESUMED; `request_reconnect()` sends op 7 so the client resumes on its own.
 - `slash()`, `autocomplete()` and `click()` dispatch INTERACTION_CREATE; the `wait_*` helpers
@@ -25,6 +41,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -110,6 +127,24 @@ class FailRule:
     status: int
     retry_after: float
     remaining: int
+    after_create: bool = False
+
+
+@dataclass
+class DelayRule:
+    method: str
+    pattern: re.Pattern[str]
+    seconds: float
+    remaining: int
+    after_create: bool = False
+
+
+DISCORD_EPOCH_MS = 1_420_070_400_000
+
+
+def snowflake_time(snowflake: int) -> datetime:
+    """When a snowflake was made (Discord's epoch, millisecond precision)."""
+    return datetime.fromtimestamp(((snowflake >> 22) + DISCORD_EPOCH_MS) / 1000, UTC)
 
 
 class FakeDiscord:
@@ -123,7 +158,14 @@ class FakeDiscord:
         self.attachments: dict[str, bytes] = {}
         self.synced: dict[str, list[dict[str, Any]]] = {}
         self.fail_rules: list[FailRule] = []
-        self._ids = itertools.count(1_000_000_000_000_000_000)
+        self.delay_rules: list[DelayRule] = []
+        self.channel_messages: dict[int, list[dict[str, Any]]] = {}
+        self.nonce_window = 300.0
+        self.duplicates_refused = 0
+        self.on_message: list[Callable[[dict[str, Any]], None]] = []
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self._last_id = 0
+        self._released = asyncio.Event()
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -155,7 +197,13 @@ class FakeDiscord:
         self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         return self
 
+    def _next_id(self) -> int:
+        ms = int(self.clock().timestamp() * 1000) - DISCORD_EPOCH_MS
+        self._last_id = max(self._last_id + 1, ms << 22)
+        return self._last_id
+
     async def stop(self) -> None:
+        self._released.set()
         if self.ws is not None and not self.ws.closed:
             await self.ws.close()
         if self._runner is not None:
@@ -228,6 +276,51 @@ class FakeDiscord:
         """Fail the next `times` matching requests with `status` (429 as Discord sends it)."""
         self.fail_rules.append(FailRule(method, re.compile(pattern), status, retry_after, times))
 
+    def fail_after_create(self, method: str, pattern: str, status: int = 500, *, times: int = 1):
+        """Serve the next matching request (creating its message), then answer `status`."""
+        self.fail_rules.append(
+            FailRule(method, re.compile(pattern), status, 0.0, times, after_create=True)
+        )
+
+    def delay_next(
+        self,
+        method: str,
+        pattern: str,
+        seconds: float,
+        *,
+        times: int = 1,
+        after_create: bool = False,
+    ) -> None:
+        """Hold the next `times` matching requests `seconds` (inf: until `release()`)."""
+        self.delay_rules.append(
+            DelayRule(method, re.compile(pattern), seconds, times, after_create)
+        )
+
+    async def _hold(self, rec: Recorded, *, after_create: bool) -> None:
+        for delay in self.delay_rules:
+            if (
+                delay.remaining > 0
+                and delay.after_create == after_create
+                and delay.method == rec.method
+                and delay.pattern.search(rec.path)
+            ):
+                delay.remaining -= 1
+                await self._poke()  # what the handler created is visible to waiters now
+                timeout = None if math.isinf(delay.seconds) else delay.seconds
+                try:
+                    await asyncio.wait_for(self._released.wait(), timeout)
+                except TimeoutError:
+                    pass
+                return
+
+    def release(self) -> None:
+        """Let every request held by `delay_next(..., math.inf)` go on."""
+        self._released.set()
+
+    def created(self, channel_id: int) -> list[dict[str, Any]]:
+        """The messages that exist in a channel, oldest first."""
+        return list(self.channel_messages.get(channel_id, []))
+
     # ------------------------------------------------------------------ REST
     async def _attachment(self, request: web.Request) -> web.StreamResponse:
         name = request.match_info["name"]
@@ -244,8 +337,14 @@ class FakeDiscord:
     async def _rest(self, request: web.Request) -> web.StreamResponse:
         rec = Recorded(request.method, request.path, dict(request.query), dict(request.headers))
         await self._parse_body(request, rec)
+        await self._hold(rec, after_create=False)
         for rule in self.fail_rules:
-            if rule.remaining > 0 and rule.method == rec.method and rule.pattern.search(rec.path):
+            if (
+                rule.remaining > 0
+                and not rule.after_create
+                and rule.method == rec.method
+                and rule.pattern.search(rec.path)
+            ):
                 rule.remaining -= 1
                 rec.status = rule.status
                 rec.route = "injected failure"
@@ -274,6 +373,19 @@ class FakeDiscord:
         except LimitError as exc:
             self.problems.append(f"{request.method} {request.path}: {exc}")
             status, body = 400, {"message": "Invalid Form Body", "code": 50035, "errors": str(exc)}
+        for rule in self.fail_rules:
+            if (
+                rule.remaining > 0
+                and rule.after_create
+                and rule.method == rec.method
+                and rule.pattern.search(rec.path)
+            ):
+                rule.remaining -= 1
+                rec.status = rule.status
+                rec.route = f"{handler.__name__}, then injected failure"
+                await self._record(rec)
+                return json_response({"message": "Server error", "code": 0}, rule.status)
+        await self._hold(rec, after_create=True)
         rec.status = status
         await self._record(rec)
         if body is None:
@@ -320,6 +432,7 @@ class FakeDiscord:
             "delete_webhook_message",
         ),
         ("POST", r"/channels/(?P<cid>\d+)/messages", "channel_message"),
+        ("GET", r"/channels/(?P<cid>\d+)/messages", "channel_history"),
         ("GET", r"/channels/(?P<cid>\d+)", "get_channel"),
         ("POST", r"/users/@me/channels", "create_dm"),
         ("GET", r"/guilds/(?P<gid>\d+)", "get_guild"),
@@ -361,7 +474,7 @@ class FakeDiscord:
             raise LimitError(f"{len(commands)} commands (max 100)")
         for cmd in commands:
             check_command(cmd)
-            cmd = {**cmd, "id": str(next(self._ids)), "application_id": app, "version": "1"}
+            cmd = {**cmd, "id": str(self._next_id()), "application_id": app, "version": "1"}
             if guild != "global":
                 cmd["guild_id"] = guild
             cmd.setdefault("default_member_permissions", None)
@@ -416,7 +529,42 @@ class FakeDiscord:
         return 204, None
 
     def channel_message(self, rec: Recorded, cid: str) -> tuple[int, Any]:
-        return 200, self._store_message(rec, rec.json or {}, int(cid), webhook=False)
+        data = rec.json or {}
+        channel = self.channel_messages.setdefault(int(cid), [])
+        nonce = data.get("nonce")
+        if nonce is not None and data.get("enforce_nonce"):
+            now = self.clock()
+            for old in reversed(channel):
+                age = (now - snowflake_time(int(old["id"]))).total_seconds()
+                if old.get("nonce") == str(nonce) and age < self.nonce_window:
+                    self.duplicates_refused += 1
+                    return 200, old
+        msg = self._store_message(rec, data, int(cid), webhook=False)
+        if nonce is not None:
+            msg["nonce"] = str(nonce)
+        channel.append(msg)
+        for callback in list(self.on_message):
+            callback(msg)
+        return 200, msg
+
+    def channel_history(self, rec: Recorded, cid: str) -> tuple[int, Any]:
+        try:
+            limit = int(rec.query.get("limit", 50))
+        except ValueError:
+            return 400, {"message": "Invalid Form Body", "code": 50035}
+        if not 1 <= limit <= 100:
+            self.problems.append(f"history limit {limit} outside 1-100")
+            return 400, {"message": "Invalid Form Body", "code": 50035}
+        msgs = self.channel_messages.get(int(cid), [])
+        if "after" in rec.query:
+            after = int(rec.query["after"])
+            picked = [m for m in msgs if int(m["id"]) > after][:limit]
+        elif "before" in rec.query:
+            before = int(rec.query["before"])
+            picked = [m for m in msgs if int(m["id"]) < before][-limit:]
+        else:
+            picked = msgs[-limit:]
+        return 200, [public_message(m) for m in reversed(picked)]
 
     def get_channel(self, rec: Recorded, cid: str) -> tuple[int, Any]:
         for channel in self.guild["channels"]:
@@ -443,10 +591,11 @@ class FakeDiscord:
     def _build_message(
         self, rec: Recorded, data: dict[str, Any], channel_id: int
     ) -> dict[str, Any]:
+        guild_channel = any(int(c["id"]) == channel_id for c in self.guild["channels"])
         return {
-            "id": str(next(self._ids)),
+            "id": str(self._next_id()),
             "channel_id": str(channel_id),
-            "guild_id": str(GUILD_ID),
+            **({"guild_id": str(GUILD_ID)} if guild_channel else {}),
             "author": self.bot_user,
             "content": data.get("content") or "",
             "timestamp": now_iso(),
@@ -457,7 +606,7 @@ class FakeDiscord:
             "mention_roles": [],
             "attachments": [
                 {
-                    "id": str(next(self._ids)),
+                    "id": str(self._next_id()),
                     "filename": name,
                     "size": len(blob),
                     "url": f"{self.base}/attachments/out/{name}",
@@ -578,7 +727,7 @@ class FakeDiscord:
         message: dict[str, Any] | None = None,
         nick: str | None = None,
     ) -> Interaction:
-        iid = next(self._ids)
+        iid = self._next_id()
         token = f"tok{iid}"
         payload: dict[str, Any] = {
             "id": str(iid),
@@ -689,7 +838,7 @@ class FakeDiscord:
 
     def add_attachment(self, filename: str, data: bytes) -> dict[str, Any]:
         """Host `data` as an uploaded attachment; returns its resolved-data entry."""
-        aid = str(next(self._ids))
+        aid = str(self._next_id())
         key = f"{aid}/{filename}"
         self.attachments[key] = data
         return {
@@ -784,6 +933,11 @@ class Reply:
             for f in e.get("fields") or []:
                 parts += [f.get("name") or "", f.get("value") or ""]
         return "\n".join(p for p in parts if p)
+
+
+def public_message(msg: dict[str, Any]) -> dict[str, Any]:
+    """A stored message as history returns it: Discord does not promise to echo the nonce."""
+    return {k: v for k, v in msg.items() if k not in ("nonce", "allowed_mentions")}
 
 
 class LimitError(Exception):

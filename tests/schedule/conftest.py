@@ -11,6 +11,7 @@ import pytest
 
 from bot.db import connect
 from bot.schedule.clock import ManualClock
+from bot.schedule.errors import RetryableSendError
 from bot.schedule.models import Reminder
 from bot.schedule.scheduler import ReminderScheduler, SchedulerConfig
 from bot.schedule.service import ScheduleService
@@ -43,13 +44,42 @@ class FakeSender:
     failures: dict[tuple[str, int], list[BaseException]] = field(default_factory=dict)
     hang: set[tuple[str, int]] = field(default_factory=set)
     started: asyncio.Event = field(default_factory=asyncio.Event)
+    #: the next send to these targets is delivered, then its answer is lost (raises / hangs)
+    lost_answer: set[tuple[str, int]] = field(default_factory=set)
+    hang_after_delivery: set[tuple[str, int]] = field(default_factory=set)
+    #: exceptions `find_sent` raises in turn; `checks` records every call
+    check_failures: list[BaseException] = field(default_factory=list)
+    checks: list[tuple[str, int, str]] = field(default_factory=list)
+    on_send: list[object] = field(default_factory=list)
+
+    async def find_sent(
+        self, target: str, target_id: int, reminder: Reminder, since: datetime
+    ) -> bool:
+        self.checks.append((target, target_id, reminder.nonce))
+        if self.check_failures:
+            raise self.check_failures.pop(0)
+        return any(
+            (s.target, s.target_id, s.reminder.nonce) == (target, target_id, reminder.nonce)
+            and s.at >= since
+            for s in self.sent
+        )
 
     async def _send(self, target: str, target_id: int, reminder: Reminder) -> None:
         record = Sent(target, target_id, reminder, self.clock.now())
         self.attempts.append(record)
         self.started.set()
+        for callback in self.on_send:
+            callback(record)  # type: ignore[operator]
         if (target, target_id) in self.hang:
             await asyncio.Future()  # never answers
+        if (target, target_id) in self.lost_answer:
+            self.lost_answer.discard((target, target_id))
+            self.sent.append(record)
+            raise RetryableSendError("503 Service Unavailable (after creating the message)")
+        if (target, target_id) in self.hang_after_delivery:
+            self.hang_after_delivery.discard((target, target_id))
+            self.sent.append(record)
+            await asyncio.Future()
         queue = self.failures.get((target, target_id))
         if queue:
             raise queue.pop(0)
