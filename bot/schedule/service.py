@@ -39,6 +39,7 @@ MAX_TEXT = 1000
 MAX_DURATION = timedelta(days=2)
 MAX_LEADS = 6
 MAX_LEAD = timedelta(days=60)
+FEED_PAST_DAYS = 30
 _UNSET: Any = object()
 
 TimeInput = str | datetime
@@ -350,6 +351,30 @@ class ScheduleService:
                     "Nothing is scheduled in the coming year, so there is no calendar to add yet."
                 )
         return ics.export(items, self.tz, now=self.clock.now(), install_id=self.install_id())
+
+    def export_feed(self, *, past_days: float = FEED_PAST_DAYS, days: float = 366) -> bytes:
+        """The live feed's calendar: every item with an occurrence from `past_days` ago to
+        `days` ahead. Unlike `export_ics` an empty schedule is a valid (empty) calendar, so a
+        subscriber's app drops what was cancelled. Recent past meetings stay so a calendar does
+        not lose last week's meeting the moment it ends.
+        """
+        now = self.clock.now()
+        after = now - timedelta(days=past_days)
+        before = now + timedelta(days=days)
+        items = [
+            item
+            for item in self.items()
+            if next(
+                recurrence.occurrences(item.rrule, item.start, ZoneInfo(item.tz), after, before),
+                None,
+            )
+            is not None
+        ]
+        return ics.export(items, self.tz, now=now, install_id=self.install_id())
+
+    def last_change(self) -> datetime | None:
+        """When any item was last added, edited, cancelled or retired (None: no items yet)."""
+        return store.last_change(self.conn)
 
     def install_id(self) -> str:
         """A short token unique to this install: a hash of its database file's path."""

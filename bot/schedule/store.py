@@ -384,3 +384,9 @@ def subscriptions_of(conn: sqlite3.Connection, user_id: int) -> dict[int, bool]:
         "SELECT item_id, opted_in FROM schedule_subscriptions WHERE user_id = ?", (user_id,)
     )
     return {int(r[0]): bool(r[1]) for r in rows}
+
+
+def last_change(conn: sqlite3.Connection) -> datetime | None:
+    """The latest `updated_utc` over all items, whatever their status (for the feed)."""
+    row = conn.execute("SELECT MAX(updated_utc) FROM schedule_items").fetchone()
+    return utc_from_ts(int(row[0])) if row and row[0] is not None else None
