@@ -60,6 +60,7 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.cogs.help",
     "bot.cogs.admin",
     "bot.cogs.schedule",
+    "bot.cogs.calendar",
 )
 
 

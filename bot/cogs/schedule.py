@@ -9,6 +9,7 @@ connection belongs to it).
 
 from __future__ import annotations
 
+import asyncio
 import io
 from typing import TYPE_CHECKING, Any
 
@@ -16,10 +17,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.rendering import notice, occurrences_reply, schedule_item_reply
+from bot.rendering import feed_text, notice, occurrences_reply, schedule_item_reply
 from bot.replies import actor_of, send
+from bot.schedule.errors import ScheduleError
+from bot.schedule.models import ts
 from bot.services.errors import NotFound
 from bot.services.schedule_actions import ScheduleActions
+from bot.views import rsvp_view
 
 if TYPE_CHECKING:
     from bot.client import AllianceBot
@@ -179,14 +183,21 @@ class ScheduleCog(commands.Cog):
     async def next(self, interaction: discord.Interaction[AllianceBot]) -> None:
         schedule = actions(self.bot)
         occurrence = schedule.next_meeting()
+        shown = [occurrence] if occurrence else []
+        counts = await asyncio.to_thread(self.bot.calendar.rsvp_counts, shown)
         reply = occurrences_reply(
             "Next meeting",
-            [occurrence] if occurrence else [],
+            shown,
             schedule.service.tz,
             discord=True,
             empty="No meeting is on the schedule yet.",
+            counts=counts,
         )
-        await send(interaction, reply)
+        view = None
+        if occurrence is not None:
+            start = ts(occurrence.start)
+            view = rsvp_view(occurrence.item.id, start, counts.get((occurrence.item.id, start)))
+        await send(interaction, reply, view=view)
 
     @app_commands.command(name="meetings", description="Upcoming meetings.")
     @app_commands.describe(days="How far ahead to look (default 30 days)")
@@ -196,12 +207,14 @@ class ScheduleCog(commands.Cog):
         days: app_commands.Range[int, 1, 366] = 30,
     ) -> None:
         schedule = actions(self.bot)
+        found = schedule.upcoming("meeting", days=days)
         reply = occurrences_reply(
             f"Meetings in the next {days} days",
-            schedule.upcoming("meeting", days=days),
+            found,
             schedule.service.tz,
             discord=True,
             empty=f"No meetings in the next {days} days.",
+            counts=await asyncio.to_thread(self.bot.calendar.rsvp_counts, found),
         )
         await send(interaction, reply)
 
@@ -249,10 +262,19 @@ class ScheduleCog(commands.Cog):
     async def ics(
         self, interaction: discord.Interaction[AllianceBot], item: int | None = None
     ) -> None:
-        data = actions(self.bot).ics(item)
+        links = await asyncio.to_thread(self.bot.calendar.feed_links)
+        try:
+            data = actions(self.bot).ics(item)
+        except ScheduleError:
+            if links is None or item is not None:
+                raise
+            await send(interaction, notice(feed_text(links, empty=True)), ephemeral=True)
+            return
         name = f"alliance-item-{item}.ics" if item is not None else "alliance-schedule.ics"
         file = discord.File(io.BytesIO(data), filename=name)
         text = "Here's the calendar file: open it or import it into your calendar app."
+        if links is not None:
+            text += "\n" + feed_text(links, empty=False)
         await send(interaction, notice(text), ephemeral=True, file=file)
 
 

@@ -105,15 +105,18 @@ class CalendarActions:
             return rsvp.counts(self.service.conn, item_id, utc_from_ts(occurrence_ts))
 
     def attendance(self, actor: Actor, item_id: int) -> Attendance:
-        """Who is coming to a meeting's next occurrence (admins)."""
-        require_admin(actor, self.core.settings.admin_role_id)
-        with self._lock:
-            item = self._meeting(item_id)
-            occurrence = self.service.next_occurrence(item)
-            if occurrence is None:
-                raise rsvp.RsvpError(f"“{item.title}” has no meeting ahead.")
-            answers = rsvp.answers_of(self.service.conn, item.id, occurrence.start)
-        return Attendance(occurrence, answers)
+        """Who is coming to a meeting's next occurrence (admins; audited like other admin work)."""
+
+        def run() -> Attendance:
+            with self._lock:
+                item = self._meeting(item_id)
+                occurrence = self.service.next_occurrence(item)
+                if occurrence is None:
+                    raise rsvp.RsvpError(f"“{item.title}” has no meeting ahead.")
+                answers = rsvp.answers_of(self.service.conn, item.id, occurrence.start)
+            return Attendance(occurrence, answers)
+
+        return self.core.admin_action(actor, "rsvp list", f"#{item_id}", run)
 
     def _meeting(self, item_id: int) -> Item:
         try:
