@@ -115,7 +115,7 @@ def _days(text: str) -> int:
 
 
 def _service(settings: Settings) -> ScheduleService:
-    return open_service(settings, SystemClock())
+    return open_service(settings, SystemClock(), commands="cli")
 
 
 def _leads(text: str | None) -> list[str] | None:
@@ -128,7 +128,8 @@ def _leads(text: str | None) -> list[str] | None:
 
 
 def _meeting_add(args: argparse.Namespace, settings: Settings) -> int:
-    item = _service(settings).add_meeting(
+    service = _service(settings)
+    item = service.add_meeting(
         args.title,
         args.when,
         duration_minutes=args.duration,
@@ -141,6 +142,8 @@ def _meeting_add(args: argparse.Namespace, settings: Settings) -> int:
         leads=_leads(args.lead),
     )
     print(item.id)
+    for twin in service.same_meetings(item):
+        print(f"warning: meeting {twin.id} has the same title and start", file=sys.stderr)
     return 0
 
 

@@ -52,6 +52,20 @@ async def item_autocomplete(
     return choices[-25:]
 
 
+async def upcoming_autocomplete(
+    interaction: discord.Interaction[AllianceBot], current: str
+) -> list[app_commands.Choice[int]]:
+    """Meetings and deadlines still ahead (soonest first) whose title or id matches."""
+    typed = current.strip().lower().lstrip("#")
+    items = await asyncio.to_thread(interaction.client.calendar.upcoming_items)
+    choices = []
+    for item in items:
+        label = f"#{item.id} {item.title} ({item.kind})"
+        if not typed or typed in label.lower():
+            choices.append(app_commands.Choice(name=label[:100], value=item.id))
+    return choices[:25]
+
+
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
 class ScheduleAdmin(app_commands.Group, name="schedule", description="Manage meetings/deadlines."):
@@ -97,7 +111,15 @@ class ScheduleAdmin(app_commands.Group, name="schedule", description="Manage mee
             until=until,
             channel_id=channel.id if channel else None,
         )
-        await send(interaction, self._reply_for("Scheduled", item), ephemeral=True)
+        reply = self._reply_for("Scheduled", item)
+        twins = await asyncio.to_thread(self.bot.calendar.same_meetings, item.id)
+        if twins:
+            ids = ", ".join(f"#{twin.id}" for twin in twins)
+            reply = notice(
+                f"{reply.content}\n⚠️ {ids} already has this title and start. If this one was "
+                f"added by mistake, remove it with /schedule cancel item:{item.id}."
+            )
+        await send(interaction, reply, ephemeral=True)
 
     @app_commands.command(name="add-deadline", description="Record a deadline.")
     @app_commands.describe(
@@ -237,10 +259,12 @@ class ScheduleCog(commands.Cog):
 
     @app_commands.command(name="subscribe", description="Get DM reminders (one item, or all).")
     @app_commands.describe(item="A meeting or deadline (leave empty for everything)")
-    @app_commands.autocomplete(item=item_autocomplete)
+    @app_commands.autocomplete(item=upcoming_autocomplete)
     async def subscribe(
         self, interaction: discord.Interaction[AllianceBot], item: int | None = None
     ) -> None:
+        if item is not None:
+            await asyncio.to_thread(self.bot.calendar.require_ahead, item)
         found = actions(self.bot).subscribe(actor_of(interaction), item)
         what = f"#{found.id} {found.title}" if found else "every meeting and deadline"
         text = f"Done: I'll DM you reminders for {what}. Use /unsubscribe to stop."

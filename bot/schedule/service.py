@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from bot import db
@@ -43,6 +43,8 @@ FEED_PAST_DAYS = 30
 _UNSET: Any = object()
 
 TimeInput = str | datetime
+#: Which commands the service's messages name: slash commands (Discord, console) or the CLI's.
+Surface = Literal["slash", "cli"]
 
 
 def open_connection(settings: Settings) -> sqlite3.Connection:
@@ -56,6 +58,8 @@ def open_service(
     settings: Settings,
     clock: Clock | None = None,
     on_change: Callable[[], None] | None = None,
+    *,
+    commands: Surface = "slash",
 ) -> ScheduleService:
     """A service over the shared database in `settings.data_dir` (migrated)."""
     return ScheduleService(
@@ -64,6 +68,7 @@ def open_service(
         clock or SystemClock(),
         on_change,
         day_first=settings.day_first,
+        commands=commands,
     )
 
 
@@ -78,8 +83,10 @@ class ScheduleService:
         on_change: Callable[[], None] | None = None,
         *,
         day_first: bool = False,
+        commands: Surface = "slash",
     ) -> None:
         db.migrate(conn, store.COMPONENT, store.MIGRATIONS)
+        self.commands: Surface = commands
         self.conn = conn
         self.tz = tz
         self.clock = clock
@@ -254,7 +261,9 @@ class ScheduleService:
         item = store.get_item(self.conn, item_id)
         noun = kind or "meeting or deadline"
         if item is None or (kind is not None and item.kind != kind):
-            raise NotFoundError(f"no {noun} with id {item_id}; list them with `{_list_cmd(kind)}`")
+            raise NotFoundError(
+                f"no {noun} with id {item_id}; list them with {_list_cmd(kind, self.commands)}"
+            )
         if item.status != "active":
             raise NotFoundError(f"{item.kind} {item_id} ({item.title!r}) is {item.status}")
         return item
@@ -304,6 +313,19 @@ class ScheduleService:
         ):
             last = occ
         return Occurrence(item, last) if last is not None else None
+
+    def same_meetings(self, item: Item) -> list[Item]:
+        """Other active meetings with the same title (ignoring case and spacing) and start: the
+        likely result of adding one meeting twice. Adding is not refused (two groups may meet
+        under one name); callers warn."""
+        key = " ".join(item.title.split()).casefold()
+        return [
+            other
+            for other in self.items("meeting")
+            if other.id != item.id
+            and other.start == item.start
+            and " ".join(other.title.split()).casefold() == key
+        ]
 
     def pending_reminders(self) -> int:
         """How many reminders/deliveries are waiting (for /status)."""
@@ -445,17 +467,26 @@ class ScheduleService:
         if item.kind != "meeting":
             raise ScheduleError(f"{what} applies to meetings only; {item.id} is a deadline")
 
-    @staticmethod
-    def _guard_standing(item: Item, verb: str) -> None:
+    def _guard_standing(self, item: Item, verb: str) -> None:
         if item.standing_key is not None:
+            reindex = "`alliance-bot reindex`" if self.commands == "cli" else "/reindex"
             raise ScheduleError(
                 f"{item.kind} {item.id} comes from corpus/schedule.toml (key "
-                f"{item.standing_key!r}); {verb} it there and run `alliance-bot reindex`"
+                f"{item.standing_key!r}); {verb} it there and run {reindex}"
             )
 
 
-def _list_cmd(kind: Kind | None) -> str:
-    return "alliance-bot deadlines list" if kind == "deadline" else "alliance-bot meetings list"
+def _list_cmd(kind: Kind | None, commands: Surface) -> str:
+    """Where a person lists items: the CLI command, or the slash command everyone else has."""
+    if commands == "cli":
+        return (
+            "`alliance-bot deadlines list`"
+            if kind == "deadline"
+            else "`alliance-bot meetings list`"
+        )
+    if kind == "deadline":
+        return "/deadlines"
+    return "/meetings" if kind == "meeting" else "/meetings or /deadlines"
 
 
 def _text(value: str | None, what: str, limit: int, *, required: bool = False) -> str | None:

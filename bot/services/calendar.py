@@ -81,6 +81,34 @@ class CalendarActions:
 
         return self.core.admin_action(actor, "feed rotate", "new calendar feed address", run)
 
+    # -- items still ahead ------------------------------------------------------------------------
+
+    def upcoming_items(self) -> list[Item]:
+        """Active items with an occurrence still ahead, soonest first (for /subscribe)."""
+        with self._lock:
+            nexts = [
+                (o.start, item)
+                for item in self.service.items()
+                if (o := self.service.next_occurrence(item)) is not None
+            ]
+        return [item for _, item in sorted(nexts, key=lambda pair: (pair[0], pair[1].id))]
+
+    def require_ahead(self, item_id: int) -> Item:
+        """The item, if it still has an occurrence ahead; otherwise a friendly `ScheduleError`."""
+        with self._lock:
+            item = self.service.get(item_id)
+            if self.service.next_occurrence(item) is None:
+                raise ScheduleError(
+                    f"#{item.id} {item.title} has already happened, so there is nothing to "
+                    "remind you of; /meetings and /deadlines show what is coming."
+                )
+        return item
+
+    def same_meetings(self, item_id: int) -> list[Item]:
+        """Other active meetings with this one's title and start (a likely double add)."""
+        with self._lock:
+            return self.service.same_meetings(self.service.get(item_id))
+
     # -- RSVP ------------------------------------------------------------------------------------
 
     def answer_rsvp(

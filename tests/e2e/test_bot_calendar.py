@@ -247,3 +247,53 @@ async def test_feed_off_shows_no_link(fake, runner, make_settings, clock):
     assert "webcal://" not in help_reply.text
     off = await fake.reply(await fake.slash("calendar", sub="rotate-feed", **ADMIN))
     assert "feed is off" in off.content
+
+
+async def test_adding_the_same_meeting_twice_warns_and_names_the_first(
+    fake, runner, make_settings, clock
+):
+    await runner.start(make_settings(), clock=clock)
+    first = await add_meeting(fake)
+    reply = await fake.reply(
+        await fake.slash(
+            "schedule",
+            {"title": "  coalition   CALL ", "when": "Nov 25 at 10am"},
+            sub="add-meeting",
+            **ADMIN,
+        )
+    )
+    assert reply.content.startswith("Scheduled: #")
+    assert f"⚠️ #{first} already has this title and start" in reply.content
+    other_time = await fake.reply(
+        await fake.slash(
+            "schedule",
+            {"title": "Coalition call", "when": "2026-11-26 10:00"},
+            sub="add-meeting",
+            **ADMIN,
+        )
+    )
+    assert "⚠️" not in other_time.content
+
+
+async def test_subscribe_offers_only_items_still_ahead(fake, runner, make_settings, clock):
+    await runner.start(make_settings(), clock=clock)
+    soon = await add_meeting(fake)
+    later = await add_meeting(fake, "Planning session", "2026-12-02 10:00")
+    auto = await fake.reply(await fake.autocomplete("subscribe", {"item": ""}, "item"))
+    assert [c["value"] for c in auto.data["choices"]] == [soon, later]  # no past standing items
+    clock.set(MEETING_UTC + timedelta(hours=2))
+    auto = await fake.reply(await fake.autocomplete("subscribe", {"item": ""}, "item"))
+    assert [c["value"] for c in auto.data["choices"]] == [later]
+    past = await fake.reply(await fake.slash("subscribe", {"item": soon}))
+    assert past.ephemeral and "already happened" in past.content
+
+
+@pytest.mark.parametrize("command", ["subscribe", "unsubscribe", "ics"])
+async def test_member_errors_name_slash_commands_not_the_cli(
+    fake, runner, make_settings, clock, command
+):
+    await runner.start(make_settings(), clock=clock)
+    reply = await fake.reply(await fake.slash(command, {"item": 987654}))
+    assert reply.ephemeral and "987654" in reply.content
+    assert "/meetings" in reply.content
+    assert "alliance-bot" not in reply.content and "--" not in reply.content
