@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from bot.schedule import recurrence, store
 from bot.schedule.errors import ScheduleError
@@ -86,14 +85,7 @@ def check_occurrence(item: Item, occurrence: datetime, now: datetime) -> None:
         raise RsvpError(f"“{item.title}” is no longer on the schedule, so it takes no answers.")
     if occurrence + item.duration <= now:
         raise RsvpError(f"That “{item.title}” meeting is over, so it takes no more answers.")
-    tz = ZoneInfo(item.tz)
-    window = recurrence.occurrences(
-        item.rrule,
-        item.start,
-        tz,
-        occurrence - timedelta(seconds=1),
-        occurrence,
-    )
+    window = recurrence.item_occurrences(item, occurrence - timedelta(seconds=1), occurrence)
     if next(window, None) != occurrence:
         raise RsvpError(
             f"“{item.title}” no longer meets at that time; use /meetings to see when it does."
