@@ -168,6 +168,7 @@ class AllianceBot(commands.Bot):
                 loop.call_soon_threadsafe(scheduler.notify)
 
             self.core.schedule.set_on_change(scheduler.notify, threadsafe_notify)
+        self.calendar.service.on_change = threadsafe_notify
         scheduler.start()
         self.on_close(scheduler.stop)
         self.scheduler = scheduler

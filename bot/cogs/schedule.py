@@ -186,6 +186,53 @@ class ScheduleAdmin(app_commands.Group, name="schedule", description="Manage mee
         updated = actions(self.bot).edit(actor_of(interaction), item, **changes)
         await send(interaction, self._reply_for("Updated", updated), ephemeral=True)
 
+    @app_commands.command(name="skip", description="Skip one date of a repeating meeting.")
+    @app_commands.describe(item="The repeating meeting", date='The date to skip, e.g. "Dec 24"')
+    @app_commands.autocomplete(item=item_autocomplete)
+    async def skip(
+        self, interaction: discord.Interaction[AllianceBot], item: int, date: str
+    ) -> None:
+        found, skipped = await asyncio.to_thread(
+            self.bot.calendar.skip_occurrence, actor_of(interaction), item, date
+        )
+        text = (
+            f"Skipped #{found.id} {found.title} on <t:{ts(skipped)}:F>; its reminders for that "
+            f"date are removed and the rest of the series is unchanged. Undo with "
+            f"/schedule restore item:{found.id}."
+        )
+        await send(interaction, notice(text), ephemeral=True)
+
+    @app_commands.command(name="move", description="Move one date of a repeating meeting.")
+    @app_commands.describe(
+        item="The repeating meeting",
+        date='The date to move, e.g. "Dec 24"',
+        to='The new time, e.g. "Dec 23 at 10am"',
+    )
+    @app_commands.autocomplete(item=item_autocomplete)
+    async def move(
+        self, interaction: discord.Interaction[AllianceBot], item: int, date: str, to: str
+    ) -> None:
+        found, original, new = await asyncio.to_thread(
+            self.bot.calendar.move_occurrence, actor_of(interaction), item, date, to
+        )
+        text = (
+            f"Moved #{found.id} {found.title} from <t:{ts(original)}:F> to <t:{ts(new)}:F>; "
+            "reminders and RSVPs follow, the rest of the series is unchanged."
+        )
+        await send(interaction, notice(text), ephemeral=True)
+
+    @app_commands.command(name="restore", description="Undo a skip or move of one date.")
+    @app_commands.describe(item="The repeating meeting", date="The skipped or moved date")
+    @app_commands.autocomplete(item=item_autocomplete)
+    async def restore(
+        self, interaction: discord.Interaction[AllianceBot], item: int, date: str
+    ) -> None:
+        found, original = await asyncio.to_thread(
+            self.bot.calendar.restore_occurrence, actor_of(interaction), item, date
+        )
+        text = f"Restored #{found.id} {found.title} on <t:{ts(original)}:F>, at its usual time."
+        await send(interaction, notice(text), ephemeral=True)
+
     @app_commands.command(name="cancel", description="Cancel a meeting or deadline.")
     @app_commands.describe(item="The meeting or deadline")
     @app_commands.autocomplete(item=item_autocomplete)

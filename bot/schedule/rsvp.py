@@ -174,3 +174,14 @@ def member_answer(
         return None
     choice: Answer = row[0]
     return choice
+
+
+def move_answers(conn: sqlite3.Connection, item_id: int, old: datetime, new: datetime) -> int:
+    """Carry an occurrence's answers to its new start (a moved date keeps its RSVPs)."""
+    with store.transaction(conn):
+        cur = conn.execute(
+            "UPDATE OR REPLACE rsvp_answers SET occurrence_utc = ?"
+            " WHERE item_id = ? AND occurrence_utc = ?",
+            (ts(new), item_id, ts(old)),
+        )
+    return cur.rowcount

@@ -81,6 +81,44 @@ class CalendarActions:
 
         return self.core.admin_action(actor, "feed rotate", "new calendar feed address", run)
 
+    # -- one occurrence -------------------------------------------------------------------------
+
+    def skip_occurrence(self, actor: Actor, item_id: int, on: str) -> tuple[Item, datetime]:
+        """Skip one date of a repeating meeting (admins)."""
+
+        def run() -> tuple[Item, datetime]:
+            with self._lock:
+                return self.service.skip_occurrence(item_id, on)
+
+        return self.core.admin_action(actor, "occurrence skip", f"#{item_id} {on!r}", run)
+
+    def move_occurrence(
+        self, actor: Actor, item_id: int, on: str, to: str
+    ) -> tuple[Item, datetime, datetime]:
+        """Move one date of a repeating meeting (admins); its RSVPs move with it."""
+
+        def run() -> tuple[Item, datetime, datetime]:
+            with self._lock:
+                item, original, new = self.service.move_occurrence(item_id, on, to)
+                rsvp.move_answers(self.service.conn, item.id, original, new)
+            return item, original, new
+
+        return self.core.admin_action(actor, "occurrence move", f"#{item_id} {on!r} -> {to!r}", run)
+
+    def restore_occurrence(self, actor: Actor, item_id: int, on: str) -> tuple[Item, datetime]:
+        """Put a skipped or moved date back at the series' own time (admins)."""
+
+        def run() -> tuple[Item, datetime]:
+            with self._lock:
+                before = self.service.get(item_id)
+                item, original = self.service.restore_occurrence(item_id, on)
+                moved_to = dict(before.overrides).get(original)
+                if moved_to is not None:
+                    rsvp.move_answers(self.service.conn, item.id, moved_to, original)
+            return item, original
+
+        return self.core.admin_action(actor, "occurrence restore", f"#{item_id} {on!r}", run)
+
     # -- items still ahead ------------------------------------------------------------------------
 
     def upcoming_items(self) -> list[Item]:

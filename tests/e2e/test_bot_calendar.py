@@ -297,3 +297,64 @@ async def test_member_errors_name_slash_commands_not_the_cli(
     assert reply.ephemeral and "987654" in reply.content
     assert "/meetings" in reply.content
     assert "alliance-bot" not in reply.content and "--" not in reply.content
+
+
+async def test_admins_skip_and_move_one_date_and_reminders_follow(
+    fake, runner, make_settings, clock
+):
+    sbot = await runner.start(make_settings(), clock=clock)
+    reply = await fake.reply(
+        await fake.slash(
+            "schedule",
+            {"title": "Check-in", "when": "2026-11-24 09:00", "repeat": "weekly"},
+            sub="add-meeting",
+            **ADMIN,
+        )
+    )
+    item = int(re.match(r"Scheduled: #(\d+)", reply.content)[1])
+    first = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
+    second = datetime(2026, 12, 1, 16, 0, tzinfo=UTC)
+    moved = datetime(2026, 12, 2, 17, 0, tzinfo=UTC)
+
+    refused = await fake.reply(
+        await fake.slash("schedule", {"item": item, "date": "Nov 24"}, sub="skip")
+    )
+    assert "only coalition admins" in refused.content
+    skipped = await fake.reply(
+        await fake.slash("schedule", {"item": item, "date": "Nov 24"}, sub="skip", **ADMIN)
+    )
+    assert skipped.ephemeral and f"<t:{int(first.timestamp())}:F>" in skipped.content
+    wrong = await fake.reply(
+        await fake.slash("schedule", {"item": item, "date": "Nov 25"}, sub="skip", **ADMIN)
+    )
+    assert "does not meet on Wed Nov 25" in wrong.content
+    done = await fake.reply(
+        await fake.slash(
+            "schedule",
+            {"item": item, "date": "Dec 1", "to": "Dec 2 at 10am"},
+            sub="move",
+            **ADMIN,
+        )
+    )
+    assert f"<t:{int(moved.timestamp())}:F>" in done.content
+
+    listed = await fake.reply(await fake.slash("meetings", {"days": 30}))
+    assert listed.text.count(f"#{item} Check-in") == 1  # one line for the series
+    assert f"<t:{int(moved.timestamp())}:F>" in listed.text
+    assert str(int(first.timestamp())) not in listed.text
+    assert str(int(second.timestamp())) not in listed.text
+
+    ics = await fake.reply(await fake.slash("ics", {"item": item}))
+    (_, blob), *_ = ics.request.files.items()
+    assert b"EXDATE;TZID=America/Denver:20261124T090000" in blob
+    assert b"RECURRENCE-ID;TZID=America/Denver:20261201T090000" in blob
+
+    await sbot.scheduler.settled()
+    clock.set(first - timedelta(minutes=30))  # both reminders of the skipped date would be due
+    await sbot.scheduler.settled()
+    assert not fake.find_requests("POST", ANNOUNCE)
+    clock.set(moved - timedelta(days=1))
+    post = await fake.wait_request("POST", ANNOUNCE)
+    assert f"<t:{int(moved.timestamp())}:F>" in post.json["content"]
+    posts = [r.json["content"] for r in fake.find_requests("POST", ANNOUNCE)]
+    assert posts and not any(str(int(second.timestamp())) in p for p in posts)
