@@ -358,3 +358,20 @@ async def test_admins_skip_and_move_one_date_and_reminders_follow(
     assert f"<t:{int(moved.timestamp())}:F>" in post.json["content"]
     posts = [r.json["content"] for r in fake.find_requests("POST", ANNOUNCE)]
     assert posts and not any(str(int(second.timestamp())) in p for p in posts)
+
+
+async def test_a_feed_port_in_use_is_logged_and_the_bot_still_serves(
+    fake, runner, make_settings, caplog
+):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        settings = make_settings(feed_port=port, feed_public_url="https://cal.example.org")
+        sbot = await runner.start(settings)
+        assert sbot.feed is None
+        assert any("calendar feed not started" in r.getMessage() for r in caplog.records)
+        reply = await fake.reply(await fake.slash("next"))
+        assert not reply.ephemeral
