@@ -663,6 +663,9 @@ def occurrences_reply(
     lines: list[str] = []
     for occurrence, later in group_series(occurrences) if group else [(o, []) for o in occurrences]:
         line = f"• {render_occurrence(occurrence, tz, discord=discord)}"
+        moved_from = [o for o, n in occurrence.item.overrides if n == occurrence.start]
+        if moved_from:
+            line += f" — moved from {short_time(moved_from[0], tz, discord=discord)}"
         found = (counts or {}).get((occurrence.item.id, ts(occurrence.start)))
         if found is not None and found.total:
             line += f"\n  {found.summary()}"

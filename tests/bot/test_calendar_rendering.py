@@ -89,3 +89,18 @@ def test_attendance_lists_members_by_answer_and_escapes_the_title():
     assert "\\*\\*Big\\*\\*" in reply.content and "@everyone" not in reply.content.replace(
         "@\u200beveryone", ""
     )
+
+
+def test_a_moved_date_says_where_it_moved_from():
+    moved = T0 + timedelta(days=8, hours=1)
+    item = Item(
+        id=1,
+        kind="meeting",
+        title="Check-in",
+        start=T0,
+        duration=timedelta(hours=1),
+        rrule="FREQ=WEEKLY",
+        overrides=((T0 + timedelta(weeks=1), moved),),
+    )
+    reply = occurrences_reply("M", [Occurrence(item, moved)], DENVER, discord=False, empty="none")
+    assert "moved from Tue Dec 1, 9:00 AM" in reply.cards[0].description

@@ -70,3 +70,11 @@ def test_feed_address_and_rotation(cli, monkeypatch):  # noqa: F811
     assert cli("schedule", "feed")[1] == out  # stable
     rotated = cli("schedule", "feed", "--rotate")[1]
     assert rotated != out and cli("schedule", "feed")[1] == rotated
+
+
+def test_adding_the_same_meeting_twice_warns_on_stderr(cli):  # noqa: F811
+    first = cli("meetings", "add", "--title", "Check-in", "--when", "2027-01-05 09:00")
+    assert first[0] == 0 and first[2] == ""
+    code, out, err = cli("meetings", "add", "--title", "check-in", "--when", "2027-01-05 09:00")
+    assert code == 0 and int(out) != int(first[1])
+    assert err == f"warning: meeting {int(first[1])} has the same title and start\n"
