@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.schedule import render
+from bot import db
+from bot.schedule import feed, render, rsvp
 from bot.schedule.clock import SystemClock
 from bot.schedule.errors import ScheduleError
 from bot.schedule.models import Kind, Occurrence
@@ -37,6 +38,17 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     _meeting_options(edit, editing=True)
     edit.set_defaults(handler=_meeting_edit)
     _cancel_and_list(msub, "meeting", days_default=30)
+    for name, text in (
+        ("skip", "skip one date of a repeating meeting"),
+        ("move", "move one date of a repeating meeting (--to)"),
+        ("restore", "undo a skip or move"),
+    ):
+        one = msub.add_parser(name, help=text)
+        one.add_argument("id", type=_item_id)
+        one.add_argument("--on", required=True, help='the date, e.g. "Dec 24"')
+        if name == "move":
+            one.add_argument("--to", required=True, help='the new time, e.g. "Dec 23 at 10am"')
+        one.set_defaults(handler=_one_date, change=name)
 
     deadlines = sub.add_parser("deadlines", help="add, edit, cancel and list deadlines")
     dsub = deadlines.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -59,6 +71,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     export.add_argument("--ics", required=True, type=Path, metavar="FILE")
     export.add_argument("--id", type=_item_id, help="export only this item")
     export.set_defaults(handler=_export)
+    feed_cmd = ssub.add_parser("feed", help="print the live calendar feed's address")
+    feed_cmd.add_argument("--rotate", action="store_true", help="give it a new secret first")
+    feed_cmd.set_defaults(handler=_feed)
     sync = ssub.add_parser("sync", help="load corpus/schedule.toml into the store")
     sync.add_argument("--file", type=Path, help="default: ALLIANCE_CORPUS_DIR/schedule.toml")
     sync.set_defaults(handler=_sync)
@@ -115,7 +130,7 @@ def _days(text: str) -> int:
 
 
 def _service(settings: Settings) -> ScheduleService:
-    return open_service(settings, SystemClock())
+    return open_service(settings, SystemClock(), commands="cli")
 
 
 def _leads(text: str | None) -> list[str] | None:
@@ -128,7 +143,8 @@ def _leads(text: str | None) -> list[str] | None:
 
 
 def _meeting_add(args: argparse.Namespace, settings: Settings) -> int:
-    item = _service(settings).add_meeting(
+    service = _service(settings)
+    item = service.add_meeting(
         args.title,
         args.when,
         duration_minutes=args.duration,
@@ -141,6 +157,8 @@ def _meeting_add(args: argparse.Namespace, settings: Settings) -> int:
         leads=_leads(args.lead),
     )
     print(item.id)
+    for twin in service.same_meetings(item):
+        print(f"warning: meeting {twin.id} has the same title and start", file=sys.stderr)
     return 0
 
 
@@ -259,4 +277,48 @@ def _sync(args: argparse.Namespace, settings: Settings) -> int:
     print(report.summary())
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def _one_date(args: argparse.Namespace, settings: Settings) -> int:
+    """`meetings skip|move|restore ID --on W [--to W]`: prints what changed, in local time."""
+    service = _service(settings)
+    db.migrate(service.conn, rsvp.COMPONENT, rsvp.MIGRATIONS)
+    if args.change == "skip":
+        item, original = service.skip_occurrence(args.id, args.on)
+        print(f"skipped meeting {item.id} on {render.local_time(original, settings.tz)}")
+    elif args.change == "move":
+        item, original, new = service.move_occurrence(args.id, args.on, args.to)
+        rsvp.move_answers(service.conn, item.id, original, new)
+        print(
+            f"moved meeting {item.id} from {render.local_time(original, settings.tz)}"
+            f" to {render.local_time(new, settings.tz)}"
+        )
+    else:
+        before = dict(service.get(args.id).overrides)
+        item, original = service.restore_occurrence(args.id, args.on)
+        moved_to = before.get(original)
+        if moved_to is not None:
+            rsvp.move_answers(service.conn, item.id, moved_to, original)
+        print(f"restored meeting {item.id} on {render.local_time(original, settings.tz)}")
+    return 0
+
+
+def _feed(args: argparse.Namespace, settings: Settings) -> int:
+    """`schedule feed [--rotate]`: the feed's https and webcal addresses, one a line."""
+    if not settings.feed_enabled or settings.feed_public_url is None:
+        raise ScheduleError(
+            "the calendar feed is off; set ALLIANCE_FEED_PORT and ALLIANCE_FEED_PUBLIC_URL"
+        )
+    service = _service(settings)
+    db.migrate(service.conn, feed.COMPONENT, feed.MIGRATIONS)
+    now = service.clock.now()
+    secret = (
+        feed.rotate_secret(service.conn, now)
+        if args.rotate
+        else feed.current_secret(service.conn, now)
+    )
+    links = feed.links(settings.feed_public_url, secret)
+    print(links.http)
+    print(links.webcal)
     return 0

@@ -22,6 +22,8 @@ skips it) and starts the reminder scheduler (`reminders=False` skips it; `clock=
 drives it and the rest of the bot; `sender=` replaces the Discord sender; `scheduler_config=`
 tunes it, e.g. `SchedulerConfig(external_check_interval=...)`). `bot.scheduler` is the running
 `ReminderScheduler` (`await bot.scheduler.settled()` in tests).
+With `ALLIANCE_FEED_PORT` set, `setup_hook` also starts the calendar feed (`bot.feed`, a
+`FeedServer` over `bot.calendar`); `close` stops it with the other background work.
 `close` stops the scheduler before disconnecting. Every message defaults to
 `AllowedMentions.none()`; intents are `Intents.default()` (no privileged intents).
 """
@@ -42,7 +44,10 @@ from bot.db import connect
 from bot.delivery import DiscordReminderSender
 from bot.replies import on_tree_error
 from bot.schedule.clock import Clock, SystemClock
+from bot.schedule.feed import FeedServer
 from bot.schedule.scheduler import ReminderScheduler, ReminderSender, SchedulerConfig
+from bot.schedule.service import open_service
+from bot.services.calendar import CalendarActions
 from bot.services.core import BotCore
 from bot.settings import Settings
 from bot.views import DYNAMIC_ITEMS
@@ -56,6 +61,7 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.cogs.help",
     "bot.cogs.admin",
     "bot.cogs.schedule",
+    "bot.cogs.calendar",
 )
 
 
@@ -111,6 +117,8 @@ class AllianceBot(commands.Bot):
             default_channel_id=settings.announce_channel_id
         )
         self.scheduler: ReminderScheduler | None = None
+        self.calendar = CalendarActions(self.core, open_service(settings, self.clock))
+        self.feed: FeedServer | None = None
         self.sync_commands = sync_commands
         self.extension_names = extensions
         self.synced: list[discord.app_commands.AppCommand] = []
@@ -127,6 +135,27 @@ class AllianceBot(commands.Bot):
             await self.sync_app_commands()
         if self.reminders_enabled and self.core.schedule is not None:
             self.start_reminders(await asyncio.to_thread(connect, self.settings.db_path))
+        if self.settings.feed_enabled:
+            await self.start_feed()
+
+    async def start_feed(self) -> FeedServer | None:
+        """Serve the calendar feed; a port that cannot be bound is logged and the bot goes on."""
+        settings = self.settings
+        server = FeedServer(self.calendar, settings.feed_host, settings.feed_port or 0)
+        try:
+            port = await server.start()
+        except OSError as exc:
+            log.warning(
+                "calendar feed not started: cannot listen on %s:%s (%s)",
+                settings.feed_host,
+                settings.feed_port,
+                exc.strerror or exc,
+            )
+            return None
+        self.on_close(server.stop)
+        self.feed = server
+        log.info("calendar feed listening on %s:%d", settings.feed_host, port)
+        return server
 
     def start_reminders(self, conn: sqlite3.Connection | None = None) -> ReminderScheduler:
         """Start the reminder loop on its own connection (opened in a worker thread by
@@ -144,6 +173,7 @@ class AllianceBot(commands.Bot):
                 loop.call_soon_threadsafe(scheduler.notify)
 
             self.core.schedule.set_on_change(scheduler.notify, threadsafe_notify)
+        self.calendar.service.on_change = threadsafe_notify
         scheduler.start()
         self.on_close(scheduler.stop)
         self.scheduler = scheduler

@@ -1,7 +1,9 @@
 """Reminder delivery over discord.py: the schedule's `ReminderSender` protocol.
 
 Channel reminders are posted to the item's (or the default announcement) channel; DMs go to
-members who opted in. Mentions are off: a reminder quotes admin-written text. Outcomes map to the
+members who opted in. Mentions are off: a reminder quotes admin-written text; a channel reminder
+mentions only the opt-in reminder role (`ALLIANCE_REMINDER_ROLE_ID`), when one is set. Meeting
+reminders carry the RSVP buttons (`bot.views.reminder_view`). Outcomes map to the
 scheduler's retry policy: HTTP 429 and 5xx, timeouts and connection errors are retryable
 (discord.py has already retried 429/5xx a few times by then); Forbidden (missing access, DMs
 closed), NotFound (deleted channel/user) and other 4xx are permanent and recorded.
@@ -32,6 +34,7 @@ import discord
 from bot.schedule.errors import PermanentSendError, RetryableSendError
 from bot.schedule.models import Reminder
 from bot.schedule.render import render_reminder
+from bot.views import reminder_mentions, reminder_view
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +49,11 @@ def marker(nonce: str) -> str:
     return f"-# ref {nonce}"
 
 
-def reminder_content(reminder: Reminder) -> str:
-    """The message text: the rendered reminder, cut to fit, then the marker line."""
+def reminder_content(reminder: Reminder, prefix: str = "") -> str:
+    """The message text: `prefix` (a role mention), the rendered reminder cut to fit, then the
+    marker line, which stays last so the history check finds it."""
     tail = "\n" + marker(reminder.nonce)
-    return render_reminder(reminder)[: MAX_CONTENT - len(tail)] + tail
+    return prefix + render_reminder(reminder)[: MAX_CONTENT - len(prefix) - len(tail)] + tail
 
 
 class DiscordReminderSender:
@@ -61,7 +65,7 @@ class DiscordReminderSender:
     async def send_channel(self, channel_id: int, reminder: Reminder) -> None:
         """Post in a text channel by id (no cache needed)."""
         channel = self.client.get_partial_messageable(channel_id)
-        await self._send(channel, reminder, f"channel {channel_id}")
+        await self._send(channel, reminder, f"channel {channel_id}", channel=True)
 
     async def send_dm(self, user_id: int, reminder: Reminder) -> None:
         """Open (or reuse) the member's DM channel and send."""
@@ -96,12 +100,24 @@ class DiscordReminderSender:
             raise classify(exc, f"{where} (history)") from exc
         return False
 
-    async def _send(self, target: discord.abc.Messageable, reminder: Reminder, where: str) -> None:
-        kwargs: dict[str, Any] = {"allowed_mentions": discord.AllowedMentions.none()}
+    async def _send(
+        self,
+        target: discord.abc.Messageable,
+        reminder: Reminder,
+        where: str,
+        *,
+        channel: bool = False,
+    ) -> None:
+        role_id = getattr(getattr(self.client, "settings", None), "reminder_role_id", None)
+        prefix, allowed = reminder_mentions(role_id if channel else None)
+        kwargs: dict[str, Any] = {"allowed_mentions": allowed}
         if reminder.nonce and len(reminder.nonce) <= NONCE_MAX:
             kwargs["nonce"] = reminder.nonce
+        view = await reminder_view(self.client, reminder)
+        if view is not None:
+            kwargs["view"] = view
         try:
-            await target.send(reminder_content(reminder), **kwargs)
+            await target.send(reminder_content(reminder, prefix), **kwargs)
         except Exception as exc:
             raise classify(exc, where) from exc
 

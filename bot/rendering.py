@@ -10,15 +10,19 @@ the console shows exactly what Discord would. Nothing here does I/O.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import discord
+import discord.utils as discord_utils
 
-from bot.schedule.models import Item, Occurrence
+from bot.schedule.feed import FeedLinks
+from bot.schedule.models import Item, Occurrence, ts
 from bot.schedule.render import render_occurrence
+from bot.schedule.rsvp import ANSWERS, EMOJI, LABELS, Counts
+from bot.services.calendar import Attendance
 from bot.services.core import SHOWN_SOURCES, StatusReport, UploadResult
 from bot.services.records import Gap
 from index.answer import first_use_order
@@ -452,8 +456,8 @@ def _shared_path(sections: Sequence[str]) -> str:
 # -- help ---------------------------------------------------------------------------------------
 
 
-def help_reply(*, schedule: bool, admin: bool) -> Reply:
-    """What the bot can do, with examples."""
+def help_reply(*, schedule: bool, admin: bool, feed: FeedLinks | None = None) -> Reply:
+    """What the bot can do, with examples (and the calendar feed's link when it is on)."""
     member = [
         "**/ask** `question:` — a short answer quoted from the coalition's documents, with "
         "sources. Add `private: True` to see it only yourself.",
@@ -467,7 +471,10 @@ def help_reply(*, schedule: bool, admin: bool) -> Reply:
             "**/meetings** · **/deadlines** — what's coming up.",
             "**/subscribe** · **/unsubscribe** — reminders by DM for one item or all.",
             "**/ics** — a calendar file to import into your calendar app.",
+            "**/reminder-role** — be notified by channel reminders (again to stop).",
         ]
+        if feed is not None:
+            member.append(f"**Subscribe to the calendar** once: {feed.webcal}")
     fields = [
         CardField("For everyone", "\n".join(member)),
         CardField("Try asking", "\n".join(f"• /ask {q}" for q in EXAMPLE_QUESTIONS)),
@@ -481,7 +488,9 @@ def help_reply(*, schedule: bool, admin: bool) -> Reply:
                 "**/status** — index size and age, uptime, latency, pending reminders.\n"
                 "**/gaps** — questions I couldn't answer or that got 👎.\n"
                 "**/schedule** `add-meeting` · `add-deadline` · `edit` · `cancel` — manage "
-                "meetings and deadlines (reminders follow automatically).",
+                "meetings and deadlines (reminders follow automatically).\n"
+                "**/calendar rsvps** `item:` — who is coming · **/calendar rotate-feed** — a new "
+                "secret calendar address.",
             )
         )
     card = Card(
@@ -649,10 +658,34 @@ def notice(text: str) -> Reply:
 
 
 def occurrences_reply(
-    title: str, occurrences: Sequence[Occurrence], tz: ZoneInfo, *, discord: bool, empty: str
+    title: str,
+    occurrences: Sequence[Occurrence],
+    tz: ZoneInfo,
+    *,
+    discord: bool,
+    empty: str,
+    counts: Mapping[tuple[int, int], Counts] | None = None,
+    group: bool = True,
 ) -> Reply:
-    """A list of upcoming meetings/deadlines (Discord `<t:…>` tags or local time)."""
-    lines = [f"• {render_occurrence(o, tz, discord=discord)}" for o in occurrences]
+    """A list of upcoming meetings/deadlines (Discord `<t:…>` tags or local time).
+
+    With `group`, a repeating meeting takes one line (its next occurrence) followed by the
+    dates of the next few (`SERIES_DATES`), instead of one line per week. `counts` adds the RSVP
+    totals of the occurrence a line shows.
+    """
+    lines: list[str] = []
+    for occurrence, later in group_series(occurrences) if group else [(o, []) for o in occurrences]:
+        line = f"• {render_occurrence(occurrence, tz, discord=discord)}"
+        moved_from = [o for o, n in occurrence.item.overrides if n == occurrence.start]
+        if moved_from:
+            line += f" — moved from {short_time(moved_from[0], tz, discord=discord)}"
+        found = (counts or {}).get((occurrence.item.id, ts(occurrence.start)))
+        if found is not None and found.total:
+            line += f"\n  {found.summary()}"
+        if later:
+            shown = ", ".join(short_time(o.start, tz, discord=discord) for o in later)
+            line += f"\n  then {shown}"
+        lines.append(line)
     card = Card(
         title=title,
         description="\n".join(lines) if lines else empty,
@@ -660,6 +693,65 @@ def occurrences_reply(
         color=COLOR_INFO,
     )
     return fit_reply(Reply(cards=(card,)))
+
+
+SERIES_DATES = 3
+
+
+def group_series(
+    occurrences: Sequence[Occurrence], later: int = SERIES_DATES
+) -> list[tuple[Occurrence, list[Occurrence]]]:
+    """Each item's first occurrence with up to `later` of its next ones, in time order."""
+    firsts: dict[int, tuple[Occurrence, list[Occurrence]]] = {}
+    for occurrence in occurrences:
+        entry = firsts.get(occurrence.item.id)
+        if entry is None:
+            firsts[occurrence.item.id] = (occurrence, [])
+        elif len(entry[1]) < later:
+            entry[1].append(occurrence)
+    return sorted(firsts.values(), key=lambda e: (e[0].start, e[0].item.id))
+
+
+def short_time(when: datetime, tz: ZoneInfo, *, discord: bool) -> str:
+    """A compact date and time: `<t:…:f>` in Discord, "Tue Dec 1, 9:00 AM" elsewhere."""
+    if discord:
+        return f"<t:{ts(when)}:f>"
+    local = when.astimezone(tz)
+    return f"{local:%a %b} {local.day}, {local:%I:%M %p}".replace(" 0", " ")
+
+
+def attendance_reply(attendance: Attendance) -> Reply:
+    """Who answered the RSVP of one occurrence (for organisers; names as Discord mentions,
+    which never ping because every message turns mentions off)."""
+    occurrence = attendance.occurrence
+    counts = attendance.counts
+    lines = [
+        f"**{escape_text(occurrence.item.title)}** — <t:{ts(occurrence.start)}:F>",
+        counts.summary() or "Nobody has answered yet.",
+    ]
+    for answer in ANSWERS:
+        ids = attendance.answers[answer]
+        if ids:
+            lines.append(f"{EMOJI[answer]} {LABELS[answer]}: " + ", ".join(f"<@{i}>" for i in ids))
+    return notice("\n".join(lines))
+
+
+def feed_text(links: FeedLinks, *, empty: bool) -> str:
+    """How to subscribe to the live calendar (for /ics and /help)."""
+    head = (
+        "Nothing is scheduled in the coming year yet, but you can subscribe now"
+        if empty
+        else "Or subscribe once and see every change"
+    )
+    return (
+        f"{head}: {links.webcal}\n(In Google Calendar use “From URL” with {links.http}; "
+        "Apple Calendar and Outlook open the webcal link directly.)"
+    )
+
+
+def escape_text(text: str) -> str:
+    """Member- or admin-written text shown as-is: markdown and masked links neutralised."""
+    return discord_utils.escape_markdown(discord_utils.escape_mentions(text))
 
 
 def schedule_item_reply(

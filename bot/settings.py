@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -43,6 +44,11 @@ class Settings(BaseSettings):
     officer_role_id: int | None = None
     officer_channel_id: int | None = None
     announce_channel_id: int | None = None
+    reminder_role_id: int | None = None
+
+    feed_host: str = "127.0.0.1"
+    feed_port: int | None = Field(default=None, ge=0, le=65535)
+    feed_public_url: str | None = Field(default=None, validate_default=True)
 
     max_question_chars: int = 500
     ask_cooldown_seconds: float = 20.0
@@ -74,6 +80,37 @@ class Settings(BaseSettings):
             )
         return [int(p) for p in parts]
 
+    @field_validator("feed_host")
+    @classmethod
+    def _feed_host(cls, value: str) -> str:
+        """The address the feed binds to: a name or IP, never a URL."""
+        text = value.strip()
+        if not text or any(c in text for c in "/ ?#@"):
+            raise ValueError(
+                f"{value!r} is not a host name or address; e.g. ALLIANCE_FEED_HOST=127.0.0.1"
+            )
+        return text
+
+    @field_validator("feed_public_url")
+    @classmethod
+    def _feed_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """The feed's address as members reach it (behind a reverse proxy, usually https)."""
+        text = (value or "").strip().rstrip("/")
+        if not text:
+            if info.data.get("feed_port") is not None:
+                raise ValueError(
+                    "the calendar feed is on (ALLIANCE_FEED_PORT is set) but has no public "
+                    "address; set it, e.g. ALLIANCE_FEED_PUBLIC_URL=https://bot.example.org"
+                )
+            return None
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+            raise ValueError(
+                f"{text!r} is not an http(s) address without a query; "
+                "e.g. ALLIANCE_FEED_PUBLIC_URL=https://bot.example.org"
+            )
+        return text
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -99,3 +136,8 @@ class Settings(BaseSettings):
     def db_path(self) -> Path:
         """The SQLite database shared by the schedule, feedback and audit log."""
         return self.data_dir / "alliance.sqlite3"
+
+    @property
+    def feed_enabled(self) -> bool:
+        """Whether the live calendar feed is served (`ALLIANCE_FEED_PORT` set)."""
+        return self.feed_port is not None

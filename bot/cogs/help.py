@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 import discord
@@ -26,7 +27,9 @@ class HelpCog(commands.Cog):
     async def help(self, interaction: discord.Interaction[AllianceBot]) -> None:
         admin = is_admin(actor_of(interaction), self.bot.settings.admin_role_id)
         schedule = self.bot.core.schedule_answerer is not None
-        await send(interaction, help_reply(schedule=schedule, admin=admin), ephemeral=True)
+        feed = await asyncio.to_thread(self.bot.calendar.feed_links)
+        reply = help_reply(schedule=schedule, admin=admin, feed=feed)
+        await send(interaction, reply, ephemeral=True)
 
 
 async def setup(bot: AllianceBot) -> None:

@@ -21,10 +21,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.rendering import notice, occurrences_reply, schedule_item_reply
+from bot.rendering import feed_text, notice, occurrences_reply, schedule_item_reply
 from bot.replies import actor_of, send
+from bot.schedule.errors import ScheduleError
+from bot.schedule.models import ts
 from bot.services.errors import NotFound
 from bot.services.schedule_actions import ScheduleActions
+from bot.views import rsvp_view
 
 if TYPE_CHECKING:
     from bot.client import AllianceBot
@@ -83,6 +86,20 @@ async def item_autocomplete(
     return choices[-25:]
 
 
+async def upcoming_autocomplete(
+    interaction: discord.Interaction[AllianceBot], current: str
+) -> list[app_commands.Choice[int]]:
+    """Meetings and deadlines still ahead (soonest first) whose title or id matches."""
+    typed = current.strip().lower().lstrip("#")
+    items = await asyncio.to_thread(interaction.client.calendar.upcoming_items)
+    choices = []
+    for item in items:
+        label = f"#{item.id} {item.title} ({item.kind})"
+        if not typed or typed in label.lower():
+            choices.append(app_commands.Choice(name=label[:100], value=item.id))
+    return choices[:25]
+
+
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
 class ScheduleAdmin(app_commands.Group, name="schedule", description="Manage meetings/deadlines."):
@@ -123,11 +140,9 @@ class ScheduleAdmin(app_commands.Group, name="schedule", description="Manage mee
         channel: discord.TextChannel | None = None,
     ) -> None:
         schedule, actor = actions(self.bot), actor_of(interaction)
-        reply = await off_loop(
-            interaction,
-            self._change,
-            "Scheduled",
-            lambda: schedule.add_meeting(
+
+        def add() -> Any:
+            item = schedule.add_meeting(
                 actor,
                 title,
                 when,
@@ -136,9 +151,18 @@ class ScheduleAdmin(app_commands.Group, name="schedule", description="Manage mee
                 repeat=repeat,
                 until=until,
                 channel_id=channel.id if channel else None,
-            ),
-            ephemeral=True,
-        )
+            )
+            reply = self._reply_for("Scheduled", item)
+            twins = self.bot.calendar.same_meetings(item.id)
+            if twins:
+                ids = ", ".join(f"#{twin.id}" for twin in twins)
+                reply = notice(
+                    f"{reply.content}\n⚠️ {ids} already has this title and start. If this one "
+                    f"was added by mistake, remove it with /schedule cancel item:{item.id}."
+                )
+            return reply
+
+        reply = await off_loop(interaction, add, ephemeral=True)
         await send(interaction, reply, ephemeral=True)
 
     @app_commands.command(name="add-deadline", description="Record a deadline.")
@@ -216,6 +240,53 @@ class ScheduleAdmin(app_commands.Group, name="schedule", description="Manage mee
         )
         await send(interaction, reply, ephemeral=True)
 
+    @app_commands.command(name="skip", description="Skip one date of a repeating meeting.")
+    @app_commands.describe(item="The repeating meeting", date='The date to skip, e.g. "Dec 24"')
+    @app_commands.autocomplete(item=item_autocomplete)
+    async def skip(
+        self, interaction: discord.Interaction[AllianceBot], item: int, date: str
+    ) -> None:
+        found, skipped = await asyncio.to_thread(
+            self.bot.calendar.skip_occurrence, actor_of(interaction), item, date
+        )
+        text = (
+            f"Skipped #{found.id} {found.title} on <t:{ts(skipped)}:F>; its reminders for that "
+            f"date are removed and the rest of the series is unchanged. Undo with "
+            f"/schedule restore item:{found.id}."
+        )
+        await send(interaction, notice(text), ephemeral=True)
+
+    @app_commands.command(name="move", description="Move one date of a repeating meeting.")
+    @app_commands.describe(
+        item="The repeating meeting",
+        date='The date to move, e.g. "Dec 24"',
+        to='The new time, e.g. "Dec 23 at 10am"',
+    )
+    @app_commands.autocomplete(item=item_autocomplete)
+    async def move(
+        self, interaction: discord.Interaction[AllianceBot], item: int, date: str, to: str
+    ) -> None:
+        found, original, new = await asyncio.to_thread(
+            self.bot.calendar.move_occurrence, actor_of(interaction), item, date, to
+        )
+        text = (
+            f"Moved #{found.id} {found.title} from <t:{ts(original)}:F> to <t:{ts(new)}:F>; "
+            "reminders and RSVPs follow, the rest of the series is unchanged."
+        )
+        await send(interaction, notice(text), ephemeral=True)
+
+    @app_commands.command(name="restore", description="Undo a skip or move of one date.")
+    @app_commands.describe(item="The repeating meeting", date="The skipped or moved date")
+    @app_commands.autocomplete(item=item_autocomplete)
+    async def restore(
+        self, interaction: discord.Interaction[AllianceBot], item: int, date: str
+    ) -> None:
+        found, original = await asyncio.to_thread(
+            self.bot.calendar.restore_occurrence, actor_of(interaction), item, date
+        )
+        text = f"Restored #{found.id} {found.title} on <t:{ts(original)}:F>, at its usual time."
+        await send(interaction, notice(text), ephemeral=True)
+
     @app_commands.command(name="cancel", description="Cancel a meeting or deadline.")
     @app_commands.describe(item="The meeting or deadline")
     @app_commands.autocomplete(item=item_autocomplete)
@@ -236,14 +307,21 @@ class ScheduleCog(commands.Cog):
     async def next(self, interaction: discord.Interaction[AllianceBot]) -> None:
         schedule = actions(self.bot)
         occurrence = await off_loop(interaction, schedule.next_meeting, ephemeral=False)
+        shown = [occurrence] if occurrence else []
+        counts = await asyncio.to_thread(self.bot.calendar.rsvp_counts, shown)
         reply = occurrences_reply(
             "Next meeting",
-            [occurrence] if occurrence else [],
+            shown,
             schedule.service.tz,
             discord=True,
             empty="No meeting is on the schedule yet.",
+            counts=counts,
         )
-        await send(interaction, reply)
+        view = None
+        if occurrence is not None:
+            start = ts(occurrence.start)
+            view = rsvp_view(occurrence.item.id, start, counts.get((occurrence.item.id, start)))
+        await send(interaction, reply, view=view)
 
     @app_commands.command(name="meetings", description="Upcoming meetings.")
     @app_commands.describe(days="How far ahead to look (default 30 days)")
@@ -253,12 +331,16 @@ class ScheduleCog(commands.Cog):
         days: app_commands.Range[int, 1, 366] = 30,
     ) -> None:
         schedule = actions(self.bot)
+        found = await off_loop(
+            interaction, schedule.upcoming, "meeting", days=days, ephemeral=False
+        )
         reply = occurrences_reply(
             f"Meetings in the next {days} days",
-            await off_loop(interaction, schedule.upcoming, "meeting", days=days, ephemeral=False),
+            found,
             schedule.service.tz,
             discord=True,
             empty=f"No meetings in the next {days} days.",
+            counts=await asyncio.to_thread(self.bot.calendar.rsvp_counts, found),
         )
         await send(interaction, reply)
 
@@ -281,10 +363,12 @@ class ScheduleCog(commands.Cog):
 
     @app_commands.command(name="subscribe", description="Get DM reminders (one item, or all).")
     @app_commands.describe(item="A meeting or deadline (leave empty for everything)")
-    @app_commands.autocomplete(item=item_autocomplete)
+    @app_commands.autocomplete(item=upcoming_autocomplete)
     async def subscribe(
         self, interaction: discord.Interaction[AllianceBot], item: int | None = None
     ) -> None:
+        if item is not None:
+            await asyncio.to_thread(self.bot.calendar.require_ahead, item)
         schedule = actions(self.bot)
         found = await off_loop(
             interaction, schedule.subscribe, actor_of(interaction), item, ephemeral=True
@@ -312,10 +396,19 @@ class ScheduleCog(commands.Cog):
     async def ics(
         self, interaction: discord.Interaction[AllianceBot], item: int | None = None
     ) -> None:
-        data = await off_loop(interaction, actions(self.bot).ics, item, ephemeral=True)
+        links = await asyncio.to_thread(self.bot.calendar.feed_links)
+        try:
+            data = await off_loop(interaction, actions(self.bot).ics, item, ephemeral=True)
+        except ScheduleError:
+            if links is None or item is not None:
+                raise
+            await send(interaction, notice(feed_text(links, empty=True)), ephemeral=True)
+            return
         name = f"alliance-item-{item}.ics" if item is not None else "alliance-schedule.ics"
         file = discord.File(io.BytesIO(data), filename=name)
         text = "Here's the calendar file: open it or import it into your calendar app."
+        if links is not None:
+            text += "\n" + feed_text(links, empty=False)
         await send(interaction, notice(text), ephemeral=True, file=file)
 
 

@@ -5,6 +5,9 @@ server zone (TZID plus a generated VTIMEZONE) and its RRULE, so calendar apps ke
 local time across DST. Deadlines are zero-length VEVENTs tagged DEADLINE. Each lead time becomes
 a VALARM.
 
+One skipped occurrence is an EXDATE of its series; a moved one is a second VEVENT with the same
+UID and a RECURRENCE-ID naming the series' own start (RFC 5545 §3.8.4.4).
+
 RFC 5545 points the code keeps: RRULE UNTIL is written in UTC ("…Z") because DTSTART has a TZID
 (§3.3.10; the store keeps it as local wall time); the VTIMEZONE comes from the zone's own
 transitions (`vtimezone`); UIDs carry the install's id so two installs never collide. An empty
@@ -13,12 +16,14 @@ list is refused by the caller (`ScheduleService.export_ics`), not written as an 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, vRecur
 
+from bot.schedule import recurrence
 from bot.schedule.models import Item
 from bot.schedule.vtimezone import vtimezone
 
@@ -47,6 +52,9 @@ def export(items: list[Item], tz: ZoneInfo, *, now: datetime, install_id: str = 
         )
     for item in items:
         cal.add_component(_event(item, now, install_id))
+        for original, new in _live_overrides(item):
+            if new is not None:
+                cal.add_component(_moved(item, original, new, now, install_id))
     data: bytes = cal.to_ical()
     return data
 
@@ -77,6 +85,9 @@ def _event(item: Item, now: datetime, install_id: str) -> Event:
         event.add("dtstart", item.start.astimezone(zone))
         event.add("dtend", (item.start + item.duration).astimezone(zone))
         event.add("rrule", vRecur.from_ical(utc_rule(item.rrule or "", zone)))
+        skipped = [o.astimezone(zone) for o, n in _live_overrides(item) if n is None]
+        if skipped:
+            event.add("exdate", skipped)
     else:
         event.add("dtstart", item.start)
         if item.kind == "meeting":
@@ -99,4 +110,19 @@ def _event(item: Item, now: datetime, install_id: str) -> Event:
         alarm.add("description", item.title)
         alarm.add("trigger", -lead)
         event.add_component(alarm)
+    return event
+
+
+def _live_overrides(item: Item) -> list[tuple[datetime, datetime | None]]:
+    """The item's overrides whose original start is still an occurrence of its rule."""
+    if not item.recurring:
+        return []
+    return [(o, n) for o, n in item.overrides if recurrence.is_occurrence(item, o)]
+
+
+def _moved(item: Item, original: datetime, new: datetime, now: datetime, install_id: str) -> Event:
+    """The override of one moved occurrence: same UID, RECURRENCE-ID = the series' own start."""
+    zone = ZoneInfo(item.tz)
+    event = _event(dataclasses.replace(item, start=new, rrule=None, overrides=()), now, install_id)
+    event.add("recurrence-id", original.astimezone(zone))
     return event

@@ -54,6 +54,9 @@ class Item:
     approximate: bool = False
     created: datetime = field(default_factory=lambda: datetime.now(UTC))
     updated: datetime = field(default_factory=lambda: datetime.now(UTC))
+    #: One-occurrence changes of a repeating meeting: (original start, new start or None when
+    #: that occurrence is skipped). Applied by `recurrence.item_occurrences`.
+    overrides: tuple[tuple[datetime, datetime | None], ...] = ()
 
     @property
     def recurring(self) -> bool:

@@ -8,14 +8,19 @@ in a DST gap moves forward by the gap (2:30 -> 3:30); one in the repeated hour t
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
 
 from bot.schedule.errors import RecurrenceError
+
+if TYPE_CHECKING:
+    from bot.schedule.models import Item
 
 _ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
 _DAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -138,6 +143,40 @@ def occurrences(
             return
         if (instant >= after if inclusive_after else instant > after) and instant <= before:
             yield instant
+
+
+def item_occurrences(
+    item: Item, after: datetime, before: datetime, *, inclusive_after: bool = False
+) -> Iterator[datetime]:
+    """`occurrences` of an item with its one-occurrence overrides applied, in time order.
+
+    A skipped occurrence is left out; a moved one appears at its new start (when that falls in
+    the window). An override whose original start is no longer an occurrence (the series was
+    edited since) is ignored.
+    """
+    tz = ZoneInfo(item.tz)
+    base = occurrences(item.rrule, item.start, tz, after, before, inclusive_after=inclusive_after)
+    if not item.overrides:
+        yield from base
+        return
+    replaced = {original for original, _ in item.overrides}
+
+    def inside(when: datetime) -> bool:
+        return (when >= after if inclusive_after else when > after) and when <= before
+
+    moved = sorted(
+        new
+        for original, new in item.overrides
+        if new is not None and inside(new) and is_occurrence(item, original)
+    )
+    yield from heapq.merge((o for o in base if o not in replaced), moved)
+
+
+def is_occurrence(item: Item, when: datetime) -> bool:
+    """Whether the item's rule (without overrides) has an occurrence starting at `when`."""
+    tz = ZoneInfo(item.tz)
+    window = occurrences(item.rrule, item.start, tz, when - timedelta(seconds=1), when)
+    return next(window, None) == when
 
 
 def _to_utc(naive: datetime, tz: ZoneInfo) -> datetime:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import logging
 import re
 import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from bot import db
@@ -49,9 +50,12 @@ MAX_COUNT = 1000
 #: item, and BYHOUR/BYMINUTE expand into hundreds of thousands of occurrences.
 _SUB_DAILY_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND", "BYSETPOS")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+FEED_PAST_DAYS = 30
 _UNSET: Any = object()
 
 TimeInput = str | datetime
+#: Which commands the service's messages name: slash commands (Discord, console) or the CLI's.
+Surface = Literal["slash", "cli"]
 
 
 def open_connection(settings: Settings, *, busy_timeout: float | None = None) -> sqlite3.Connection:
@@ -60,6 +64,7 @@ def open_connection(settings: Settings, *, busy_timeout: float | None = None) ->
     conn = db.connect(settings.db_path, busy_timeout=busy_timeout)
     try:
         db.migrate(conn, store.COMPONENT, store.MIGRATIONS)
+        db.migrate(conn, store.OVERRIDES_COMPONENT, store.OVERRIDES_MIGRATIONS)
     except sqlite3.Error as exc:
         conn.close()
         raise db.storage_error(exc, settings.db_path) from None
@@ -72,6 +77,7 @@ def open_service(
     on_change: Callable[[], None] | None = None,
     *,
     busy_timeout: float | None = None,
+    commands: Surface = "slash",
 ) -> ScheduleService:
     """A service over the shared database in `settings.data_dir` (migrated); `busy_timeout` is
     how long its writes wait for another process's lock."""
@@ -81,6 +87,7 @@ def open_service(
         clock or SystemClock(),
         on_change,
         day_first=settings.day_first,
+        commands=commands,
     )
 
 
@@ -95,8 +102,11 @@ class ScheduleService:
         on_change: Callable[[], None] | None = None,
         *,
         day_first: bool = False,
+        commands: Surface = "slash",
     ) -> None:
         db.migrate(conn, store.COMPONENT, store.MIGRATIONS)
+        db.migrate(conn, store.OVERRIDES_COMPONENT, store.OVERRIDES_MIGRATIONS)
+        self.commands: Surface = commands
         self.conn = conn
         self.tz = tz
         self.clock = clock
@@ -269,13 +279,138 @@ class ScheduleService:
         self._changed()
         return cancelled
 
+    # ------------------------------------------------------- one occurrence
+    def skip_occurrence(self, item_id: int, on: TimeInput) -> tuple[Item, datetime]:
+        """Leave out one occurrence of a repeating meeting (a holiday); the series is untouched.
+
+        `on` names the occurrence by its date ("Dec 24") or date and time. Its reminders are
+        removed; the calendar export lists it as an EXDATE. Returns the item and the start
+        that was skipped.
+        """
+        item = self._repeating(item_id)
+        original = self._original(item, on)
+        kept = tuple(pair for pair in item.overrides if pair[0] != original)
+        return self._override(item, (*kept, (original, None))), original
+
+    def move_occurrence(
+        self, item_id: int, on: TimeInput, to: TimeInput
+    ) -> tuple[Item, datetime, datetime]:
+        """Move one occurrence of a repeating meeting to another time; the series is untouched.
+
+        Reminders follow the new time; the export carries an override (RECURRENCE-ID). Returns
+        the item, the original start and the new one.
+        """
+        item = self._repeating(item_id)
+        original = self._original(item, on)
+        now = self.clock.now()
+        new = self._when(to, now, "--to")
+        others = [
+            o for o in self._occurrences_near(item, new) if o != self._current(item, original)
+        ]
+        if new in others:
+            raise ScheduleError(
+                f"#{item.id} {item.title} already meets at that time; pick another time or "
+                "skip this date instead"
+            )
+        kept = tuple(pair for pair in item.overrides if pair[0] != original)
+        return self._override(item, (*kept, (original, new))), original, new
+
+    def restore_occurrence(self, item_id: int, on: TimeInput) -> tuple[Item, datetime]:
+        """Undo a skip or move: the occurrence is back at the series' own time."""
+        item = self._repeating(item_id)
+        original = self._original(item, on, changed_only=True)
+        kept = tuple(pair for pair in item.overrides if pair[0] != original)
+        return self._override(item, kept), original
+
+    def _repeating(self, item_id: int) -> Item:
+        item = self.get(item_id, kind="meeting")
+        self._guard_standing(item, "change")
+        if not item.recurring:
+            raise ScheduleError(
+                f"#{item.id} {item.title} happens once; change its time with /schedule edit "
+                "or remove it with /schedule cancel"
+                if self.commands == "slash"
+                else f"meeting {item.id} happens once; use `alliance-bot meetings edit` or `cancel`"
+            )
+        return item
+
+    def _original(self, item: Item, on: TimeInput, *, changed_only: bool = False) -> datetime:
+        """The series' own start of the occurrence `on` names (by local date, or exact time)."""
+        now = self.clock.now()
+        wanted = self._when(on, now, "--on", date_only=time(23, 59, 59))
+        day = wanted.astimezone(self.tz).date()
+        tz = ZoneInfo(item.tz)
+        start_of_day = datetime.combine(day, time(0), tzinfo=self.tz)
+        candidates = [
+            o
+            for o in recurrence.occurrences(
+                item.rrule, item.start, tz, start_of_day, start_of_day + timedelta(days=1)
+            )
+            if o.astimezone(self.tz).date() == day and o > now
+        ]
+        moved = {o: n for o, n in item.overrides}
+        candidates += [
+            o
+            for o, n in moved.items()
+            if n is not None and n.astimezone(self.tz).date() == day and o not in candidates
+        ]
+        if changed_only:
+            candidates = [o for o in candidates if o in moved]
+        exact = [o for o in candidates if wanted in (o, moved.get(o))]
+        if exact:
+            return exact[0]
+        if len(candidates) == 1:
+            return candidates[0]
+        nice = wanted.astimezone(self.tz)
+        when = f"{nice:%a %b} {nice.day}"
+        if candidates:
+            raise ScheduleError(
+                f"#{item.id} {item.title} meets more than once on {when}; give the time too"
+            )
+        if changed_only:
+            raise ScheduleError(f"#{item.id} {item.title} has no skipped or moved date on {when}")
+        ahead = itertools.islice(recurrence.item_occurrences(item, now, now + timedelta(400)), 3)
+        dates = ", ".join(
+            f"{o.astimezone(self.tz):%a %b} {o.astimezone(self.tz).day}" for o in ahead
+        )
+        raise ScheduleError(
+            f"#{item.id} {item.title} does not meet on {when}; its next dates are {dates}"
+        )
+
+    def _current(self, item: Item, original: datetime) -> datetime | None:
+        """Where the occurrence that started at `original` is now (None when skipped)."""
+        for o, n in item.overrides:
+            if o == original:
+                return n
+        return original
+
+    def _occurrences_near(self, item: Item, when: datetime) -> list[datetime]:
+        day = timedelta(days=1)
+        return list(recurrence.item_occurrences(item, when - day, when + day))
+
+    def _override(
+        self, item: Item, overrides: tuple[tuple[datetime, datetime | None], ...]
+    ) -> Item:
+        now = self.clock.now()
+        updated = dataclasses.replace(item, overrides=overrides, updated=now)
+        with store.transaction(self.conn):
+            store.update_item(self.conn, updated)
+            store.set_overrides(self.conn, item.id, overrides)
+            store.clear_pending(self.conn, item.id)
+            store.materialize(self.conn, updated, after=now, now=now, fresh=True)
+        log.info("item %d: %d occurrence override(s)", item.id, len(overrides))
+        self._changed()
+        return updated
+
     # ------------------------------------------------------------------ reads
     def get(self, item_id: int, *, kind: Kind | None = None) -> Item:
         """The active item with this id (of this kind), or `NotFoundError`."""
         item = store.get_item(self.conn, item_id)
         noun = kind or "meeting or deadline"
         if item is None or (kind is not None and item.kind != kind):
-            raise NotFoundError(f"no {noun} with id {item_id}; list them with `{_list_cmd(kind)}`")
+            raise NotFoundError(
+                f"no {noun} with id {item_id}; list them with {_list_cmd(kind, self.commands)}"
+            )
         if item.status != "active":
             raise NotFoundError(f"{item.kind} {item_id} ({item.title!r}) is {item.status}")
         return item
@@ -292,10 +427,7 @@ class ScheduleService:
         before = now + timedelta(days=days if days is not None else 3650)
         found: list[Occurrence] = []
         for item in store.list_items(self.conn, kind=kind):
-            tz = ZoneInfo(item.tz)
-            for n, occ in enumerate(
-                recurrence.occurrences(item.rrule, item.start, tz, now, before), 1
-            ):
+            for n, occ in enumerate(recurrence.item_occurrences(item, now, before), 1):
                 found.append(Occurrence(item, occ))
                 if limit is not None and n >= limit:
                     break  # later occurrences of this item cannot make the first `limit`
@@ -310,21 +442,30 @@ class ScheduleService:
     def next_occurrence(self, item: Item) -> Occurrence | None:
         """The item's next occurrence after now, if any."""
         now = self.clock.now()
-        tz = ZoneInfo(item.tz)
-        for occ in recurrence.occurrences(item.rrule, item.start, tz, now, now + timedelta(3650)):
+        for occ in recurrence.item_occurrences(item, now, now + timedelta(3650)):
             return Occurrence(item, occ)
         return None
 
     def last_occurrence(self, item: Item) -> Occurrence | None:
         """The item's most recent occurrence at or before now (for "that has passed" replies)."""
         now = self.clock.now()
-        tz = ZoneInfo(item.tz)
         last = None
-        for occ in recurrence.occurrences(
-            item.rrule, item.start, tz, item.start, now, inclusive_after=True
-        ):
+        for occ in recurrence.item_occurrences(item, item.start, now, inclusive_after=True):
             last = occ
         return Occurrence(item, last) if last is not None else None
+
+    def same_meetings(self, item: Item) -> list[Item]:
+        """Other active meetings with the same title (ignoring case and spacing) and start: the
+        likely result of adding one meeting twice. Adding is not refused (two groups may meet
+        under one name); callers warn."""
+        key = " ".join(item.title.split()).casefold()
+        return [
+            other
+            for other in self.items("meeting")
+            if other.id != item.id
+            and other.start == item.start
+            and " ".join(other.title.split()).casefold() == key
+        ]
 
     def pending_reminders(self) -> int:
         """How many reminders/deliveries are waiting (for /status)."""
@@ -372,6 +513,26 @@ class ScheduleService:
                     "Nothing is scheduled in the coming year, so there is no calendar to add yet."
                 )
         return ics.export(items, self.tz, now=self.clock.now(), install_id=self.install_id())
+
+    def export_feed(self, *, past_days: float = FEED_PAST_DAYS, days: float = 366) -> bytes:
+        """The live feed's calendar: every item with an occurrence from `past_days` ago to
+        `days` ahead. Unlike `export_ics` an empty schedule is a valid (empty) calendar, so a
+        subscriber's app drops what was cancelled. Recent past meetings stay so a calendar does
+        not lose last week's meeting the moment it ends.
+        """
+        now = self.clock.now()
+        after = now - timedelta(days=past_days)
+        before = now + timedelta(days=days)
+        items = [
+            item
+            for item in self.items()
+            if next(recurrence.item_occurrences(item, after, before), None) is not None
+        ]
+        return ics.export(items, self.tz, now=now, install_id=self.install_id())
+
+    def last_change(self) -> datetime | None:
+        """When any item was last added, edited, cancelled or retired (None: no items yet)."""
+        return store.last_change(self.conn)
 
     def install_id(self) -> str:
         """A short token unique to this install: a hash of its database file's path."""
@@ -456,17 +617,26 @@ class ScheduleService:
         if item.kind != "meeting":
             raise ScheduleError(f"{what} applies to meetings only; {item.id} is a deadline")
 
-    @staticmethod
-    def _guard_standing(item: Item, verb: str) -> None:
+    def _guard_standing(self, item: Item, verb: str) -> None:
         if item.standing_key is not None:
+            reindex = "`alliance-bot reindex`" if self.commands == "cli" else "/reindex"
             raise ScheduleError(
                 f"{item.kind} {item.id} comes from corpus/schedule.toml (key "
-                f"{item.standing_key!r}); {verb} it there and run `alliance-bot reindex`"
+                f"{item.standing_key!r}); {verb} it there and run {reindex}"
             )
 
 
-def _list_cmd(kind: Kind | None) -> str:
-    return "alliance-bot deadlines list" if kind == "deadline" else "alliance-bot meetings list"
+def _list_cmd(kind: Kind | None, commands: Surface) -> str:
+    """Where a person lists items: the CLI command, or the slash command everyone else has."""
+    if commands == "cli":
+        return (
+            "`alliance-bot deadlines list`"
+            if kind == "deadline"
+            else "`alliance-bot meetings list`"
+        )
+    if kind == "deadline":
+        return "/deadlines"
+    return "/meetings" if kind == "meeting" else "/meetings or /deadlines"
 
 
 def clean(text: str) -> str:

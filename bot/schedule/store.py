@@ -102,6 +102,12 @@ MIGRATIONS: list[str] = [
     """,
 ]
 
+#: One-occurrence overrides (skip/move) live in their own track so the schedule's stays as it is.
+OVERRIDES_COMPONENT = "schedule_overrides"
+OVERRIDES_MIGRATIONS: list[str] = [
+    "ALTER TABLE schedule_items ADD COLUMN overrides TEXT NOT NULL DEFAULT '[]';",
+]
+
 ALL_ITEMS = 0
 #: Recurring items keep reminder rows for occurrences up to `now + horizon(item)`.
 HORIZON_EXTRA = timedelta(days=28)
@@ -171,7 +177,27 @@ def row_to_item(row: sqlite3.Row) -> Item:
         approximate=bool(row["approximate"]),
         created=utc_from_ts(row["created_utc"]),
         updated=utc_from_ts(row["updated_utc"]),
+        overrides=_overrides(row["overrides"] if "overrides" in row.keys() else None),
     )
+
+
+def _overrides(raw: str | None) -> tuple[tuple[datetime, datetime | None], ...]:
+    pairs = json.loads(raw) if raw else []
+    return tuple(
+        (utc_from_ts(int(original)), utc_from_ts(int(new)) if new is not None else None)
+        for original, new in pairs
+    )
+
+
+def set_overrides(
+    conn: sqlite3.Connection, item_id: int, overrides: tuple[tuple[datetime, datetime | None], ...]
+) -> None:
+    """Store an item's one-occurrence overrides (sorted by original start)."""
+    pairs = sorted([ts(o), ts(n) if n is not None else None] for o, n in overrides)
+    conn.execute(
+        "UPDATE schedule_items SET overrides = ? WHERE id = ?", (json.dumps(pairs), item_id)
+    )
+    bump_generation(conn)
 
 
 def _leads_json(leads: tuple[timedelta, ...]) -> str:
@@ -295,7 +321,7 @@ def materialize(
     until = now + horizon(item) if item.recurring else item.start
     created = 0
     rows: list[tuple[int, int, int, int]] = []
-    for occ in recurrence.occurrences(item.rrule, item.start, tz, after, until):
+    for occ in recurrence.item_occurrences(item, after, until):
         if occ <= now:
             continue
         for lead in item.leads:
@@ -324,7 +350,7 @@ def materialize(
 
 def _ended(item: Item, tz: ZoneInfo, until: datetime) -> bool:
     far = until + timedelta(days=3660)
-    return next(recurrence.occurrences(item.rrule, item.start, tz, until, far), None) is None
+    return next(recurrence.item_occurrences(item, until, far), None) is None
 
 
 def items_needing_refill(conn: sqlite3.Connection, now: datetime) -> list[tuple[Item, datetime]]:
@@ -407,3 +433,9 @@ def subscriptions_of(conn: sqlite3.Connection, user_id: int) -> dict[int, bool]:
         "SELECT item_id, opted_in FROM schedule_subscriptions WHERE user_id = ?", (user_id,)
     )
     return {int(r[0]): bool(r[1]) for r in rows}
+
+
+def last_change(conn: sqlite3.Connection) -> datetime | None:
+    """The latest `updated_utc` over all items, whatever their status (for the feed)."""
+    row = conn.execute("SELECT MAX(updated_utc) FROM schedule_items").fetchone()
+    return utc_from_ts(int(row[0])) if row and row[0] is not None else None

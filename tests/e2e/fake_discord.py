@@ -32,6 +32,8 @@ Contract:
   leaves), so a test can act "after Discord created the message, before the bot hears back".
 - Gateway: HELLO, IDENTIFY → READY + GUILD_CREATE, HEARTBEAT → ACK, RESUME → replay of missed
   events + RESUMED; `request_reconnect()` sends op 7 so the client resumes on its own.
+- Member roles: `PUT`/`DELETE /guilds/{g}/members/{u}/roles/{r}` answer 204 and are kept in
+  `member_roles` (member id → role ids); pass `roles=` to `slash()` for what a member holds.
 - `slash()`, `autocomplete()` and `click()` dispatch INTERACTION_CREATE; the `wait_*` helpers
   await recorded traffic with a timeout (never a sleep).
 """
@@ -155,6 +157,7 @@ class FakeDiscord:
         self.problems: list[str] = []
         self.gateway_log: list[dict[str, Any]] = []  # what the client sent on the gateway
         self.messages: dict[int, dict[str, Any]] = {}
+        self.member_roles: dict[int, set[int]] = {}  # roles the bot added/removed, by member
         self.attachments: dict[str, bytes] = {}
         self.synced: dict[str, list[dict[str, Any]]] = {}
         self.fail_rules: list[FailRule] = []
@@ -437,6 +440,12 @@ class FakeDiscord:
         ("POST", r"/users/@me/channels", "create_dm"),
         ("GET", r"/guilds/(?P<gid>\d+)", "get_guild"),
         ("GET", r"/guilds/(?P<gid>\d+)/members/(?P<uid>\d+)", "get_member"),
+        ("PUT", r"/guilds/(?P<gid>\d+)/members/(?P<uid>\d+)/roles/(?P<rid>\d+)", "add_role"),
+        (
+            "DELETE",
+            r"/guilds/(?P<gid>\d+)/members/(?P<uid>\d+)/roles/(?P<rid>\d+)",
+            "remove_role",
+        ),
     ]
 
     def _match(self, method: str, path: str) -> tuple[Any, dict[str, str]]:
@@ -586,6 +595,14 @@ class FakeDiscord:
 
     def get_member(self, rec: Recorded, gid: str, uid: str) -> tuple[int, Any]:
         return 200, member_payload(int(uid), roles=[], permissions=None)
+
+    def add_role(self, rec: Recorded, gid: str, uid: str, rid: str) -> tuple[int, Any]:
+        self.member_roles.setdefault(int(uid), set()).add(int(rid))
+        return 204, None
+
+    def remove_role(self, rec: Recorded, gid: str, uid: str, rid: str) -> tuple[int, Any]:
+        self.member_roles.setdefault(int(uid), set()).discard(int(rid))
+        return 204, None
 
     # ------------------------------------------------------------------ messages
     def _build_message(

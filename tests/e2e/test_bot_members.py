@@ -33,6 +33,8 @@ EXPECTED = {
     "unsubscribe",
     "ics",
     "schedule",
+    "calendar",
+    "reminder-role",
 }
 
 
@@ -51,7 +53,7 @@ async def test_login_syncs_every_command_to_the_guild(fake, bot):
         for c in fake.synced[str(fd.GUILD_ID)]
         if int(c.get("default_member_permissions") or 0) == fd.MANAGE_GUILD
     }
-    assert admin_only == {"reindex", "status", "gaps", "corpus", "schedule"}
+    assert admin_only == {"reindex", "status", "gaps", "corpus", "schedule", "calendar"}
 
 
 async def test_ask_answers_publicly_with_citations_and_buttons(fake, bot):

@@ -1,0 +1,98 @@
+"""Calendar commands: `/reminder-role` for members, `/calendar rotate-feed|rsvps` for admins.
+
+Thin adapters over `bot.services.calendar.CalendarActions` (admin checks and audit live there);
+every database call runs in a worker thread, so the event loop never waits on SQLite.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.cogs.schedule import item_autocomplete
+from bot.rendering import attendance_reply, notice
+from bot.replies import actor_of, send
+from bot.services.errors import NotFound
+
+if TYPE_CHECKING:
+    from bot.client import AllianceBot
+
+ROLE_TROUBLE = (
+    "I couldn't change your roles just now: I need the Manage Roles permission, and my role "
+    "must be above the reminder role. Please tell an officer."
+)
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class CalendarAdmin(app_commands.Group, name="calendar", description="Calendar feed and RSVPs."):
+    """Admin-only calendar commands (checked in code and audited)."""
+
+    def __init__(self, bot: AllianceBot) -> None:
+        super().__init__()
+        self.bot = bot
+
+    @app_commands.command(
+        name="rotate-feed", description="Give the calendar feed a new secret address."
+    )
+    async def rotate_feed(self, interaction: discord.Interaction[AllianceBot]) -> None:
+        links = await asyncio.to_thread(self.bot.calendar.rotate_feed, actor_of(interaction))
+        text = (
+            "The calendar feed has a new address; the old one stopped working. Members who "
+            f"subscribed need the new link (shown by /ics):\n{links.webcal}"
+        )
+        await send(interaction, notice(text), ephemeral=True)
+
+    @app_commands.command(name="rsvps", description="Who is coming to a meeting's next date.")
+    @app_commands.describe(item="The meeting")
+    @app_commands.autocomplete(item=item_autocomplete)
+    async def rsvps(self, interaction: discord.Interaction[AllianceBot], item: int) -> None:
+        attendance = await asyncio.to_thread(
+            self.bot.calendar.attendance, actor_of(interaction), item
+        )
+        await send(interaction, attendance_reply(attendance), ephemeral=True)
+
+
+class CalendarCog(commands.Cog):
+    """Member calendar commands."""
+
+    def __init__(self, bot: AllianceBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(
+        name="reminder-role",
+        description="Be notified by channel reminders (take the reminder role), or stop.",
+    )
+    @app_commands.guild_only()
+    async def reminder_role(self, interaction: discord.Interaction[AllianceBot]) -> None:
+        role_id = self.bot.settings.reminder_role_id
+        if role_id is None:
+            raise NotFound("This server has no reminder role set up; /subscribe sends DMs instead.")
+        member = interaction.user
+        if not isinstance(member, discord.Member):
+            raise NotFound("That command only works inside the coalition's server.")
+        has_role = role_id in actor_of(interaction).role_ids
+        try:
+            if has_role:
+                await member.remove_roles(discord.Object(role_id), reason="/reminder-role")
+            else:
+                await member.add_roles(discord.Object(role_id), reason="/reminder-role")
+        except discord.HTTPException:
+            raise NotFound(ROLE_TROUBLE) from None
+        text = (
+            "Done: channel reminders won't notify you any more. Run /reminder-role again to "
+            "be notified."
+            if has_role
+            else "Done: channel reminders will notify you. Run /reminder-role again to stop."
+        )
+        await send(interaction, notice(text), ephemeral=True)
+
+
+async def setup(bot: AllianceBot) -> None:
+    """Extension entry point."""
+    await bot.add_cog(CalendarCog(bot))
+    bot.tree.add_command(CalendarAdmin(bot))
