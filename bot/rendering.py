@@ -279,14 +279,17 @@ def quote(hit: Hit, limit: int = QUOTE_CHARS) -> str:
     return body
 
 
-def answer_reply(answer: Answer, *, topics: Sequence[str] = (), ask_person: bool = True) -> Reply:
+def answer_reply(
+    answer: Answer, *, topics: Sequence[str] = (), ask_person: bool = True, buttons: bool = False
+) -> Reply:
     """The reply to `/ask`: answer with [n] markers, then the top passages quoted and cited.
     `ask_person` says whether the "Ask a person" button is there (the footer names it only
-    then)."""
+    then); `buttons` that a refusal's suggested sections come as buttons (Discord) rather than
+    as `/docs` commands (console)."""
     if answer.small_talk:
         return fit_reply(Reply(cards=(Card(description=answer.answer, color=COLOR_INFO),)))
     if not answer.answered:
-        return abstain_reply(answer, topics=topics, ask_person=ask_person)
+        return abstain_reply(answer, topics=topics, ask_person=ask_person, buttons=buttons)
     answer = first_use_order(answer)
     if not answer.hits:  # answered from the live schedule, not from a document
         card = Card(
@@ -314,16 +317,25 @@ def answer_reply(answer: Answer, *, topics: Sequence[str] = (), ask_person: bool
     return fit_reply(Reply(cards=(card,)))
 
 
-def abstain_reply(answer: Answer, *, topics: Sequence[str] = (), ask_person: bool = True) -> Reply:
+def abstain_reply(
+    answer: Answer, *, topics: Sequence[str] = (), ask_person: bool = True, buttons: bool = False
+) -> Reply:
     """A short "I don't know": what was not found and up to three close sections, each with the
-    `/docs` command that shows it. `topics` is kept for callers; every document is no longer
-    listed. A Spanish question gets Spanish labels."""
+    `/docs` command that shows it, or, with `buttons`, a pointer to the buttons that show them
+    in one click. `topics` is kept for callers; every document is no longer listed. A Spanish
+    question gets Spanish labels."""
     spanish = answer.language == "es"
     lines = [answer.answer or "I couldn't find that in the coalition's documents."]
     for path in answer.suggestions[:3]:
         names = path.split(SECTION_SEPARATOR)
         where = f"{names[-1]} ({names[0]})" if len(names) > 1 else names[0]
-        lines.append(f"• {where} — `{docs_command(path)}`")
+        lines.append(f"• {where}" if buttons else f"• {where} — `{docs_command(path)}`")
+    if buttons and answer.suggestions:
+        lines.append(
+            "Pulse el botón de una sección para leerla aquí."
+            if spanish
+            else "Press a section's button below to read it here."
+        )
     if not answer.suggestions:
         example = "Por ejemplo" if spanish else "For example"
         lines += ["", f"{example}: /ask {EXAMPLE_QUESTIONS[0]}"]
