@@ -10,6 +10,7 @@ the console shows exactly what Discord would. Nothing here does I/O.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -619,21 +620,45 @@ def status_reply(status: StatusReport) -> Reply:
     return fit_reply(Reply(cards=(card,)))
 
 
+def escape_member_text(text: str) -> str:
+    """Member text made inert for Discord: markdown escaped, every `[`/`]` escaped so no masked
+    link (`[label](url)`) forms, mentions broken with a zero-width space, one line."""
+    flat = " ".join(text.split())
+    escaped = discord.utils.escape_markdown(flat)
+    escaped = re.sub(r"(?<!\\)([\[\]])", r"\\\1", escaped)
+    escaped = discord.utils.escape_mentions(escaped)
+    return re.sub(r"<(@[!&]?|#)(\d+)>", "<\\1\u200b\\2>", escaped)
+
+
+def _gap_line(n: int, gap: Gap) -> str:
+    parts = [f"asked {gap.times}×"]
+    if gap.abstained:
+        parts.append(f"unanswered {gap.abstained}×")
+    if gap.weak:
+        weak = f"weak answer {gap.weak}×"
+        if gap.coverage is not None:
+            weak += f" (matched {gap.coverage:.0%} of its words"
+            weak += f", from `{gap.source}`)" if gap.source else ")"
+        parts.append(weak)
+    if gap.downvotes:
+        parts.append(f"👎 {gap.downvotes}")
+    return f"**{n}.** {escape_member_text(clip(gap.question, 200))} — " + ", ".join(parts)
+
+
 def gaps_reply(gaps: Sequence[Gap], *, days: int) -> Reply:
-    """`/gaps`: what the corpus seems to be missing."""
+    """`/gaps`: what the corpus seems to be missing, from what members asked. Questions are
+    member text, shown escaped; junk and small talk were already left out (`Records.gaps`)."""
     if not gaps:
-        desc = f"No unanswered or 👎 questions in the last {days} days."
+        desc = f"No unanswered, weakly answered or 👎 questions in the last {days} days."
     else:
-        desc = "\n".join(
-            f"**{i}.** {clip(g.question, 200)} — asked {g.times}×"
-            + (f", unanswered {g.abstained}×" if g.abstained else "")
-            + (f", 👎 {g.downvotes}" if g.downvotes else "")
-            for i, g in enumerate(gaps, 1)
-        )
+        desc = "\n".join(_gap_line(i, g) for i, g in enumerate(gaps, 1))
     card = Card(
-        title=f"Questions the documents don't answer (last {days} days)",
+        title=f"Questions the documents don't answer well (last {days} days)",
         description=desc,
-        footer="Add documents with /corpus add to close these gaps.",
+        footer=(
+            "Unanswered: add a document with /corpus add. Weak: add the member's word to "
+            "synonyms.toml or a clearer section. Junk and small talk are left out."
+        ),
         color=COLOR_ADMIN,
     )
     return fit_reply(Reply(cards=(card,)))
