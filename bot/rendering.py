@@ -120,6 +120,16 @@ def clip(text: str, limit: int) -> str:
     return cut + ELLIPSIS
 
 
+def escape_member_text(text: str) -> str:
+    """Member text made inert for Discord: markdown escaped, every `[`/`]` escaped so no masked
+    link (`[label](url)`) forms, mentions broken with a zero-width space, one line."""
+    flat = " ".join(text.split())
+    escaped = discord.utils.escape_markdown(flat)
+    escaped = re.sub(r"(?<!\\)([\[\]])", r"\\\1", escaped)
+    escaped = discord.utils.escape_mentions(escaped)
+    return re.sub(r"<(@[!&]?|#)(\d+)>", "<\\1\u200b\\2>", escaped)
+
+
 def fit_card(card: Card) -> Card:
     """Apply the per-embed limits to one card."""
     fields = card.fields
@@ -294,7 +304,7 @@ def answer_reply(
     answer = first_use_order(answer)
     if not answer.hits:  # answered from the live schedule, not from a document
         card = Card(
-            title=answer.question,
+            title=escape_member_text(answer.question),
             description=answer.answer,
             footer="From the live schedule · /meetings and /deadlines list what's coming up.",
             color=COLOR_ANSWER,
@@ -309,7 +319,7 @@ def answer_reply(
     if more > 0:
         footer = f"{more} more source{'s' if more != 1 else ''} available. " + footer
     card = Card(
-        title=answer.question,
+        title=escape_member_text(answer.question),
         description=answer.answer,
         fields=fields,
         footer=footer,
@@ -353,7 +363,7 @@ def abstain_reply(
             else "Try other words, or /docs to browse the documents."
         )
     card = Card(
-        title=answer.question,
+        title=escape_member_text(answer.question),
         description="\n".join(lines),
         footer=footer,
         color=COLOR_ABSTAIN,
@@ -372,7 +382,7 @@ def docs_command(path: str) -> str:
 def more_sources_reply(answer: Answer, hits: Sequence[Hit]) -> Reply:
     """The passages after the first ones, for "More sources"."""
     card = Card(
-        title=f"More sources: {answer.question}",
+        title=f"More sources: {escape_member_text(answer.question)}",
         fields=tuple(CardField(citation(h), quote(h, 500)) for h in hits),
         color=COLOR_INFO,
     )
@@ -618,16 +628,6 @@ def status_reply(status: StatusReport) -> Reply:
         )
     card = Card(title="alliance-bot status", fields=tuple(fields), color=COLOR_ADMIN)
     return fit_reply(Reply(cards=(card,)))
-
-
-def escape_member_text(text: str) -> str:
-    """Member text made inert for Discord: markdown escaped, every `[`/`]` escaped so no masked
-    link (`[label](url)`) forms, mentions broken with a zero-width space, one line."""
-    flat = " ".join(text.split())
-    escaped = discord.utils.escape_markdown(flat)
-    escaped = re.sub(r"(?<!\\)([\[\]])", r"\\\1", escaped)
-    escaped = discord.utils.escape_mentions(escaped)
-    return re.sub(r"<(@[!&]?|#)(\d+)>", "<\\1\u200b\\2>", escaped)
 
 
 def _gap_line(n: int, gap: Gap) -> str:
