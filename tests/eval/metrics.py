@@ -40,6 +40,10 @@ class QuestionResult:
     hits: tuple[ReturnedHit, ...] = ()
     seconds: float = 0.0
     error: str | None = field(default=None)
+    #: The composed answer as the member reads it ("" for refusals, small talk, schedule
+    #: answers) and the texts of its passages, for `tests.eval.readability`.
+    answer_text: str = ""
+    cited: tuple[str, ...] = ()
 
 
 def first_relevant_rank(
