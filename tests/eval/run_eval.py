@@ -161,7 +161,7 @@ def is_miss(result: QuestionResult) -> bool:
 
 def split_summary(results: Sequence[QuestionResult]) -> dict[str, Any]:
     """Overall and per-category figures for one split (categories in a fixed order)."""
-    samples = [Sample(r.answer_text, r.cited) for r in results if r.answer_text]
+    samples = [Sample(r.answer_text, r.cited) for r in results if r.cited]
     return {
         "overall": summarize(results),
         "readability": measure(samples).to_json(),
@@ -245,7 +245,7 @@ def format_report(
         f"== {name}: {overall['questions']} questions "
         f"({overall['answerable']} answerable, {overall['unanswerable']} unanswerable)",
         *format_table(summary),
-        measure([Sample(r.answer_text, r.cited) for r in results if r.answer_text]).line(),
+        measure([Sample(r.answer_text, r.cited) for r in results if r.cited]).line(),
     ]
     by_id = {q.id: q for q in questions}
     shown = [r for r in results if verbose or is_miss(r)]

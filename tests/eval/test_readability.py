@@ -133,27 +133,24 @@ def test_make_eval_prints_readability_beside_recall(tmp_path, capsys) -> None:
     corpus.mkdir()
     (corpus / "a.md").write_text("# A\n\n## S1\n\nText.\n")
     questions = tmp_path / "q.jsonl"
+    expected = [{"source": "a.md", "section": "A › S1"}]
     rows = [
         {
-            "id": "g1",
-            "question": "good?",
+            "id": f"q{i}",
+            "question": q,
             "category": "direct",
             "answerable": True,
-            "expected": [{"source": "a.md", "section": "A › S1"}],
-        },
-        {
-            "id": "b1",
-            "question": "bad?",
-            "category": "direct",
-            "answerable": True,
-            "expected": [{"source": "a.md", "section": "A › S1"}],
-        },
+            "expected": expected,
+        }
+        for i, q in enumerate(("good?", "bad?", "empty?", "refused?"))
     ]
     questions.write_text("".join(json.dumps(r) + "\n" for r in rows))
     hit = _hit(1, SOURCE)
     script = {
         "good?": Answer("good?", True, "The Coalition will include up to 25 members. [1]", (hit,)),
         "bad?": Answer("bad?", True, "They meet monthly [1]", (hit,)),
+        "empty?": Answer("empty?", True, "", (hit,)),
+        "refused?": Answer("refused?", False, "I couldn't find that.", (hit,)),
     }
     argv = ["--corpus", str(corpus), "--questions", str(questions)]
     code = run_eval.main(argv, engine_factory=lambda c, i, a: ScriptedEngine(script))
@@ -162,10 +159,10 @@ def test_make_eval_prints_readability_beside_recall(tmp_path, capsys) -> None:
     table = out.splitlines()
     r1 = next(i for i, line in enumerate(table) if "R@1" in line)
     line = next(line for line in table[r1:] if line.startswith("readability"))
-    assert line.startswith("readability 0.500 (1/2 answers read well")
-    assert "opener 1" in line and "ending 1" in line
+    assert line.startswith("readability 0.333 (1/3 answers read well")  # the refusal is not graded
+    assert "opener 1" in line and "ending 2" in line and "capital 1" in line
     assert (
         run_eval.main([*argv, "--json"], engine_factory=lambda c, i, a: ScriptedEngine(script)) == 0
     )
     data = json.loads(capsys.readouterr().out)
-    assert data["splits"]["q"]["readability"]["readability"] == 0.5
+    assert data["splits"]["q"]["readability"]["readability"] == 0.3333
