@@ -19,7 +19,8 @@ The rules (`PROBLEMS`; `tests/eval/README.md` repeats them):
 - `cut`: every "…" follows a whole word of the cited passages (no "stud…"), and no " ..."
   teaser is left in.
 - `length`: a prose answer is 20–600 characters; a list answer up to 1,500.
-- `leak`: no file path (`.md`, `.pdf`, …) or capture note ("captured as", "seed 004").
+- `leak`: no file path (`.md`, `.pdf`, …) or capture note ("captured as", "seed 004") that
+  the cited passages' own text does not contain (a document about files may quote them).
 - `markers`: the markers are `[1]…[k]` in order of first use, and k is at most the three
   sources the member sees first.
 
@@ -43,7 +44,7 @@ PROBLEMS = ("capital", "ending", "opener", "lead-in", "cut", "length", "leak", "
 DANGLING_OPENERS = frozenset(
     """these they this that those it its their them he she his her also additionally
     furthermore moreover however therefore thus hence so then and but or nor yet besides
-    likewise similarly instead otherwise meanwhile still such both each either neither""".split()
+    likewise similarly instead otherwise meanwhile such""".split()
 )
 DANGLING_PAIRS = frozenset({"if so", "if not", "in addition", "as such", "for this", "in this"})
 #: Prose answers past this many characters are no longer short (the issue's "under ~600").
@@ -56,7 +57,7 @@ SPANISH_PREFACE = "Los documentos de la coalición están en inglés. Esto es lo
 
 _MARKER = re.compile(r"\s*\[(\d+)\]")
 _WORD = re.compile(r"[\w’'-]+")
-_LEAK = re.compile(r"\.(?:md|txt|html?|pdf)\b|captured as|\bseed \d{3}|breadcrumb", re.I)
+_LEAK = re.compile(r"[\w./-]*\.(?:md|txt|html?|pdf)\b|captured as|\bseed \d{3}|breadcrumb", re.I)
 #: A cited lead-in sentence ("…possess: [1]") followed on its line by another sentence.
 _LEAD_THEN_PROSE = re.compile(r":(?:\s*\[\d+\])+\s*[A-Z“\"]")
 _END = re.compile(r"(?:[.!?][\"”’)\]]*|… \((?:excerpt|extracto)\))$")
@@ -108,7 +109,7 @@ def problems(sample: Sample) -> list[str]:
     limit = MAX_LIST_CHARS if bullets else MAX_PROSE_CHARS
     if not MIN_CHARS <= len(plain) <= limit:
         found.append("length")
-    if _LEAK.search(text):
+    if any(m.group(0) not in " ".join(sample.sources) for m in _LEAK.finditer(text)):
         found.append("leak")
     if not _markers_in_order(text):
         found.append("markers")

@@ -12,6 +12,7 @@ from tests.eval import run_eval
 from tests.eval.readability import Sample, measure, problems, sample_of
 
 SOURCE = (
+    "Each member serves one term. Edit the content/_index.md file to change it. "
     "Are you interested in helping transform high schools? If so, the Department invites you "
     "to apply. Members build trusting relationships with each other and broaden their networks. "
     "The Coalition will include up to 25 members. They meet monthly. All members should possess: "
@@ -28,7 +29,9 @@ GOOD = (
     "All members should possess: [1]\n• Recent and relevant experience working in secondary…",
     "“Quoted” openings are fine. [1] Two sources are fine too. [2]",
     "25 members at most, from every region. [1]",
+    "Each member serves one term. [1]",
     'In "College Ready?" the alliance relayed what members said about secondary… (excerpt) [1]',
+    "Edit the content/_index.md file to change it. [1]",
     "Los documentos de la coalición están en inglés. Esto es lo que dicen:\n\n"
     "The Coalition will include up to 25 members. [1]",
 )
