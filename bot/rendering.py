@@ -502,7 +502,7 @@ def help_reply(*, schedule: bool, admin: bool) -> Reply:
                 "**/reindex** `dry_run:` — rebuild the search index (preview with dry_run).\n"
                 "**/corpus add** `file:` · **/corpus remove** `document:` — manage documents.\n"
                 "**/status** — index size and age, uptime, latency, pending reminders.\n"
-                "**/gaps** — questions I couldn't answer or that got 👎.\n"
+                "**/gaps** — questions I couldn't answer, answered weakly, or that got 👎.\n"
                 "**/schedule** `add-meeting` · `add-deadline` · `edit` · `cancel` — manage "
                 "meetings and deadlines (reminders follow automatically).",
             )
