@@ -10,6 +10,7 @@ the console shows exactly what Discord would. Nothing here does I/O.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -121,6 +122,16 @@ def clip(text: str, limit: int) -> str:
         if cut.count("**") % 2 == 1:
             cut += "**"
     return cut + ELLIPSIS
+
+
+def escape_member_text(text: str) -> str:
+    """Member text made inert for Discord: markdown escaped, every `[`/`]` escaped so no masked
+    link (`[label](url)`) forms, mentions broken with a zero-width space, one line."""
+    flat = " ".join(text.split())
+    escaped = discord.utils.escape_markdown(flat)
+    escaped = re.sub(r"(?<!\\)([\[\]])", r"\\\1", escaped)
+    escaped = discord.utils.escape_mentions(escaped)
+    return re.sub(r"<(@[!&]?|#)(\d+)>", "<\\1\u200b\\2>", escaped)
 
 
 def fit_card(card: Card) -> Card:
@@ -283,18 +294,21 @@ def quote(hit: Hit, limit: int = QUOTE_CHARS) -> str:
     return body
 
 
-def answer_reply(answer: Answer, *, topics: Sequence[str] = (), ask_person: bool = True) -> Reply:
+def answer_reply(
+    answer: Answer, *, topics: Sequence[str] = (), ask_person: bool = True, buttons: bool = False
+) -> Reply:
     """The reply to `/ask`: answer with [n] markers, then the top passages quoted and cited.
     `ask_person` says whether the "Ask a person" button is there (the footer names it only
-    then)."""
+    then); `buttons` that a refusal's suggested sections come as buttons (Discord) rather than
+    as `/docs` commands (console)."""
     if answer.small_talk:
         return fit_reply(Reply(cards=(Card(description=answer.answer, color=COLOR_INFO),)))
     if not answer.answered:
-        return abstain_reply(answer, topics=topics, ask_person=ask_person)
+        return abstain_reply(answer, topics=topics, ask_person=ask_person, buttons=buttons)
     answer = first_use_order(answer)
     if not answer.hits:  # answered from the live schedule, not from a document
         card = Card(
-            title=answer.question,
+            title=escape_member_text(answer.question),
             description=answer.answer,
             footer="From the live schedule · /meetings and /deadlines list what's coming up.",
             color=COLOR_ANSWER,
@@ -309,7 +323,7 @@ def answer_reply(answer: Answer, *, topics: Sequence[str] = (), ask_person: bool
     if more > 0:
         footer = f"{more} more source{'s' if more != 1 else ''} available. " + footer
     card = Card(
-        title=answer.question,
+        title=escape_member_text(answer.question),
         description=answer.answer,
         fields=fields,
         footer=footer,
@@ -318,16 +332,25 @@ def answer_reply(answer: Answer, *, topics: Sequence[str] = (), ask_person: bool
     return fit_reply(Reply(cards=(card,)))
 
 
-def abstain_reply(answer: Answer, *, topics: Sequence[str] = (), ask_person: bool = True) -> Reply:
+def abstain_reply(
+    answer: Answer, *, topics: Sequence[str] = (), ask_person: bool = True, buttons: bool = False
+) -> Reply:
     """A short "I don't know": what was not found and up to three close sections, each with the
-    `/docs` command that shows it. `topics` is kept for callers; every document is no longer
-    listed. A Spanish question gets Spanish labels."""
+    `/docs` command that shows it, or, with `buttons`, a pointer to the buttons that show them
+    in one click. `topics` is kept for callers; every document is no longer listed. A Spanish
+    question gets Spanish labels."""
     spanish = answer.language == "es"
     lines = [answer.answer or "I couldn't find that in the coalition's documents."]
     for path in answer.suggestions[:3]:
         names = path.split(SECTION_SEPARATOR)
         where = f"{names[-1]} ({names[0]})" if len(names) > 1 else names[0]
-        lines.append(f"• {where} — `{docs_command(path)}`")
+        lines.append(f"• {where}" if buttons else f"• {where} — `{docs_command(path)}`")
+    if buttons and answer.suggestions:
+        lines.append(
+            "Pulse el botón de una sección para leerla aquí."
+            if spanish
+            else "Press a section's button below to read it here."
+        )
     if not answer.suggestions:
         example = "Por ejemplo" if spanish else "For example"
         lines += ["", f"{example}: /ask {EXAMPLE_QUESTIONS[0]}"]
@@ -344,7 +367,7 @@ def abstain_reply(answer: Answer, *, topics: Sequence[str] = (), ask_person: boo
             else "Try other words, or /docs to browse the documents."
         )
     card = Card(
-        title=answer.question,
+        title=escape_member_text(answer.question),
         description="\n".join(lines),
         footer=footer,
         color=COLOR_ABSTAIN,
@@ -363,7 +386,7 @@ def docs_command(path: str) -> str:
 def more_sources_reply(answer: Answer, hits: Sequence[Hit]) -> Reply:
     """The passages after the first ones, for "More sources"."""
     card = Card(
-        title=f"More sources: {answer.question}",
+        title=f"More sources: {escape_member_text(answer.question)}",
         fields=tuple(CardField(citation(h), quote(h, 500)) for h in hits),
         color=COLOR_INFO,
     )
@@ -486,7 +509,7 @@ def help_reply(*, schedule: bool, admin: bool, feed: FeedLinks | None = None) ->
                 "**/reindex** `dry_run:` — rebuild the search index (preview with dry_run).\n"
                 "**/corpus add** `file:` · **/corpus remove** `document:` — manage documents.\n"
                 "**/status** — index size and age, uptime, latency, pending reminders.\n"
-                "**/gaps** — questions I couldn't answer or that got 👎.\n"
+                "**/gaps** — questions I couldn't answer, answered weakly, or that got 👎.\n"
                 "**/schedule** `add-meeting` · `add-deadline` · `edit` · `cancel` — manage "
                 "meetings and deadlines (reminders follow automatically).\n"
                 "**/calendar rsvps** `item:` — who is coming · **/calendar rotate-feed** — a new "
@@ -629,21 +652,35 @@ def database_line(problems: Sequence[str] | None) -> str:
     )
 
 
+def _gap_line(n: int, gap: Gap) -> str:
+    parts = [f"asked {gap.times}×"]
+    if gap.abstained:
+        parts.append(f"unanswered {gap.abstained}×")
+    if gap.weak:
+        weak = f"weak answer {gap.weak}×"
+        if gap.coverage is not None:
+            weak += f" (matched {gap.coverage:.0%} of its words"
+            weak += f", from `{gap.source}`)" if gap.source else ")"
+        parts.append(weak)
+    if gap.downvotes:
+        parts.append(f"👎 {gap.downvotes}")
+    return f"**{n}.** {escape_member_text(clip(gap.question, 200))} — " + ", ".join(parts)
+
+
 def gaps_reply(gaps: Sequence[Gap], *, days: int) -> Reply:
-    """`/gaps`: what the corpus seems to be missing."""
+    """`/gaps`: what the corpus seems to be missing, from what members asked. Questions are
+    member text, shown escaped; junk and small talk were already left out (`Records.gaps`)."""
     if not gaps:
-        desc = f"No unanswered or 👎 questions in the last {days} days."
+        desc = f"No unanswered, weakly answered or 👎 questions in the last {days} days."
     else:
-        desc = "\n".join(
-            f"**{i}.** {clip(g.question, 200)} — asked {g.times}×"
-            + (f", unanswered {g.abstained}×" if g.abstained else "")
-            + (f", 👎 {g.downvotes}" if g.downvotes else "")
-            for i, g in enumerate(gaps, 1)
-        )
+        desc = "\n".join(_gap_line(i, g) for i, g in enumerate(gaps, 1))
     card = Card(
-        title=f"Questions the documents don't answer (last {days} days)",
+        title=f"Questions the documents don't answer well (last {days} days)",
         description=desc,
-        footer="Add documents with /corpus add to close these gaps.",
+        footer=(
+            "Unanswered: add a document with /corpus add. Weak: add the member's word to "
+            "synonyms.toml or a clearer section. Junk and small talk are left out."
+        ),
         color=COLOR_ADMIN,
     )
     return fit_reply(Reply(cards=(card,)))

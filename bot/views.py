@@ -1,11 +1,13 @@
-"""Persistent buttons: "More sources", 👍 / 👎 and "Ask a person" under answers; RSVP under
-meeting reminders.
+"""Persistent buttons: "More sources", 👍 / 👎, "Ask a person" and a refusal's suggested sections
+under answers; RSVP under meeting reminders.
 
 Each button is a `discord.ui.DynamicItem` whose `custom_id` carries the question-log id (e.g.
 `ab:vote:42:up`), so a button on a week-old message still works after the bot restarted: the
 client re-creates the item from the id (`Bot.add_dynamic_items` in `setup_hook`) and the handler
-loads the question from the log. Handlers call `BotCore` and render; errors go through
-`bot.replies.report_error` because button errors never reach the command tree's handler.
+loads the question from the log. A suggested-section button carries a short key of the section
+(`ab:sec:<16 hex>`), looked up among the sections indexed now. Handlers call `BotCore` and
+render; errors go through `bot.replies.report_error` because button errors never reach the
+command tree's handler.
 """
 
 from __future__ import annotations
@@ -13,16 +15,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.rendering import more_sources_reply, notice, officer_message
+from bot.rendering import clip, more_sources_reply, notice, officer_message, section_reply
 from bot.replies import actor_of, report_error, send
 from bot.schedule.models import Reminder, ts
 from bot.schedule.rsvp import ANSWERS, Answer, Counts
 from bot.schedule.rsvp import EMOJI as RSVP_EMOJI
 from bot.schedule.rsvp import LABELS as RSVP_LABELS
+from bot.services.core import SECTION_KEY_CHARS, SuggestedSection
 from bot.services.errors import NotFound
 
 if TYPE_CHECKING:
@@ -244,6 +248,44 @@ class RsvpButton(
             await report_error(interaction, exc)
 
 
+#: Discord's longest button label.
+LABEL_LIMIT = 80
+
+
+class SectionButton(
+    discord.ui.DynamicItem[Btn], template=rf"ab:sec:(?P<key>[0-9a-f]{{{SECTION_KEY_CHARS}}})"
+):
+    """One of a refusal's suggested sections: shows it ephemerally, as `/docs document:…
+    section:…` would. Anyone may press it (`/docs` is open to everyone); the key is only looked
+    up among indexed sections, and one that a reindex removed gets a friendly line."""
+
+    def __init__(self, key: str, label: str = "Read section") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=clip(label, LABEL_LIMIT) or "Read section",
+                emoji="📄",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"ab:sec:{key}",
+            )
+        )
+        self.key = key
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> SectionButton:
+        label = getattr(item, "label", None) or "Read section"
+        return cls(match["key"], label)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            shown = await asyncio.to_thread(core_of(interaction).suggested_section, self.key)
+            reply = section_reply(shown.document, shown.heading, shown.passages)
+            await send(interaction, reply, ephemeral=True)
+        except Exception as exc:
+            await report_error(interaction, exc)
+
+
 def rsvp_view(item_id: int, occurrence_ts: int, counts: Counts | None = None) -> discord.ui.View:
     """The three RSVP buttons for one occurrence, labelled with its counts."""
     counts = counts or Counts()
@@ -258,12 +300,25 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     FeedbackButton,
     AskPersonButton,
     RsvpButton,
+    SectionButton,
 )
 
 
-def answer_view(question_id: int, *, more: bool, ask_person: bool) -> discord.ui.View:
-    """The buttons under an answer (timeout None: they outlive the process via custom ids)."""
+def answer_view(
+    question_id: int | None,
+    *,
+    more: bool,
+    ask_person: bool,
+    sections: Sequence[SuggestedSection] = (),
+) -> discord.ui.View | None:
+    """The buttons under an answer (timeout None: they outlive the process via custom ids).
+    Without a question-log id only the suggested sections' buttons can be offered (the others
+    need the logged question); None when there is no button at all."""
     view = discord.ui.View(timeout=None)
+    for suggestion in sections[:3]:
+        view.add_item(SectionButton(suggestion.key, suggestion.heading))
+    if question_id is None:
+        return view if sections else None
     if more:
         view.add_item(MoreSourcesButton(question_id))
     view.add_item(FeedbackButton(question_id, True))

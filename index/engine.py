@@ -143,7 +143,9 @@ class SearchEngine:
         candidates = result.candidates[:limit]
         if not result.answered or not candidates:
             hits = make_hits(candidates[:3], result.concepts) if candidates else ()
-            return refuse(text, result.concepts, hits, language="es" if spanish else "en")
+            refused = refuse(text, result.concepts, hits, language="es" if spanish else "en")
+            coverage = None if refused.small_talk else result.coverage
+            return dataclasses.replace(refused, coverage=coverage)
         top_source = str(candidates[0].fields.get("source", ""))
         siblings = self._by_source().get(top_source, [])
         named = named_subsection(candidates[0], siblings, result.wanted)
@@ -165,8 +167,9 @@ class SearchEngine:
         if spanish:
             composed = f"{SPANISH_PREFACE}\n\n{composed}"
             hits = make_hits(candidates, result.concepts)
-            return Answer(text, True, composed, hits, language="es")
-        return Answer(text, True, composed, make_hits(candidates, result.concepts))
+            return Answer(text, True, composed, hits, language="es", coverage=result.coverage)
+        hits = make_hits(candidates, result.concepts)
+        return Answer(text, True, composed, hits, coverage=result.coverage)
 
     def _dense(self, reader: _Reader, text: str) -> DenseRanking | None:
         """The model's ranking of every passage for `text` (None: lexical search only)."""

@@ -59,6 +59,9 @@ class Answer:
     #: A greeting, thanks or "ok" answered with a friendly line (no passages, not a gap).
     small_talk: bool = False
     language: str = "en"  # the question's language ("es": `answer` is introduced in Spanish)
+    #: Share of the question's IDF-weighted words the passages the answer is built from cover
+    #: (0–1; what abstention compares with its threshold). None: not from a search (schedule).
+    coverage: float | None = None
 
     def to_json(self, limit: int = 5) -> dict[str, Any]:
         """The CLI's `ask --json` object (a contract other tools rely on); a refusal adds

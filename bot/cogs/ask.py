@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.rendering import answer_reply
 from bot.replies import actor_of, send
-from bot.services.core import SHOWN_SOURCES, AskResult, BotCore
+from bot.services.core import SHOWN_SOURCES, AskResult, BotCore, suggested_sections
 from bot.services.permissions import Actor
 from bot.views import answer_view
 
@@ -61,18 +61,15 @@ class AskCog(commands.Cog):
             await interaction.response.defer(ephemeral=private, thinking=True)
         result, topics = await work
         answer = result.answer
-        view = (
-            answer_view(
-                result.question_id,
-                more=answer.answered and len(answer.hits) > SHOWN_SOURCES,
-                ask_person=core.settings.officer_channel_id is not None,
-            )
-            if result.question_id is not None
-            else None
+        ask_person = core.settings.officer_channel_id is not None and result.question_id is not None
+        sections = suggested_sections(answer)
+        view = answer_view(
+            result.question_id,
+            more=answer.answered and len(answer.hits) > SHOWN_SOURCES,
+            ask_person=ask_person,
+            sections=sections,
         )
-        reply = answer_reply(
-            answer, topics=topics, ask_person=core.settings.officer_channel_id is not None
-        )
+        reply = answer_reply(answer, topics=topics, ask_person=ask_person, buttons=bool(sections))
         await send(interaction, reply, ephemeral=private, view=view)
 
 

@@ -73,13 +73,11 @@ class DocsCog(commands.Cog):
         if not document:
             reply = documents_reply(await asyncio.to_thread(core.documents))
         else:
-            doc = await asyncio.to_thread(core.find_document, document)
             if section:
-                passages = await asyncio.to_thread(core.section_passages, doc.source, section)
-                heading = passages[0].section if passages else section
-                reply = section_reply(doc, heading, passages)
+                shown = await asyncio.to_thread(core.section_text, document, section)
+                reply = section_reply(shown.document, shown.heading, shown.passages)
             else:
-                reply = outline_reply(doc)
+                reply = outline_reply(await asyncio.to_thread(core.find_document, document))
         await send(interaction, reply, ephemeral=True)
 
     @docs.autocomplete("document")

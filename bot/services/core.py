@@ -8,6 +8,7 @@ methods check permissions first and write every attempt, allowed or refused, to 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -23,8 +24,17 @@ from bot.services.ratelimit import RateLimiter
 from bot.services.records import Gap, Records, utcnow
 from bot.settings import Settings
 from index.errors import QuestionError, UserError
-from index.models import Answer, DocumentOutline, Hit, IndexStatus, Passage, ReindexReport
+from index.models import (
+    SECTION_SEPARATOR,
+    Answer,
+    DocumentOutline,
+    Hit,
+    IndexStatus,
+    Passage,
+    ReindexReport,
+)
 from index.outline import outline, resolve_section
+from index.refusal import suggest
 
 if TYPE_CHECKING:
     from bot.services.schedule_actions import ScheduleActions
@@ -40,6 +50,56 @@ MORE_SOURCES = 5
 REINDEX_ACTIONS = ("reindex", "corpus add", "corpus remove", "corpus add (rollback)")
 #: Marks a shortened value (autocomplete values are limited to 100 characters).
 ELLIPSIS = "…"
+#: An answer whose coverage of the question is less than this above `min_coverage` (the
+#: abstention threshold) is listed in /gaps as weak. On the eval sets (332 answers), the 12 % of
+#: answers under the line were wrong 36 % of the time, against 13 % for all answers.
+WEAK_COVERAGE_MARGIN = 0.1
+#: Hex digits of a suggested section's key (a button's custom_id carries it, not the path).
+SECTION_KEY_CHARS = 16
+
+
+def section_key(source: str, section: str) -> str:
+    """A short, stable key for one heading path of one document, for a button's custom_id
+    (Discord allows 100 characters; heading paths can be longer). It is only ever looked up
+    among the indexed sections (`BotCore.suggested_section`), never trusted as a path."""
+    digest = hashlib.sha256(f"{source}\x1f{section}".encode()).hexdigest()
+    return digest[:SECTION_KEY_CHARS]
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestedSection:
+    """A close section a refusal offers: its `Document › … › heading` path as shown, and the
+    key its button carries."""
+
+    path: str
+    key: str
+
+    @property
+    def heading(self) -> str:
+        """The last heading of the path (the button's label)."""
+        return self.path.rsplit(SECTION_SEPARATOR, 1)[-1]
+
+
+def suggested_sections(answer: Answer) -> list[SuggestedSection]:
+    """The refusal's suggestions (`Answer.suggestions`, in order) with the key of the passage
+    section each one came from; empty for an answer."""
+    if answer.answered:
+        return []
+    out: list[SuggestedSection] = []
+    for path in answer.suggestions:
+        hit = next((h for h in answer.hits if suggest([h]) == (path,)), None)
+        if hit is not None and all(s.path != path for s in out):
+            out.append(SuggestedSection(path, section_key(hit.passage.source, hit.passage.section)))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class SectionText:
+    """One section as `/docs document:… section:…` shows it."""
+
+    document: DocumentOutline
+    heading: str
+    passages: list[Passage]
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +214,7 @@ class BotCore:
                 top_source=top,
                 guild_id=guild_id,
                 channel_id=channel_id,
+                coverage=answer.coverage if answer.answered and answer.hits else None,
             )
         except (sqlite3.Error, OSError) as exc:  # answering never depends on the question log
             log.error("could not log a question (%s); answered it anyway", exc)
@@ -239,6 +300,26 @@ class BotCore:
         raise NotFound(
             f"'{doc.title}' has no section called '{section[:100]}'. "
             "Leave the section empty to see its outline."
+        )
+
+    def section_text(self, document: str, section: str) -> SectionText:
+        """What `/docs document:… section:…` shows: the document, the heading path the
+        passages share, and the passages (see `section_passages`)."""
+        doc = self.find_document(document)
+        passages = self.section_passages(doc.source, section)
+        return SectionText(doc, passages[0].section if passages else section, passages)
+
+    def suggested_section(self, key: str) -> SectionText:
+        """The section a refusal's button points at, found by its `section_key` among the
+        sections indexed now (a reindex may have renamed or removed it: then `NotFound`)."""
+        for doc in self.documents():
+            for path in outline(doc.sections):
+                if section_key(doc.source, path) == key:
+                    passages = self.engine.passages_for(doc.source, path)
+                    return SectionText(doc, path, passages)
+        raise NotFound(
+            "That section isn't in the documents any more (they were updated since). "
+            "Use /docs to browse what's there now."
         )
 
     # -- admins --------------------------------------------------------------------------------
@@ -348,9 +429,11 @@ class BotCore:
         return self._reindex(actor, "corpus remove", doc.source, dry_run=False)
 
     def gaps(self, actor: Actor, *, days: int = 30, limit: int = 10) -> list[Gap]:
-        """Recent unanswered or 👎 questions, most frequent first (admins only)."""
+        """Recent unanswered, 👎 or weakly answered questions, junk left out and repeats folded,
+        most frequent first (admins only; see `Records.gaps`)."""
         self._admin(actor, "gaps", f"days={days}")
-        result = self.records.gaps(days=days, limit=limit)
+        weak = self.settings.min_coverage + WEAK_COVERAGE_MARGIN
+        result = self.records.gaps(days=days, limit=limit, weak_below=weak)
         self._audit(actor, "gaps", f"days={days}", f"{len(result)} gaps")
         return result
 

@@ -13,11 +13,13 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.db import migrate, quick_check, transaction
+from index.smalltalk import small_talk_reply
 
 Clock = Callable[[], datetime]
 
@@ -59,6 +61,11 @@ MIGRATIONS: list[str] = [
     );
     """,
     "CREATE INDEX bot_audit_action ON bot_audit(action, id);",
+    # The answer's coverage of the question (NULL: refused, small talk or from the schedule), so
+    # /gaps can list weak answers too, not only refusals.
+    """
+    ALTER TABLE bot_questions ADD COLUMN coverage REAL;
+    """,
 ]
 
 
@@ -70,6 +77,37 @@ def utcnow() -> datetime:
 def normalize_question(text: str) -> str:
     """Fold case, punctuation and spacing so repeats of one question group together in /gaps."""
     return " ".join(re.findall(r"[a-z0-9']+", text.lower())).strip("'")
+
+
+#: Whole questions that are commands or tests typed into /ask, not something the documents lack.
+JUNK_QUESTIONS = frozenset(
+    "quit exit q x bye goodbye stop cancel end close test testing tests asdf qwerty help menu "
+    "start restart ping none nothing idk na n/a".split()
+)
+VOWELS = frozenset("aeiouy")
+
+
+def fold_key(text: str) -> str:
+    """The key repeats of one question share: letters and digits only, in any script and case
+    ("What's the Alliance’s mission?!" and "whats the alliances mission" fold together)."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def is_junk(question: str) -> bool:
+    """True for what no document could answer and no officer can act on: an empty, emoji- or
+    punctuation-only or one-character question, one character repeated ("???", "aaaa"), a
+    command typed as a question (`JUNK_QUESTIONS`: "quit", "exit", "test"), a keyboard mash
+    without vowels ("sdfgh"), and small talk logged before it was recognised ("lol", "thanks")."""
+    key = fold_key(question)
+    if len(set(key)) <= 1:
+        return True
+    words = unicodedata.normalize("NFKC", question).casefold().split()
+    if " ".join(words).strip(".!?,;:/ ") in JUNK_QUESTIONS:
+        return True
+    if len(words) == 1 and key.isascii() and key.isalpha() and not (set(key) & VOWELS):
+        return True
+    return small_talk_reply(question) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +125,23 @@ class LoggedQuestion:
 
 @dataclass(frozen=True, slots=True)
 class Gap:
-    """A question the corpus seems not to answer: abstained on, or voted 👎."""
+    """A question the corpus seems not to answer: abstained on, voted 👎, or answered weakly
+    (`weak` times, the best of those answers covering `coverage` of the question's words, from
+    `source`). Repeats are folded into one gap (`times`)."""
 
     question: str
     times: int
     abstained: int
     downvotes: int
     last_asked: datetime
+    weak: int = 0
+    coverage: float | None = None
+    source: str | None = None
+
+    @property
+    def weight(self) -> int:
+        """How strongly members ran into this gap (the order of /gaps)."""
+        return self.abstained + self.downvotes + self.weak
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +154,31 @@ class AuditEntry:
     action: str
     detail: str
     outcome: str
+
+
+def fold(groups: Iterable[Gap]) -> list[Gap]:
+    """Merge gaps whose questions share a `fold_key`, adding their counts; the wording asked
+    most often stands for the group."""
+    merged: dict[str, Gap] = {}
+    for gap in groups:
+        key = fold_key(gap.question)
+        old = merged.get(key)
+        if old is None:
+            merged[key] = gap
+            continue
+        main = old if old.times >= gap.times else gap
+        weak = [g.coverage for g in (old, gap) if g.coverage is not None]
+        merged[key] = Gap(
+            question=main.question,
+            times=old.times + gap.times,
+            abstained=old.abstained + gap.abstained,
+            downvotes=old.downvotes + gap.downvotes,
+            last_asked=max(old.last_asked, gap.last_asked),
+            weak=old.weak + gap.weak,
+            coverage=max(weak) if weak else None,
+            source=main.source or old.source or gap.source,
+        )
+    return list(merged.values())
 
 
 class Records:
@@ -132,12 +205,14 @@ class Records:
         top_source: str | None = None,
         guild_id: int | None = None,
         channel_id: int | None = None,
+        coverage: float | None = None,
     ) -> int:
-        """Store one asked question and return its id (buttons carry this id)."""
+        """Store one asked question and return its id (buttons carry this id); `coverage` is
+        the answer's coverage of the question (`Answer.coverage`), None when not searched."""
         with self._lock, transaction(self._conn):
             cur = self._conn.execute(
                 "INSERT INTO bot_questions(asked_at, user_id, guild_id, channel_id, question,"
-                " normalized, answered, top_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " normalized, answered, top_source, coverage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     self._now(),
                     user_id,
@@ -147,6 +222,7 @@ class Records:
                     normalize_question(question),
                     int(answered),
                     top_source,
+                    coverage,
                 ),
             )
             return int(cur.lastrowid or 0)
@@ -217,8 +293,9 @@ class Records:
 
     # -- gaps ----------------------------------------------------------------------------------
 
-    def gaps(self, *, days: int = 30, limit: int = 10) -> list[Gap]:
-        """Recent abstained or 👎 questions grouped by wording, most frequent first."""
+    def gaps(self, *, days: int = 30, limit: int = 10, weak_below: float = 0.0) -> list[Gap]:
+        """Recent abstained, 👎 or weakly answered (coverage under `weak_below`) questions,
+        repeats folded into one (`fold_key`), junk left out (`is_junk`), most frequent first."""
         since = (self._clock() - timedelta(days=days)).astimezone(UTC).isoformat()
         with self._lock:
             rows = self._conn.execute(
@@ -232,26 +309,37 @@ class Records:
                        COUNT(*) AS times,
                        SUM(q.answered = 0) AS abstained,
                        COALESCE(SUM(down.n), 0) AS downvotes,
+                       SUM(q.answered = 1 AND q.coverage IS NOT NULL AND q.coverage < :weak)
+                           AS weak,
+                       MAX(CASE WHEN q.answered = 1 AND q.coverage < :weak THEN q.coverage END)
+                           AS coverage,
+                       MAX(CASE WHEN q.answered = 1 AND q.coverage < :weak THEN q.top_source END)
+                           AS source,
                        MAX(q.asked_at) AS last_asked
                 FROM bot_questions q LEFT JOIN down ON down.question_id = q.id
-                WHERE q.asked_at >= ?
+                WHERE q.asked_at >= :since
                 GROUP BY q.normalized
-                HAVING abstained > 0 OR downvotes > 0
-                ORDER BY (abstained + downvotes) DESC, times DESC, last_asked DESC
-                LIMIT ?
+                HAVING abstained > 0 OR downvotes > 0 OR weak > 0
                 """,
-                (since, limit),
+                {"since": since, "weak": weak_below},
             ).fetchall()
-        return [
+        groups = [
             Gap(
                 question=row["question"],
                 times=int(row["times"]),
                 abstained=int(row["abstained"]),
                 downvotes=int(row["downvotes"]),
                 last_asked=datetime.fromisoformat(row["last_asked"]),
+                weak=int(row["weak"]),
+                coverage=row["coverage"],
+                source=row["source"],
             )
             for row in rows
+            if not is_junk(row["question"])
         ]
+        gaps = fold(groups)
+        gaps.sort(key=lambda g: (-g.weight, -g.times, -g.last_asked.timestamp()))
+        return gaps[:limit]
 
     # -- audit ---------------------------------------------------------------------------------
 

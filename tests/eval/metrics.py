@@ -40,6 +40,11 @@ class QuestionResult:
     hits: tuple[ReturnedHit, ...] = ()
     seconds: float = 0.0
     error: str | None = field(default=None)
+    #: The composed answer as the member reads it and the texts of its passages, for
+    #: `tests.eval.readability`; `cited` is empty for refusals, small talk and schedule answers
+    #: (not composed), while a composed answer may have an empty text (a fault it counts).
+    answer_text: str = ""
+    cited: tuple[str, ...] = ()
 
 
 def first_relevant_rank(

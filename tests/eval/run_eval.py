@@ -41,6 +41,7 @@ from tests.eval.dataset import (
     split_path,
 )
 from tests.eval.metrics import QuestionResult, ReturnedHit, first_relevant_rank, summarize
+from tests.eval.readability import Sample, measure, sample_of
 
 REPO = Path(__file__).resolve().parents[2]
 WARM_UP_QUESTION = "what are the values?"
@@ -131,9 +132,11 @@ def ask_all(
     results = []
     for q in questions:
         error: str | None = None
+        sample: Sample | None = None
         started = clock()
         try:
             answer = engine.ask(q.question)
+            sample = sample_of(answer)
             answered = bool(answer.answered)
             hits = tuple(
                 ReturnedHit(h.passage.source, h.passage.section, float(h.score))
@@ -155,6 +158,8 @@ def ask_all(
                 hits=hits,
                 seconds=seconds,
                 error=error,
+                answer_text=sample.text if sample else "",
+                cited=sample.sources if sample else (),
             )
         )
     return results
@@ -171,8 +176,10 @@ def is_miss(result: QuestionResult) -> bool:
 
 def split_summary(results: Sequence[QuestionResult]) -> dict[str, Any]:
     """Overall and per-category figures for one split (categories in a fixed order)."""
+    samples = [Sample(r.answer_text, r.cited) for r in results if r.cited]
     return {
         "overall": summarize(results),
+        "readability": measure(samples).to_json(),
         "categories": {
             c: summarize([r for r in results if r.category == c])
             for c in CATEGORIES
@@ -267,6 +274,7 @@ def format_report(
         f"== {name}: {overall['questions']} questions "
         f"({overall['answerable']} answerable, {overall['unanswerable']} unanswerable)",
         *format_table(summary),
+        measure([Sample(r.answer_text, r.cited) for r in results if r.cited]).line(),
     ]
     if baseline is not None:
         lines.append(format_baseline(summarize(baseline), summary["overall"]))
