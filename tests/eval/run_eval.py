@@ -136,7 +136,7 @@ def ask_all(
         started = clock()
         try:
             answer = engine.ask(q.question)
-            sample = sample_of(answer)
+            sample = sample_of(answer) if hasattr(answer, "answer") else None  # FTS5: none
             answered = bool(answer.answered)
             hits = tuple(
                 ReturnedHit(h.passage.source, h.passage.section, float(h.score))
