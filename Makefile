@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+	@echo 'Installed. Put alliance-bot on PATH in this shell with: . $(BIN)/activate'
 
 run: install
 	$(BIN)/alliance-bot
