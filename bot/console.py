@@ -8,7 +8,8 @@ alliance-bot console`. Lines look like slash commands, with Discord-style option
     /more                                       (more sources for the last answer)
     /docs   /docs document: coalition   /docs document: coalition section: Our Mission
     /help   /status   /gaps [days: 7]   /reindex [dry_run: true]
-    /corpus add path/to/file.md [replace: true]   /corpus remove uploads/file.md
+    /corpus add path/to/file.md [replace: true]   /corpus undo [document: uploads/file.md]
+    /corpus remove uploads/file.md [force: true] confirm: yes   (without confirm: only asks)
     /next   /meetings [days: 14]   /deadlines   /ics out.ics [item: 12]
     /schedule add-meeting title: Coalition call when: next Tuesday 3pm [repeat: weekly] …
     /schedule add-deadline title: Applications due: Dec 5 at 5pm [link: https://…]
@@ -46,7 +47,9 @@ from bot.rendering import (
     to_text,
     upload_reply,
 )
+from bot.rendering_corpus import removal_prompt, removal_reply, restored_reply
 from bot.services.core import SHOWN_SOURCES, BotCore
+from bot.services.corpus_admin import CorpusAdmin
 from bot.services.errors import UploadRejected
 from bot.services.permissions import Actor
 from bot.services.schedule_actions import ScheduleActions
@@ -188,14 +191,25 @@ class Console:
             )
             return upload_reply(result)
         if action == "remove":
-            sub = parse_options(rest, ("document",))
+            sub = parse_options(rest, ("document", "force", "confirm"))
             document = sub.get("document", "")
             if not document:
                 raise UserError("Say which document, e.g. /corpus remove uploads/notes.md")
-            return reindex_reply(
-                self.core.remove_document(self.actor, document), title=f"Removed {document}"
-            )
-        raise UserError("Use /corpus add PATH [replace: true] or /corpus remove DOCUMENT.")
+            corpus = CorpusAdmin(self.core)
+            force = flag(sub.get("force"))
+            doc = corpus.removal_target(self.actor, document, force=force)
+            if not flag(sub.get("confirm")):
+                prompt = removal_prompt(doc)
+                again = f"/corpus remove {doc.source}{' force: true' if force else ''} confirm: yes"
+                return Reply(f"To go ahead, type: {again}", prompt.cards)
+            return removal_reply(corpus.remove(self.actor, doc.source, force=force))
+        if action == "undo":
+            which = parse_options(rest, ("document",)).get("document") or None
+            return restored_reply(CorpusAdmin(self.core).undo(self.actor, which))
+        raise UserError(
+            "Use /corpus add PATH [replace: true], /corpus remove DOCUMENT [force: true] or "
+            "/corpus undo [DOCUMENT]."
+        )
 
     def _actions(self) -> ScheduleActions:
         if self.core.schedule is None:

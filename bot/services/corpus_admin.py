@@ -1,0 +1,151 @@
+"""Admin changes to the corpus (Discord-free): add, remove with undo, and the shipped-file guard.
+
+The corpus has two kinds of documents. Those under `uploads/` (from `/corpus add`) and `web/`
+(from `/corpus add-url`) were added by admins; everything else came with the repository (the seed
+captures), and removing one needs `force`, because it would come back, or be missed, on the next
+upgrade. Removal moves the file to `<data_dir>/removed/` (`uploads.remove_document`), from which
+`undo` puts it back. An upload whose bytes equal the stored copy changes nothing and says so.
+Every action is permission-checked and audited through `BotCore`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from bot.services import uploads
+from bot.services.core import BotCore, UploadResult
+from bot.services.errors import NotFound, UploadRejected
+from bot.services.permissions import Actor
+from index.models import DocumentOutline, ReindexReport
+
+log = logging.getLogger(__name__)
+
+#: Corpus folders whose documents admins added (the rest shipped with the repository).
+ADMIN_DIRS = (uploads.UPLOAD_SUBDIR, "web")
+
+
+def added_by_admins(source: str) -> bool:
+    """True when corpus-relative `source` lives in an admin-managed folder."""
+    parts = PurePosixPath(source).parts
+    return len(parts) > 1 and parts[0] in ADMIN_DIRS
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A removed document: where it was, its trash id for undo, and the reindex."""
+
+    source: str
+    title: str
+    removed_id: str
+    report: ReindexReport
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    """A document put back from the trash, and the reindex."""
+
+    source: str
+    report: ReindexReport
+
+
+class CorpusAdmin:
+    """The `/corpus` commands' behaviour over a `BotCore`."""
+
+    def __init__(self, core: BotCore) -> None:
+        self.core = core
+
+    @property
+    def trash_dir(self) -> Path:
+        """Where removed documents wait for undo."""
+        return Path(self.core.settings.data_dir) / "removed"
+
+    @property
+    def corpus_dir(self) -> Path:
+        return Path(self.core.settings.corpus_dir)
+
+    def add(
+        self, actor: Actor, filename: str, data: bytes, *, replace: bool = False
+    ) -> UploadResult:
+        """Validate, save and index an upload. Bytes identical to the stored copy are not written
+        (the reindex then reports `unchanged`, shown as "Nothing changed", `replace` or not); any
+        refusal leaves the corpus as it was."""
+        core = self.core
+        detail = f"{filename[:200]} ({len(data)} bytes)"
+        core.check_admin(actor, "corpus add", detail)
+        try:
+            upload = uploads.validate_upload(
+                filename, data, max_bytes=core.settings.max_upload_bytes
+            )
+            source = f"{uploads.UPLOAD_SUBDIR}/{upload.name}"
+            identical = uploads.read_existing(self.corpus_dir, source) == upload.data
+            if not identical:
+                uploads.save_upload(self.corpus_dir, upload, replace=replace)
+        except UploadRejected as exc:
+            core._audit(actor, "corpus add", detail, f"rejected: {exc}")
+            raise
+        report = core._reindex(actor, "corpus add", detail, dry_run=False)
+        if identical:
+            return UploadResult(source, report)
+        skipped = [s for s in report.skipped if s.path == source]
+        if skipped:
+            uploads.delete_saved(self.corpus_dir, source)
+            core._reindex(actor, "corpus add (rollback)", detail, dry_run=False)
+            raise UploadRejected(
+                f"'{upload.name}' could not be indexed ({skipped[0].reason}), so it was not added."
+            )
+        return UploadResult(source, report)
+
+    def removal_target(
+        self, actor: Actor, document: str, *, force: bool = False
+    ) -> DocumentOutline:
+        """The document `/corpus remove` would take out, after every check that can refuse it:
+        admin, the document exists, and it was added by admins (or `force`)."""
+        core = self.core
+        core.check_admin(actor, "corpus remove", document)
+        try:
+            doc = core.find_document(document)
+            if not added_by_admins(doc.source) and not force:
+                raise UploadRejected(
+                    f"'{doc.source}' came with the repository; an upgrade would bring it back. "
+                    "To take it out anyway, run the command again with force set to True."
+                )
+        except (UploadRejected, NotFound) as exc:
+            core._audit(actor, "corpus remove", document, f"rejected: {exc}")
+            raise
+        return doc
+
+    def remove(self, actor: Actor, document: str, *, force: bool = False) -> Removal:
+        """Move a document to the trash and reindex (checks as in `removal_target`)."""
+        doc = self.removal_target(actor, document, force=force)
+        core = self.core
+        try:
+            moved = uploads.remove_document(
+                self.corpus_dir, doc.source, trash_dir=self.trash_dir, now=core.clock()
+            )
+        except (UploadRejected, NotFound) as exc:
+            core._audit(actor, "corpus remove", doc.source, f"rejected: {exc}")
+            raise
+        removed_id = moved.relative_to(self.trash_dir.resolve()).parts[0]
+        log.info("removed %s from the corpus (kept at %s)", doc.source, moved)
+        report = core._reindex(actor, "corpus remove", doc.source, dry_run=False)
+        return Removal(doc.source, doc.title, removed_id, report)
+
+    def removed(self, actor: Actor) -> list[uploads.Removed]:
+        """What `undo` can bring back, most recent first (admins only)."""
+        self.core.check_admin(actor, "corpus removed", "")
+        return uploads.removed_documents(self.trash_dir)
+
+    def undo(self, actor: Actor, which: str | None = None) -> Restored:
+        """Put the last removed document (or the one named by trash id or path) back, reindex."""
+        core = self.core
+        detail = which or "latest"
+        core.check_admin(actor, "corpus undo", detail)
+        try:
+            entry = uploads.restore_removed(self.corpus_dir, self.trash_dir, which)
+        except (UploadRejected, NotFound) as exc:
+            core._audit(actor, "corpus undo", detail, f"rejected: {exc}")
+            raise
+        report = core._reindex(actor, "corpus undo", entry.source, dry_run=False)
+        return Restored(entry.source, report)
