@@ -199,9 +199,8 @@ class Console:
             force = flag(sub.get("force"))
             doc = corpus.removal_target(self.actor, document, force=force)
             if not flag(sub.get("confirm")):
-                prompt = removal_prompt(doc)
                 again = f"/corpus remove {doc.source}{' force: true' if force else ''} confirm: yes"
-                return Reply(f"To go ahead, type: {again}", prompt.cards)
+                return removal_prompt(doc, how=f"To go ahead, type: {again}")
             return removal_reply(corpus.remove(self.actor, doc.source, force=force))
         if action == "undo":
             which = parse_options(rest, ("document",)).get("document") or None

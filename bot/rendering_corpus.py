@@ -15,8 +15,10 @@ def _code(text: str) -> str:
     return "`" + text.replace("`", "'") + "`"
 
 
-def removal_prompt(doc: DocumentOutline) -> Reply:
-    """The question `/corpus remove` asks before it changes anything."""
+def removal_prompt(
+    doc: DocumentOutline, *, how: str = "Press Remove to go ahead, or Cancel."
+) -> Reply:
+    """The question `/corpus remove` asks before it changes anything; `how` says how to answer."""
     shipped = (
         ""
         if added_by_admins(doc.source)
@@ -28,7 +30,7 @@ def removal_prompt(doc: DocumentOutline) -> Reply:
             f"**{discord.utils.escape_markdown(doc.title)}** ({_code(doc.source)}) will be taken "
             "out of the index and moved to the trash; `/corpus undo` puts it back." + shipped
         ),
-        footer="Press Remove to go ahead, or Cancel.",
+        footer=how,
         color=COLOR_ADMIN,
     )
     return fit_reply(Reply(cards=(card,)))
