@@ -9,6 +9,7 @@ alliance-bot console`. Lines look like slash commands, with Discord-style option
     /docs   /docs document: coalition   /docs document: coalition section: Our Mission
     /help   /status   /gaps [days: 7]   /reindex [dry_run: true]
     /corpus add path/to/file.md [replace: true]   /corpus undo [document: uploads/file.md]
+    /corpus add-url https://example.org/about     /corpus refresh
     /corpus remove uploads/file.md [force: true] confirm: yes   (without confirm: only asks)
     /next   /meetings [days: 14]   /deadlines   /ics out.ics [item: 12]
     /schedule add-meeting title: Coalition call when: next Tuesday 3pm [repeat: weekly] …
@@ -47,7 +48,13 @@ from bot.rendering import (
     to_text,
     upload_reply,
 )
-from bot.rendering_corpus import removal_prompt, removal_reply, restored_reply
+from bot.rendering_corpus import (
+    refresh_reply,
+    removal_prompt,
+    removal_reply,
+    restored_reply,
+    url_reply,
+)
 from bot.services.core import SHOWN_SOURCES, BotCore
 from bot.services.corpus_admin import CorpusAdmin
 from bot.services.errors import UploadRejected
@@ -202,12 +209,19 @@ class Console:
                 again = f"/corpus remove {doc.source}{' force: true' if force else ''} confirm: yes"
                 return removal_prompt(doc, how=f"To go ahead, type: {again}")
             return removal_reply(corpus.remove(self.actor, doc.source, force=force))
+        if action == "add-url":
+            url = parse_options(rest, ("url",)).get("url", "")
+            if not url:
+                raise UserError("Say which page, e.g. /corpus add-url https://example.org/about")
+            return url_reply(CorpusAdmin(self.core).add_url(self.actor, url))
+        if action == "refresh":
+            return refresh_reply(CorpusAdmin(self.core).refresh(self.actor))
         if action == "undo":
             which = parse_options(rest, ("document",)).get("document") or None
             return restored_reply(CorpusAdmin(self.core).undo(self.actor, which))
         raise UserError(
-            "Use /corpus add PATH [replace: true], /corpus remove DOCUMENT [force: true] or "
-            "/corpus undo [DOCUMENT]."
+            "Use /corpus add PATH [replace: true], /corpus add-url URL, /corpus refresh, "
+            "/corpus remove DOCUMENT [force: true] or /corpus undo [DOCUMENT]."
         )
 
     def _actions(self) -> ScheduleActions:

@@ -6,8 +6,14 @@ from __future__ import annotations
 
 import discord
 
-from bot.rendering import COLOR_ADMIN, Card, Reply, fit_reply, reindex_reply
-from bot.services.corpus_admin import Removal, Restored, added_by_admins
+from bot.rendering import COLOR_ADMIN, Card, CardField, Reply, clip, fit_reply, reindex_reply
+from bot.services.corpus_admin import (
+    RefreshReport,
+    Removal,
+    Restored,
+    UrlResult,
+    added_by_admins,
+)
 from index.models import DocumentOutline
 
 
@@ -48,3 +54,42 @@ def removal_reply(removal: Removal) -> Reply:
 def restored_reply(restored: Restored) -> Reply:
     """What `/corpus undo` did."""
     return reindex_reply(restored.report, title=f"Restored {restored.source}")
+
+
+def url_reply(result: UrlResult) -> Reply:
+    """What `/corpus add-url` did ("Nothing changed" when the stored copy has the same text)."""
+    if result.unchanged:
+        title = f"Nothing changed: {result.source} already has this page's text"
+    else:
+        title = f"Added {result.source}"
+    reply = reindex_reply(result.report, title=title)
+    content = f"**{discord.utils.escape_markdown(result.title)}** from <{result.url}>"
+    return Reply(content=clip(content, 1900), cards=reply.cards)
+
+
+def refresh_reply(result: RefreshReport) -> Reply:
+    """What a refresh of the web documents found, with a short diff of each changed page."""
+    if not result.entries:
+        return Reply(content="No web documents yet: add one with `/corpus add-url`.")
+    fields = []
+    for entry in result.entries[:20]:
+        if entry.status == "changed":
+            body = "\n".join(entry.diff[:12]) or "(title only)"
+            value = "```diff\n" + clip(body.replace("`", "'"), 900) + "\n```"
+        elif entry.status == "failed":
+            value = clip(entry.detail, 1000)
+        else:
+            value = "unchanged"
+        fields.append(CardField(f"{entry.status}: {entry.source}"[:256], value))
+    card = Card(
+        title="Web documents refreshed",
+        description=(
+            f"{result.count('changed')} changed, {result.count('unchanged')} unchanged, "
+            f"{result.count('failed')} failed"
+            + ("" if result.report is not None else "; the index was left as it is.")
+        ),
+        fields=tuple(fields),
+        color=COLOR_ADMIN,
+    )
+    cards = (card,) + (reindex_reply(result.report).cards if result.report else ())
+    return fit_reply(Reply(cards=cards))

@@ -20,7 +20,13 @@ from discord.ext import commands
 
 from bot.cogs.docs import document_choices
 from bot.rendering import gaps_reply, notice, reindex_reply, status_reply, upload_reply
-from bot.rendering_corpus import removal_prompt, removal_reply, restored_reply
+from bot.rendering_corpus import (
+    refresh_reply,
+    removal_prompt,
+    removal_reply,
+    restored_reply,
+    url_reply,
+)
 from bot.replies import actor_of, report_error, send
 from bot.services.corpus_admin import CorpusAdmin
 
@@ -116,6 +122,25 @@ class CorpusGroup(app_commands.Group, name="corpus", description="Add or remove 
         doc = await asyncio.to_thread(corpus.removal_target, actor, document, force=force)
         view = ConfirmRemoval(self.bot, actor.id, doc.source, force=force)
         await send(interaction, removal_prompt(doc), ephemeral=True, view=view)
+
+    @app_commands.command(name="add-url", description="Add a web page as a document.")
+    @app_commands.describe(url="The page's address (http:// or https://)")
+    async def add_url(self, interaction: discord.Interaction[AllianceBot], url: str) -> None:
+        actor = actor_of(interaction)
+        corpus = CorpusAdmin(self.bot.core)
+        corpus.core.check_admin(actor, "corpus add-url", url[:300])
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await asyncio.to_thread(corpus.add_url, actor, url)
+        await send(interaction, url_reply(result), ephemeral=True)
+
+    @app_commands.command(name="refresh", description="Re-fetch the web documents.")
+    async def refresh(self, interaction: discord.Interaction[AllianceBot]) -> None:
+        actor = actor_of(interaction)
+        corpus = CorpusAdmin(self.bot.core)
+        corpus.core.check_admin(actor, "corpus refresh", "")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await asyncio.to_thread(corpus.refresh, actor)
+        await send(interaction, refresh_reply(result), ephemeral=True)
 
     @app_commands.command(name="undo", description="Put the last removed document back.")
     @app_commands.describe(document="Which removed document (default: the latest)")

@@ -10,20 +10,23 @@ Every action is permission-checked and audited through `BotCore`.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from bot.services import uploads
+from bot.services import uploads, webdocs
 from bot.services.core import BotCore, UploadResult
 from bot.services.errors import NotFound, UploadRejected
 from bot.services.permissions import Actor
+from bot.services.webfetch import Fetcher, FetchError, FetchPolicy
+from bot.settings import Settings
 from index.models import DocumentOutline, ReindexReport
 
 log = logging.getLogger(__name__)
 
 #: Corpus folders whose documents admins added (the rest shipped with the repository).
-ADMIN_DIRS = (uploads.UPLOAD_SUBDIR, "web")
+ADMIN_DIRS = (uploads.UPLOAD_SUBDIR, webdocs.WEB_SUBDIR)
 
 
 def added_by_admins(source: str) -> bool:
@@ -48,6 +51,49 @@ class Restored:
 
     source: str
     report: ReindexReport
+
+
+@dataclass(frozen=True, slots=True)
+class UrlResult:
+    """A web page added (or found unchanged) by `/corpus add-url`."""
+
+    source: str
+    url: str
+    title: str
+    report: ReindexReport
+    unchanged: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshEntry:
+    """One web document in a refresh: `changed`, `unchanged` or `failed`, and why or how."""
+
+    source: str
+    url: str
+    status: str
+    detail: str = ""
+    diff: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshReport:
+    """What `corpus refresh` did; `report` is None when nothing changed (no reindex ran)."""
+
+    entries: list[RefreshEntry] = field(default_factory=list)
+    report: ReindexReport | None = None
+
+    def count(self, status: str) -> int:
+        return sum(1 for e in self.entries if e.status == status)
+
+
+def fetch_policy(settings: Settings) -> FetchPolicy:
+    """The fetch limits from settings (`ALLIANCE_FETCH_*`)."""
+    return FetchPolicy(
+        allow_private=settings.fetch_allow_private,
+        max_bytes=settings.fetch_max_bytes,
+        timeout_seconds=settings.fetch_timeout_seconds,
+        max_redirects=settings.fetch_max_redirects,
+    )
 
 
 class CorpusAdmin:
@@ -149,3 +195,75 @@ class CorpusAdmin:
             raise
         report = core._reindex(actor, "corpus undo", entry.source, dry_run=False)
         return Restored(entry.source, report)
+
+    # -- web documents -------------------------------------------------------------------------
+
+    def _fetch(self, fetcher: Fetcher, url: str) -> webdocs.Extracted | FetchError:
+        """Fetch and extract one page (its own event loop: this runs in a worker thread)."""
+        try:
+            page = asyncio.run(fetcher.fetch(url))
+            return webdocs.extract(page)
+        except FetchError as exc:
+            return exc
+
+    def add_url(self, actor: Actor, url: str) -> UrlResult:
+        """Fetch a page (guarded, `webfetch`), store its main text under `web/`, and index it.
+
+        Blocking (network, files, index): the cog calls it in a worker thread. A page already
+        stored with the same text is not rewritten (`unchanged`). Refusals change nothing."""
+        core = self.core
+        detail = url.strip()[:300]
+        core.check_admin(actor, "corpus add-url", detail)
+        fetcher = Fetcher(fetch_policy(core.settings))
+        outcome = self._fetch(fetcher, url)
+        if isinstance(outcome, FetchError):
+            core._audit(actor, "corpus add-url", detail, f"rejected: {outcome}")
+            raise outcome
+        wanted = url.strip()
+        source = webdocs.source_for(self.corpus_dir, wanted)
+        old = webdocs.read_document(self.corpus_dir, source)
+        unchanged = webdocs.same(old, wanted, outcome)
+        if not unchanged:
+            text = webdocs.render(wanted, outcome, core.clock())
+            webdocs.write(self.corpus_dir, source, text)
+        report = core._reindex(actor, "corpus add-url", detail, dry_run=False)
+        skipped = [s for s in report.skipped if s.path == source]
+        if skipped and not unchanged:
+            if old is None:
+                (self.corpus_dir / source).unlink(missing_ok=True)
+            core._reindex(actor, "corpus add-url (rollback)", detail, dry_run=False)
+            raise FetchError(f"{wanted[:200]} could not be indexed ({skipped[0].reason})")
+        return UrlResult(source, wanted, outcome.title, report, unchanged)
+
+    def refresh(self, actor: Actor) -> RefreshReport:
+        """Re-fetch every web document; rewrite only those whose text changed, reindex once.
+
+        A page that fails (gone, refused, slow) keeps its stored copy and is listed as failed."""
+        core = self.core
+        core.check_admin(actor, "corpus refresh", "")
+        fetcher = Fetcher(fetch_policy(core.settings))
+        entries: list[RefreshEntry] = []
+        for doc in webdocs.web_documents(self.corpus_dir):
+            outcome = self._fetch(fetcher, doc.url)
+            if isinstance(outcome, FetchError):
+                entries.append(RefreshEntry(doc.source, doc.url, "failed", str(outcome)))
+                continue
+            if webdocs.same(doc, doc.url, outcome):
+                entries.append(RefreshEntry(doc.source, doc.url, "unchanged"))
+                continue
+            webdocs.write(
+                self.corpus_dir, doc.source, webdocs.render(doc.url, outcome, core.clock())
+            )
+            entries.append(
+                RefreshEntry(doc.source, doc.url, "changed", diff=tuple(webdocs.diff(doc, outcome)))
+            )
+        result = RefreshReport(entries)
+        summary = (
+            f"{result.count('changed')} changed, {result.count('unchanged')} unchanged, "
+            f"{result.count('failed')} failed"
+        )
+        if result.count("changed"):
+            report = core._reindex(actor, "corpus refresh", summary, dry_run=False)
+            return RefreshReport(entries, report)
+        core._audit(actor, "corpus refresh", "", f"ok: {summary}")
+        return result
