@@ -28,7 +28,7 @@ from bot.rendering_corpus import (
     url_reply,
 )
 from bot.replies import actor_of, report_error, send
-from bot.services.corpus_admin import CorpusAdmin
+from bot.services.corpus_admin import CorpusAdmin, refresh_periodically
 
 if TYPE_CHECKING:
     from bot.client import AllianceBot
@@ -219,3 +219,6 @@ async def setup(bot: AllianceBot) -> None:
     """Extension entry point."""
     await bot.add_cog(AdminCog(bot))
     bot.tree.add_command(CorpusGroup(bot))
+    if bot.settings.web_refresh_daily:
+        task = asyncio.get_running_loop().create_task(refresh_periodically(CorpusAdmin(bot.core)))
+        bot.on_close(task.cancel)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -267,3 +268,36 @@ class CorpusAdmin:
             return RefreshReport(entries, report)
         core._audit(actor, "corpus refresh", "", f"ok: {summary}")
         return result
+
+
+#: How often the bot re-fetches web documents when `ALLIANCE_WEB_REFRESH_DAILY` is on.
+REFRESH_INTERVAL_SECONDS = 24 * 3600.0
+#: Who the periodic refresh acts as in the audit log.
+REFRESH_ACTOR = Actor(id=0, name="daily refresh", manage_guild=True)
+
+
+async def refresh_periodically(
+    corpus: CorpusAdmin,
+    *,
+    interval: float = REFRESH_INTERVAL_SECONDS,
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    rounds: int | None = None,
+) -> None:
+    """Wait `interval`, refresh (in a worker thread), repeat; `rounds` bounds it for tests.
+
+    The first refresh is one interval after start, so restarts do not hammer the site. A failed
+    round is logged and the next one still runs."""
+    done = 0
+    while rounds is None or done < rounds:
+        await sleep(interval)
+        try:
+            result = await asyncio.to_thread(corpus.refresh, REFRESH_ACTOR)
+            log.info(
+                "web refresh: %d changed, %d unchanged, %d failed",
+                result.count("changed"),
+                result.count("unchanged"),
+                result.count("failed"),
+            )
+        except Exception as exc:
+            log.warning("web refresh failed: %s: %s", type(exc).__name__, exc)
+        done += 1

@@ -3,6 +3,7 @@ with url/fetched front matter and indexes it; refresh rewrites and reindexes onl
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -13,7 +14,7 @@ from bot.console import Console
 from bot.db import connect
 from bot.search_setup import search_engine
 from bot.services.core import BotCore
-from bot.services.corpus_admin import CorpusAdmin
+from bot.services.corpus_admin import CorpusAdmin, refresh_periodically
 from bot.services.permissions import Actor
 from bot.services.records import Records
 from bot.services.webfetch import FetchError
@@ -177,3 +178,24 @@ def test_cli_add_url_and_refresh(tmp_path, site, monkeypatch, capsys):
 def test_console_add_url(core, site):
     out = Console(core).handle(f"/corpus add-url {site.url('/mission')}")
     assert "Added web/127-0-0-1-mission.md" in out
+
+
+async def test_the_periodic_refresh_picks_up_changes_without_real_waiting(core, site):
+    corpus = CorpusAdmin(core)
+    site.pages["news"] = NEWS.format(text="The spring retreat will be held at Ghost Ranch.")
+    news = await asyncio.to_thread(corpus.add_url, ADMIN, site.url("/news"))
+    site.pages["news"] = NEWS.format(text="The spring retreat moved to the Santa Fe campus.")
+    waits: list[float] = []
+
+    async def no_wait(seconds: float) -> None:
+        waits.append(seconds)
+
+    await refresh_periodically(corpus, sleep=no_wait, rounds=2)
+    assert waits == [24 * 3600.0, 24 * 3600.0]
+    assert "Santa Fe" in (core.settings.corpus_dir / news.source).read_text()
+    refreshes = [e for e in core.records.audit_log() if e.action == "corpus refresh"]
+    assert len(refreshes) == 2 and refreshes[0].actor_name == "daily refresh"
+
+
+def test_the_daily_refresh_is_off_by_default():
+    assert Settings(_env_file=None).web_refresh_daily is False
