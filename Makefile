@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck pytest eval eval-foreign bench index console clean
+.PHONY: install run test lint typecheck pytest eval eval-foreign bench index console clean test-docker backup
 
 install: $(STAMP)
 
@@ -44,6 +44,15 @@ eval-foreign: install
 
 bench: install
 	$(BIN)/python -m tests.bench.run_bench
+
+# Builds the image and runs it in console mode; needs a Docker engine (minutes; not in `make test`).
+test-docker: install
+	ALLIANCE_DOCKER_TESTS=1 $(BIN)/pytest -q tests/deploy/test_docker_image.py
+
+# A dated backup of the database and admin-added documents into backups/ (safe while the bot runs).
+backup: install
+	mkdir -p backups
+	$(BIN)/alliance-bot backup backups/alliance-$$(date -u +%Y%m%dT%H%M%SZ).tar.gz
 
 clean:
 	rm -rf $(VENV) data .mypy_cache .pytest_cache .ruff_cache

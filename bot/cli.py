@@ -16,7 +16,7 @@ from typing import NoReturn
 
 from pydantic import ValidationError
 
-from bot import cli_backup, cli_corpus, cli_index, cli_run, cli_schedule
+from bot import cli_backup, cli_corpus, cli_health, cli_index, cli_run, cli_schedule
 from bot.settings import Settings
 from index.errors import UserError
 
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_schedule.register(sub)
     cli_backup.register(sub)
     cli_corpus.register(sub)
+    cli_health.register(sub)
     parser.set_defaults(handler=cli_run.default_handler)
     return parser
 
