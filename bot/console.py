@@ -14,8 +14,10 @@ alliance-bot console`. Lines look like slash commands, with Discord-style option
     /next   /meetings [days: 14]   /deadlines   /ics out.ics [item: 12]
     /schedule add-meeting title: Coalition call when: next Tuesday 3pm [repeat: weekly] …
     /schedule add-deadline title: Applications due: Dec 5 at 5pm [link: https://…]
-    /schedule edit item: 12 when: …   /schedule cancel item: 12
-    /quit
+    /schedule edit item: 12 when: … [duration: 90] …   /schedule cancel item: 12
+    /subscribe [item: 12]   /unsubscribe [item: 12]   (the console user's subscriptions)
+    /ask … private: true    (accepted; console replies are private anyway)
+    quit, exit              (with or without /; never asked as a question)
 
 The console runs as the local operator, who is an admin (they own the files anyway), and is not
 rate limited. Replies are the same cards the Discord commands send, printed as text.
@@ -24,6 +26,7 @@ rate limited. Replies are the same cards the Discord commands send, printed as t
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -65,7 +68,23 @@ from index.errors import UserError
 log = logging.getLogger(__name__)
 
 CONSOLE_ACTOR = Actor(id=0, name="console", manage_guild=True)
+#: Whom the console's /subscribe and /unsubscribe are for: the store needs a positive user id,
+#: and 1 is never a Discord user's (their ids are 17-20 digit snowflakes).
+CONSOLE_USER_ID = 1
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "on"})
+#: Lines that leave the console, with or without a leading `/` (never asked as questions).
+LEAVE_WORDS = frozenset({"quit", "exit", "q", "bye"})
+MINUTES_MAX = 2880
+_BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
+_ESCAPED = re.compile(r"\\([*_`~|>#\-\\])")
+
+SYNTAX_HELP = (
+    "Console syntax: type a question, or a command with options written `name: value`, the same "
+    "names as in Discord, e.g. `/docs document: coalition section: Our Mission`, "
+    "`/ask what are the values? private: true`, `/meetings days: 14`, "
+    "`/schedule edit item: 11 duration: 90`, `/subscribe item: 11`, "
+    "`/corpus remove uploads/notes.md confirm: yes`. `quit` or `exit` leaves."
+)
 
 Command = Callable[["Console", dict[str, str]], Reply | None]
 
@@ -101,7 +120,7 @@ class Console:
 
     def __post_init__(self) -> None:
         self.commands = {
-            "ask": (("question",), Console._ask),
+            "ask": (("question", "private"), Console._ask),
             "more": ((), Console._more),
             "docs": (("document", "section"), Console._docs),
             "help": ((), Console._help),
@@ -114,6 +133,8 @@ class Console:
             "deadlines": (("days",), Console._deadlines),
             "ics": (("file", "item"), Console._ics),
             "schedule": (("action",), Console._schedule),
+            "subscribe": (("item",), Console._subscribe),
+            "unsubscribe": (("item",), Console._unsubscribe),
         }
 
     def handle(self, line: str) -> str | None:
@@ -121,16 +142,18 @@ class Console:
         line = line.strip()
         if not line or line.startswith("#"):
             return ""
+        if line.lstrip("/").rstrip(".!").lower() in LEAVE_WORDS:
+            return None
         if not line.startswith("/"):
             line = "/ask " + line
         name, _, rest = line[1:].partition(" ")
         name = name.lower()
-        if name in ("quit", "exit", "q"):
-            return None
         entry = self.commands.get(name)
         if entry is None:
             known = ", ".join("/" + n for n in self.commands)
             return to_text(notice(f"Unknown command /{name}. Try one of: {known}, /quit."))
+        if name == "help":
+            return to_text(self._help({})) + "\n" + SYNTAX_HELP + "\n"
         names, run = entry
         try:
             reply = run(self, parse_options(rest, names))
@@ -142,6 +165,7 @@ class Console:
         return to_text(reply) if reply is not None else ""
 
     def _ask(self, opts: dict[str, str]) -> Reply:
+        # `private:` is accepted as in Discord; console replies are only ever seen by the operator.
         result = self.core.ask(self.actor, opts.get("question", ""), rate_limit=False)
         self.last_question_id = result.question_id
         topics = [] if result.answer.answered else [d.title for d in self.core.documents()]
@@ -224,6 +248,24 @@ class Console:
             "/corpus remove DOCUMENT [force: true] or /corpus undo [DOCUMENT]."
         )
 
+    def _subscriber(self) -> Actor:
+        return Actor(CONSOLE_USER_ID, self.actor.name)
+
+    def _subscribe(self, opts: dict[str, str]) -> Reply:
+        item_id = _item_id(opts["item"]) if opts.get("item") else None
+        found = self._actions().subscribe(self._subscriber(), item_id)
+        what = f"#{found.id} {found.title}" if found else "every meeting and deadline"
+        return notice(
+            f"Done: the console user ({self.actor.name}) is subscribed to {what}. "
+            "Use /unsubscribe to stop."
+        )
+
+    def _unsubscribe(self, opts: dict[str, str]) -> Reply:
+        item_id = _item_id(opts["item"]) if opts.get("item") else None
+        found = self._actions().unsubscribe(self._subscriber(), item_id)
+        what = f"#{found.id} {found.title}" if found else "any meeting or deadline"
+        return notice(f"Done: no more reminders for {what} for the console user.")
+
     def _actions(self) -> ScheduleActions:
         if self.core.schedule is None:
             raise UserError("The schedule isn't available here.")
@@ -284,11 +326,11 @@ class Console:
                 self.actor,
                 o.get("title", ""),
                 o.get("when", ""),
-                duration_minutes=int(o["duration"]) if o.get("duration", "").isdigit() else 60,
+                duration_minutes=_minutes(o["duration"]) if o.get("duration") else 60,
                 where=o.get("where"),
                 repeat=o.get("repeat"),
                 until=o.get("until"),
-                channel_id=int(o["channel"]) if o.get("channel", "").isdigit() else None,
+                channel_id=_channel(o.get("channel")),
             )
             verb = "Scheduled"
         elif action == "add-deadline":
@@ -298,15 +340,24 @@ class Console:
                 o.get("title", ""),
                 o.get("due", ""),
                 link=o.get("link"),
-                channel_id=int(o["channel"]) if o.get("channel", "").isdigit() else None,
+                channel_id=_channel(o.get("channel")),
             )
             verb = "Recorded"
         elif action == "edit":
-            o = parse_options(rest, ("item", "title", "when", "where", "link", "repeat", "until"))
+            o = parse_options(
+                rest, ("item", "title", "when", "duration", "where", "link", "repeat", "until")
+            )
             item_id = _item_id(o.pop("item", None))
-            if not o:
-                raise UserError("Nothing to change: give at least one field, e.g. when: ...")
-            item = schedule.edit(self.actor, item_id, **o)
+            changes: dict[str, object] = dict(o)
+            if "duration" in o:
+                changes["duration_minutes"] = _minutes(str(changes.pop("duration")))
+            if not changes:
+                raise UserError(
+                    "Nothing to change: give at least one field, e.g. /schedule edit item: "
+                    f"{item_id} when: next Tuesday 3pm (fields: title, when, duration, where, "
+                    "link, repeat, until)."
+                )
+            item = schedule.edit(self.actor, item_id, **changes)
             verb = "Updated"
         elif action == "cancel":
             o = parse_options(rest, ("item",))
@@ -334,15 +385,63 @@ def _item_id(raw: str | None) -> int:
     """An item id such as `12` or `#12`."""
     text = (raw or "").strip().lstrip("#")
     if not text.isdigit():
-        raise UserError("Give the item's number, e.g. /schedule cancel item: 12 (see /meetings).")
+        shown = f"'{text[:40]}' is not an item number" if text else "Say which item"
+        raise UserError(f"{shown}: write it as item: 12 (see /meetings and /deadlines).")
     return int(text)
 
 
-def run_console(core: BotCore, stdin: TextIO, stdout: TextIO, *, prompt: bool = False) -> int:
-    """Read commands until EOF or /quit; print each reply. Returns the exit code (0)."""
+def _minutes(raw: str) -> int:
+    """A meeting length in minutes, as the Discord option allows (1 to 2880)."""
+    text = raw.strip().removesuffix("min").strip()
+    if not text.isdigit() or not 1 <= int(text) <= MINUTES_MAX:
+        raise UserError(
+            f"duration must be a number of minutes from 1 to {MINUTES_MAX}, e.g. duration: 90"
+        )
+    return int(text)
+
+
+def _channel(raw: str | None) -> int | None:
+    """A channel id (digits, or a pasted `<#id>` mention)."""
+    if not raw:
+        return None
+    text = raw.strip().removeprefix("<#").removesuffix(">")
+    if not text.isdigit():
+        raise UserError(
+            "channel must be a channel id, e.g. channel: 123456789012345678 "
+            "(Developer Mode → right-click the channel → Copy Channel ID)"
+        )
+    return int(text)
+
+
+def terminal_text(text: str, *, bold: bool) -> str:
+    """Discord markdown for a terminal: `**x**` becomes bold (ANSI) when `bold`, else plain,
+    and markdown escapes (`\\*`) lose their backslash."""
+    text = _BOLD.sub(lambda m: f"\033[1m{m.group(1)}\033[0m" if bold else m.group(1), text)
+    return _ESCAPED.sub(r"\1", text)
+
+
+def supports_bold(stream: TextIO) -> bool:
+    """True for an interactive terminal that is not `TERM=dumb` and without `NO_COLOR`."""
+    isatty = getattr(stream, "isatty", None)
+    if not callable(isatty) or not isatty():
+        return False
+    return os.environ.get("TERM", "") != "dumb" and "NO_COLOR" not in os.environ
+
+
+def run_console(
+    core: BotCore,
+    stdin: TextIO,
+    stdout: TextIO,
+    *,
+    prompt: bool = False,
+    bold: bool | None = None,
+) -> int:
+    """Read commands until EOF or quit/exit; print each reply for a terminal (`terminal_text`;
+    `bold` defaults to what `stdout` supports). Returns the exit code (0)."""
     console = Console(core)
+    use_bold = supports_bold(stdout) if bold is None else bold
     if prompt:
-        stdout.write("alliance-bot console — type /help, or a question; /quit to leave.\n")
+        stdout.write("alliance-bot console — type /help, or a question; quit to leave.\n")
     while True:
         if prompt:
             stdout.write("> ")
@@ -354,6 +453,6 @@ def run_console(core: BotCore, stdin: TextIO, stdout: TextIO, *, prompt: bool = 
         if out is None:
             break
         if out:
-            stdout.write(out + "\n")
+            stdout.write(terminal_text(out, bold=use_bold) + "\n")
             stdout.flush()
     return 0
