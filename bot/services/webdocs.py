@@ -21,8 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import trafilatura
-
 from bot.services.webfetch import FetchError, Page
 from index.loader import parse_front_matter
 
@@ -52,6 +50,8 @@ class WebDocument:
 
 def extract(page: Page) -> Extracted:
     """The main text of `page`, headings kept; `FetchError` when there is none to index."""
+    import trafilatura  # imported on first use: it takes a second or more to load
+
     text = page.text()
     if page.content_type == "text/plain":
         body = text.strip()
@@ -81,6 +81,8 @@ def extract(page: Page) -> Extracted:
 
 
 def _html_title(text: str) -> str:
+    import trafilatura
+
     meta = trafilatura.extract_metadata(text)
     if meta is not None and meta.title:
         return str(meta.title)
