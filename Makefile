@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck pytest hostile eval eval-foreign bench bench-storage index console clean
+.PHONY: install run test lint typecheck pytest hostile eval eval-foreign bench bench-storage index console clean test-docker backup
 
 install: $(STAMP)
 
@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+	@echo 'Installed. Put alliance-bot on PATH in this shell with: . $(BIN)/activate'
 
 run: install
 	$(BIN)/alliance-bot
@@ -52,6 +53,15 @@ bench: install
 # Slow (~20 s): /help and /subscribe latency while another connection holds the write lock 12 s.
 bench-storage: install
 	$(BIN)/python -m tests.bench.bench_storage
+
+# Builds the image and runs it in console mode; needs a Docker engine (minutes; not in `make test`).
+test-docker: install
+	ALLIANCE_DOCKER_TESTS=1 $(BIN)/pytest -q tests/deploy/test_docker_image.py
+
+# A dated backup of the database and admin-added documents into backups/ (safe while the bot runs).
+backup: install
+	mkdir -p backups
+	$(BIN)/alliance-bot backup backups/alliance-$$(date -u +%Y%m%dT%H%M%SZ).tar.gz
 
 clean:
 	rm -rf $(VENV) data .mypy_cache .pytest_cache .ruff_cache

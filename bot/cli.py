@@ -17,7 +17,7 @@ from typing import NoReturn
 
 from pydantic import ValidationError
 
-from bot import cli_index, cli_run, cli_schedule
+from bot import cli_backup, cli_corpus, cli_health, cli_index, cli_run, cli_schedule
 from bot.db import is_storage_fault, os_error_line, storage_error
 from bot.settings import Settings
 from index.errors import UserError
@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     cli_run.register(sub)
     cli_index.register(sub)
     cli_schedule.register(sub)
+    cli_backup.register(sub)
+    cli_corpus.register(sub)
+    cli_health.register(sub)
     parser.set_defaults(handler=cli_run.default_handler)
     return parser
 

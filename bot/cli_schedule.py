@@ -20,6 +20,7 @@ from bot.schedule.errors import ScheduleError
 from bot.schedule.models import Kind, Occurrence
 from bot.schedule.service import ScheduleService, open_service
 from bot.settings import Settings
+from index.errors import UserError
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -162,7 +163,20 @@ def _meeting_add(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+MEETING_FIELDS = ("title", "when", "duration", "where", "description", "repeat", "until", "count",
+                  "channel", "lead")  # fmt: skip
+DEADLINE_FIELDS = ("title", "due", "link", "description", "channel", "lead")
+
+
+def _require_changes(args: argparse.Namespace, fields: tuple[str, ...]) -> None:
+    """An edit with no field to change is a mistake: say so (exit 2) instead of a silent 0."""
+    if all(getattr(args, name, None) is None for name in fields):
+        flags = ", ".join(f"--{name}" for name in fields)
+        raise UserError(f"nothing to change for item {args.id}: give at least one of {flags}")
+
+
 def _meeting_edit(args: argparse.Namespace, settings: Settings) -> int:
+    _require_changes(args, MEETING_FIELDS)
     changes: dict[str, Any] = {}
     for flag, name in (("where", "where"), ("description", "description"),
                        ("repeat", "repeat"), ("channel", "channel_id")):  # fmt: skip
@@ -197,6 +211,7 @@ def _deadline_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _deadline_edit(args: argparse.Namespace, settings: Settings) -> int:
+    _require_changes(args, DEADLINE_FIELDS)
     changes: dict[str, Any] = {}
     for flag, name in (("link", "link"), ("description", "description"), ("channel", "channel_id")):
         if getattr(args, flag) is not None:

@@ -8,12 +8,16 @@ alliance-bot console`. Lines look like slash commands, with Discord-style option
     /more                                       (more sources for the last answer)
     /docs   /docs document: coalition   /docs document: coalition section: Our Mission
     /help   /status   /gaps [days: 7]   /reindex [dry_run: true]
-    /corpus add path/to/file.md [replace: true]   /corpus remove uploads/file.md
+    /corpus add path/to/file.md [replace: true]   /corpus undo [document: uploads/file.md]
+    /corpus add-url https://example.org/about     /corpus refresh
+    /corpus remove uploads/file.md [force: true] confirm: yes   (without confirm: only asks)
     /next   /meetings [days: 14]   /deadlines   /ics out.ics [item: 12]
     /schedule add-meeting title: Coalition call when: next Tuesday 3pm [repeat: weekly] …
     /schedule add-deadline title: Applications due: Dec 5 at 5pm [link: https://…]
-    /schedule edit item: 12 when: …   /schedule cancel item: 12
-    /quit
+    /schedule edit item: 12 when: … [duration: 90] …   /schedule cancel item: 12
+    /subscribe [item: 12]   /unsubscribe [item: 12]   (the console user's subscriptions)
+    /ask … private: true    (accepted; console replies are private anyway)
+    quit, exit              (with or without /; never asked as a question)
 
 The console runs as the local operator, who is an admin (they own the files anyway), and is not
 rate limited. Replies are the same cards the Discord commands send, printed as text.
@@ -22,6 +26,7 @@ rate limited. Replies are the same cards the Discord commands send, printed as t
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,7 +52,15 @@ from bot.rendering import (
     to_text,
     upload_reply,
 )
+from bot.rendering_corpus import (
+    refresh_reply,
+    removal_prompt,
+    removal_reply,
+    restored_reply,
+    url_reply,
+)
 from bot.services.core import SHOWN_SOURCES, BotCore
+from bot.services.corpus_admin import CorpusAdmin
 from bot.services.errors import UploadRejected
 from bot.services.permissions import Actor
 from bot.services.schedule_actions import ScheduleActions
@@ -56,7 +69,23 @@ from index.errors import UserError
 log = logging.getLogger(__name__)
 
 CONSOLE_ACTOR = Actor(id=0, name="console", manage_guild=True)
+#: Whom the console's /subscribe and /unsubscribe are for: the store needs a positive user id,
+#: and 1 is never a Discord user's (their ids are 17-20 digit snowflakes).
+CONSOLE_USER_ID = 1
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "on"})
+#: Lines that leave the console, with or without a leading `/` (never asked as questions).
+LEAVE_WORDS = frozenset({"quit", "exit", "q", "bye"})
+MINUTES_MAX = 2880
+_BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
+_ESCAPED = re.compile(r"\\([*_`~|>#\-\\])")
+
+SYNTAX_HELP = (
+    "Console syntax: type a question, or a command with options written `name: value`, the same "
+    "names as in Discord, e.g. `/docs document: coalition section: Our Mission`, "
+    "`/ask what are the values? private: true`, `/meetings days: 14`, "
+    "`/schedule edit item: 11 duration: 90`, `/subscribe item: 11`, "
+    "`/corpus remove uploads/notes.md confirm: yes`. `quit` or `exit` leaves."
+)
 
 Command = Callable[["Console", dict[str, str]], Reply | None]
 
@@ -92,7 +121,7 @@ class Console:
 
     def __post_init__(self) -> None:
         self.commands = {
-            "ask": (("question",), Console._ask),
+            "ask": (("question", "private"), Console._ask),
             "more": ((), Console._more),
             "docs": (("document", "section"), Console._docs),
             "help": ((), Console._help),
@@ -105,6 +134,8 @@ class Console:
             "deadlines": (("days",), Console._deadlines),
             "ics": (("file", "item"), Console._ics),
             "schedule": (("action",), Console._schedule),
+            "subscribe": (("item",), Console._subscribe),
+            "unsubscribe": (("item",), Console._unsubscribe),
         }
 
     def handle(self, line: str) -> str | None:
@@ -112,16 +143,18 @@ class Console:
         line = line.strip()
         if not line or line.startswith("#"):
             return ""
+        if line.lstrip("/").rstrip(".!").lower() in LEAVE_WORDS:
+            return None
         if not line.startswith("/"):
             line = "/ask " + line
         name, _, rest = line[1:].partition(" ")
         name = name.lower()
-        if name in ("quit", "exit", "q"):
-            return None
         entry = self.commands.get(name)
         if entry is None:
             known = ", ".join("/" + n for n in self.commands)
             return to_text(notice(f"Unknown command /{name}. Try one of: {known}, /quit."))
+        if name == "help":
+            return to_text(self._help({})) + "\n" + SYNTAX_HELP + "\n"
         names, run = entry
         try:
             reply = run(self, parse_options(rest, names))
@@ -140,6 +173,7 @@ class Console:
         return to_text(reply) if reply is not None else ""
 
     def _ask(self, opts: dict[str, str]) -> Reply:
+        # `private:` is accepted as in Discord; console replies are only ever seen by the operator.
         result = self.core.ask(self.actor, opts.get("question", ""), rate_limit=False)
         self.last_question_id = result.question_id
         topics = [] if result.answer.answered else [d.title for d in self.core.documents()]
@@ -196,14 +230,49 @@ class Console:
             )
             return upload_reply(result)
         if action == "remove":
-            sub = parse_options(rest, ("document",))
+            sub = parse_options(rest, ("document", "force", "confirm"))
             document = sub.get("document", "")
             if not document:
                 raise UserError("Say which document, e.g. /corpus remove uploads/notes.md")
-            return reindex_reply(
-                self.core.remove_document(self.actor, document), title=f"Removed {document}"
-            )
-        raise UserError("Use /corpus add PATH [replace: true] or /corpus remove DOCUMENT.")
+            corpus = CorpusAdmin(self.core)
+            force = flag(sub.get("force"))
+            doc = corpus.removal_target(self.actor, document, force=force)
+            if not flag(sub.get("confirm")):
+                again = f"/corpus remove {doc.source}{' force: true' if force else ''} confirm: yes"
+                return removal_prompt(doc, how=f"To go ahead, type: {again}")
+            return removal_reply(corpus.remove(self.actor, doc.source, force=force))
+        if action == "add-url":
+            url = parse_options(rest, ("url",)).get("url", "")
+            if not url:
+                raise UserError("Say which page, e.g. /corpus add-url https://example.org/about")
+            return url_reply(CorpusAdmin(self.core).add_url(self.actor, url))
+        if action == "refresh":
+            return refresh_reply(CorpusAdmin(self.core).refresh(self.actor))
+        if action == "undo":
+            which = parse_options(rest, ("document",)).get("document") or None
+            return restored_reply(CorpusAdmin(self.core).undo(self.actor, which))
+        raise UserError(
+            "Use /corpus add PATH [replace: true], /corpus add-url URL, /corpus refresh, "
+            "/corpus remove DOCUMENT [force: true] or /corpus undo [DOCUMENT]."
+        )
+
+    def _subscriber(self) -> Actor:
+        return Actor(CONSOLE_USER_ID, self.actor.name)
+
+    def _subscribe(self, opts: dict[str, str]) -> Reply:
+        item_id = _item_id(opts["item"]) if opts.get("item") else None
+        found = self._actions().subscribe(self._subscriber(), item_id)
+        what = f"#{found.id} {found.title}" if found else "every meeting and deadline"
+        return notice(
+            f"Done: the console user ({self.actor.name}) is subscribed to {what}. "
+            "Use /unsubscribe to stop."
+        )
+
+    def _unsubscribe(self, opts: dict[str, str]) -> Reply:
+        item_id = _item_id(opts["item"]) if opts.get("item") else None
+        found = self._actions().unsubscribe(self._subscriber(), item_id)
+        what = f"#{found.id} {found.title}" if found else "any meeting or deadline"
+        return notice(f"Done: no more reminders for {what} for the console user.")
 
     def _actions(self) -> ScheduleActions:
         if self.core.schedule is None:
@@ -265,11 +334,11 @@ class Console:
                 self.actor,
                 o.get("title", ""),
                 o.get("when", ""),
-                duration_minutes=int(o["duration"]) if o.get("duration", "").isdigit() else 60,
+                duration_minutes=_minutes(o["duration"]) if o.get("duration") else 60,
                 where=o.get("where"),
                 repeat=o.get("repeat"),
                 until=o.get("until"),
-                channel_id=int(o["channel"]) if o.get("channel", "").isdigit() else None,
+                channel_id=_channel(o.get("channel")),
             )
             verb = "Scheduled"
         elif action == "add-deadline":
@@ -279,15 +348,24 @@ class Console:
                 o.get("title", ""),
                 o.get("due", ""),
                 link=o.get("link"),
-                channel_id=int(o["channel"]) if o.get("channel", "").isdigit() else None,
+                channel_id=_channel(o.get("channel")),
             )
             verb = "Recorded"
         elif action == "edit":
-            o = parse_options(rest, ("item", "title", "when", "where", "link", "repeat", "until"))
+            o = parse_options(
+                rest, ("item", "title", "when", "duration", "where", "link", "repeat", "until")
+            )
             item_id = _item_id(o.pop("item", None))
-            if not o:
-                raise UserError("Nothing to change: give at least one field, e.g. when: ...")
-            item = schedule.edit(self.actor, item_id, **o)
+            changes: dict[str, object] = dict(o)
+            if "duration" in o:
+                changes["duration_minutes"] = _minutes(str(changes.pop("duration")))
+            if not changes:
+                raise UserError(
+                    "Nothing to change: give at least one field, e.g. /schedule edit item: "
+                    f"{item_id} when: next Tuesday 3pm (fields: title, when, duration, where, "
+                    "link, repeat, until)."
+                )
+            item = schedule.edit(self.actor, item_id, **changes)
             verb = "Updated"
         elif action == "cancel":
             o = parse_options(rest, ("item",))
@@ -315,15 +393,63 @@ def _item_id(raw: str | None) -> int:
     """An item id such as `12` or `#12`."""
     text = (raw or "").strip().lstrip("#")
     if not text.isdigit():
-        raise UserError("Give the item's number, e.g. /schedule cancel item: 12 (see /meetings).")
+        shown = f"'{text[:40]}' is not an item number" if text else "Say which item"
+        raise UserError(f"{shown}: write it as item: 12 (see /meetings and /deadlines).")
     return int(text)
 
 
-def run_console(core: BotCore, stdin: TextIO, stdout: TextIO, *, prompt: bool = False) -> int:
-    """Read commands until EOF or /quit; print each reply. Returns the exit code (0)."""
+def _minutes(raw: str) -> int:
+    """A meeting length in minutes, as the Discord option allows (1 to 2880)."""
+    text = raw.strip().removesuffix("min").strip()
+    if not text.isdigit() or not 1 <= int(text) <= MINUTES_MAX:
+        raise UserError(
+            f"duration must be a number of minutes from 1 to {MINUTES_MAX}, e.g. duration: 90"
+        )
+    return int(text)
+
+
+def _channel(raw: str | None) -> int | None:
+    """A channel id (digits, or a pasted `<#id>` mention)."""
+    if not raw:
+        return None
+    text = raw.strip().removeprefix("<#").removesuffix(">")
+    if not text.isdigit():
+        raise UserError(
+            "channel must be a channel id, e.g. channel: 123456789012345678 "
+            "(Developer Mode → right-click the channel → Copy Channel ID)"
+        )
+    return int(text)
+
+
+def terminal_text(text: str, *, bold: bool) -> str:
+    """Discord markdown for a terminal: `**x**` becomes bold (ANSI) when `bold`, else plain,
+    and markdown escapes (`\\*`) lose their backslash."""
+    text = _BOLD.sub(lambda m: f"\033[1m{m.group(1)}\033[0m" if bold else m.group(1), text)
+    return _ESCAPED.sub(r"\1", text)
+
+
+def supports_bold(stream: TextIO) -> bool:
+    """True for an interactive terminal that is not `TERM=dumb` and without `NO_COLOR`."""
+    isatty = getattr(stream, "isatty", None)
+    if not callable(isatty) or not isatty():
+        return False
+    return os.environ.get("TERM", "") != "dumb" and "NO_COLOR" not in os.environ
+
+
+def run_console(
+    core: BotCore,
+    stdin: TextIO,
+    stdout: TextIO,
+    *,
+    prompt: bool = False,
+    bold: bool | None = None,
+) -> int:
+    """Read commands until EOF or quit/exit; print each reply for a terminal (`terminal_text`;
+    `bold` defaults to what `stdout` supports). Returns the exit code (0)."""
     console = Console(core)
+    use_bold = supports_bold(stdout) if bold is None else bold
     if prompt:
-        stdout.write("alliance-bot console — type /help, or a question; /quit to leave.\n")
+        stdout.write("alliance-bot console — type /help, or a question; quit to leave.\n")
     while True:
         if prompt:
             stdout.write("> ")
@@ -335,6 +461,6 @@ def run_console(core: BotCore, stdin: TextIO, stdout: TextIO, *, prompt: bool = 
         if out is None:
             break
         if out:
-            stdout.write(out + "\n")
+            stdout.write(terminal_text(out, bold=use_bold) + "\n")
             stdout.flush()
     return 0

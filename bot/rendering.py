@@ -573,7 +573,11 @@ def reindex_reply(report: ReindexReport, *, title: str | None = None) -> Reply:
 
 
 def upload_reply(result: UploadResult) -> Reply:
-    """Confirmation of `/corpus add`."""
+    """Confirmation of `/corpus add` ("Nothing changed" when the file was already there)."""
+    if result.report.unchanged:
+        return reindex_reply(
+            result.report, title=f"Nothing changed: {result.source} is identical to this file"
+        )
     return reindex_reply(result.report, title=f"Added {result.source}")
 
 

@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     ask_cooldown_uses: int = 3
     max_upload_bytes: int = 2_000_000
 
+    fetch_allow_private: bool = False  # let /corpus add-url reach private/loopback addresses
+    fetch_max_bytes: int = Field(default=2_000_000, ge=1_000, le=50_000_000)
+    fetch_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
+    fetch_max_redirects: int = Field(default=5, ge=0, le=20)
+    web_refresh_daily: bool = False  # re-fetch web documents once a day in the bot
+
     semantic: bool = True
     semantic_max_passages: int = Field(default=3000, ge=0, le=1_000_000)
     min_coverage: float = Field(default=0.695, ge=0.0, le=1.0)

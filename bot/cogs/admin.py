@@ -1,28 +1,86 @@
-"""Admin commands: `/reindex`, `/corpus add|remove`, `/status`, `/gaps`.
+"""Admin commands: `/reindex`, `/corpus add|add-url|refresh|remove|undo`, `/status`, `/gaps`.
 
 Discord's `default_permissions(manage_guild=True)` only hides these in the client; `BotCore` checks
 the Manage Server permission or the admin role in code and audits every attempt. Replies are
 ephemeral; a refusal changes nothing. Every call that reaches SQLite (the refusal's audit row too)
 runs in a worker thread, never on the event loop.
+
+`/corpus remove` only asks: its reply carries Remove / Cancel buttons (a plain `View`, valid for
+`CONFIRM_SECONDS`, so a confirmation never outlives a restart). A click is checked again: it must
+come from the admin who asked and that member must still be an admin.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs.docs import document_choices
-from bot.rendering import gaps_reply, reindex_reply, status_reply, upload_reply
-from bot.replies import actor_of, send
+from bot.rendering import gaps_reply, notice, reindex_reply, status_reply, upload_reply
+from bot.rendering_corpus import (
+    refresh_reply,
+    removal_prompt,
+    removal_reply,
+    restored_reply,
+    url_reply,
+)
+from bot.replies import actor_of, report_error, send
+from bot.services.corpus_admin import CorpusAdmin, refresh_periodically
 
 if TYPE_CHECKING:
     from bot.client import AllianceBot
 
 ADMIN_PERMS = discord.Permissions(manage_guild=True)
+Btn = discord.ui.Button[discord.ui.View]
+#: How long the Remove / Cancel buttons of `/corpus remove` stay valid.
+CONFIRM_SECONDS = 300.0
+
+
+class ConfirmRemoval(discord.ui.View):
+    """Remove / Cancel under a `/corpus remove` prompt."""
+
+    def __init__(self, bot: AllianceBot, owner_id: int, source: str, *, force: bool) -> None:
+        super().__init__(timeout=CONFIRM_SECONDS)
+        self.bot = bot
+        self.owner_id = owner_id
+        self.source = source
+        self.force = force
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        if interaction.user.id != self.owner_id:
+            await send(
+                interaction,
+                notice("Only the admin who asked can answer this. Nothing was changed."),
+                ephemeral=True,
+            )
+            return False
+        return True
+
+    @discord.ui.button(label="Remove", style=discord.ButtonStyle.danger, emoji="🗑️")
+    async def confirm(self, interaction: discord.Interaction[Any], button: Btn) -> None:
+        self.stop()
+        try:
+            actor = actor_of(interaction)
+            corpus = CorpusAdmin(self.bot.core)
+            await asyncio.to_thread(corpus.core.check_admin, actor, "corpus remove", self.source)
+            await interaction.response.edit_message(
+                content=f"Removing `{self.source}`…", embeds=[], view=None
+            )
+            removal = await asyncio.to_thread(corpus.remove, actor, self.source, force=self.force)
+            await send(interaction, removal_reply(removal), ephemeral=True)
+        except Exception as exc:
+            await report_error(interaction, exc)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction[Any], button: Btn) -> None:
+        self.stop()
+        await interaction.response.edit_message(
+            content="Cancelled: nothing was removed.", embeds=[], view=None
+        )
 
 
 @app_commands.guild_only()
@@ -48,19 +106,66 @@ class CorpusGroup(app_commands.Group, name="corpus", description="Add or remove 
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await file.read()
         result = await asyncio.to_thread(
-            core.add_document, actor, file.filename, data, replace=replace
+            CorpusAdmin(core).add, actor, file.filename, data, replace=replace
         )
         await send(interaction, upload_reply(result), ephemeral=True)
 
-    @app_commands.command(name="remove", description="Remove a document and reindex.")
-    @app_commands.describe(document="The document to remove")
-    async def remove(self, interaction: discord.Interaction[AllianceBot], document: str) -> None:
-        core = self.bot.core
+    @app_commands.command(name="remove", description="Remove a document (asks to confirm).")
+    @app_commands.describe(
+        document="The document to remove",
+        force="Also allow a document that came with the repository",
+    )
+    async def remove(
+        self, interaction: discord.Interaction[AllianceBot], document: str, force: bool = False
+    ) -> None:
         actor = actor_of(interaction)
-        await asyncio.to_thread(core.check_admin, actor, "corpus remove", document)
+        corpus = CorpusAdmin(self.bot.core)
+        doc = await asyncio.to_thread(corpus.removal_target, actor, document, force=force)
+        view = ConfirmRemoval(self.bot, actor.id, doc.source, force=force)
+        await send(interaction, removal_prompt(doc), ephemeral=True, view=view)
+
+    @app_commands.command(name="add-url", description="Add a web page as a document.")
+    @app_commands.describe(url="The page's address (http:// or https://)")
+    async def add_url(self, interaction: discord.Interaction[AllianceBot], url: str) -> None:
+        actor = actor_of(interaction)
+        corpus = CorpusAdmin(self.bot.core)
+        await asyncio.to_thread(corpus.core.check_admin, actor, "corpus add-url", url[:300])
         await interaction.response.defer(ephemeral=True, thinking=True)
-        report = await asyncio.to_thread(core.remove_document, actor, document)
-        await send(interaction, reindex_reply(report, title=f"Removed {document}"), ephemeral=True)
+        result = await asyncio.to_thread(corpus.add_url, actor, url)
+        await send(interaction, url_reply(result), ephemeral=True)
+
+    @app_commands.command(name="refresh", description="Re-fetch the web documents.")
+    async def refresh(self, interaction: discord.Interaction[AllianceBot]) -> None:
+        actor = actor_of(interaction)
+        corpus = CorpusAdmin(self.bot.core)
+        await asyncio.to_thread(corpus.core.check_admin, actor, "corpus refresh", "")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await asyncio.to_thread(corpus.refresh, actor)
+        await send(interaction, refresh_reply(result), ephemeral=True)
+
+    @app_commands.command(name="undo", description="Put the last removed document back.")
+    @app_commands.describe(document="Which removed document (default: the latest)")
+    async def undo(
+        self, interaction: discord.Interaction[AllianceBot], document: str | None = None
+    ) -> None:
+        actor = actor_of(interaction)
+        corpus = CorpusAdmin(self.bot.core)
+        await asyncio.to_thread(corpus.core.check_admin, actor, "corpus undo", document or "latest")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        restored = await asyncio.to_thread(corpus.undo, actor, document)
+        await send(interaction, restored_reply(restored), ephemeral=True)
+
+    @undo.autocomplete("document")
+    async def _undo_autocomplete(
+        self, interaction: discord.Interaction[AllianceBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        entries = await asyncio.to_thread(CorpusAdmin(self.bot.core).removed, actor_of(interaction))
+        wanted = current.strip().lower()
+        return [
+            app_commands.Choice(name=f"{e.source} (removed {e.id})"[:100], value=e.id)
+            for e in entries
+            if wanted in e.source.lower()
+        ][:25]
 
     @remove.autocomplete("document")
     async def _remove_autocomplete(
@@ -116,3 +221,6 @@ async def setup(bot: AllianceBot) -> None:
     """Extension entry point."""
     await bot.add_cog(AdminCog(bot))
     bot.tree.add_command(CorpusGroup(bot))
+    if bot.settings.web_refresh_daily:
+        task = asyncio.get_running_loop().create_task(refresh_periodically(CorpusAdmin(bot.core)))
+        bot.on_close(task.cancel)

@@ -392,41 +392,16 @@ class BotCore:
     def add_document(
         self, actor: Actor, filename: str, data: bytes, *, replace: bool = False
     ) -> UploadResult:
-        """Validate, save and index an uploaded document; on any refusal nothing changes."""
-        detail = f"{filename[:200]} ({len(data)} bytes)"
-        self._admin(actor, "corpus add", detail)
-        try:
-            upload = uploads.validate_upload(
-                filename, data, max_bytes=self.settings.max_upload_bytes
-            )
-            source = uploads.save_upload(self.settings.corpus_dir, upload, replace=replace)
-        except UploadRejected as exc:
-            self._audit(actor, "corpus add", detail, f"rejected: {exc}")
-            raise
-        report = self._reindex(actor, "corpus add", detail, dry_run=False)
-        skipped = [s for s in report.skipped if s.path == source]
-        if skipped:
-            uploads.delete_saved(self.settings.corpus_dir, source)
-            self._reindex(actor, "corpus add (rollback)", detail, dry_run=False)
-            raise UploadRejected(
-                f"'{upload.name}' could not be indexed ({skipped[0].reason}), so it was not added."
-            )
-        return UploadResult(source, report)
+        """Validate, save and index an uploaded document (`corpus_admin.CorpusAdmin.add`)."""
+        from bot.services.corpus_admin import CorpusAdmin
 
-    def remove_document(self, actor: Actor, source: str) -> ReindexReport:
-        """Remove a corpus document (kept restorable under the data dir) and reindex."""
-        self._admin(actor, "corpus remove", source)
-        doc = self.find_document(source)
-        trash = self.settings.data_dir / "removed"
-        try:
-            moved = uploads.remove_document(
-                self.settings.corpus_dir, doc.source, trash_dir=trash, now=self.clock()
-            )
-        except (UploadRejected, NotFound) as exc:
-            self._audit(actor, "corpus remove", source, f"rejected: {exc}")
-            raise
-        log.info("removed %s from the corpus (kept at %s)", doc.source, moved)
-        return self._reindex(actor, "corpus remove", doc.source, dry_run=False)
+        return CorpusAdmin(self).add(actor, filename, data, replace=replace)
+
+    def remove_document(self, actor: Actor, source: str, *, force: bool = False) -> ReindexReport:
+        """Move a document to the trash and reindex (`corpus_admin.CorpusAdmin.remove`)."""
+        from bot.services.corpus_admin import CorpusAdmin
+
+        return CorpusAdmin(self).remove(actor, source, force=force).report
 
     def gaps(self, actor: Actor, *, days: int = 30, limit: int = 10) -> list[Gap]:
         """Recent unanswered, 👎 or weakly answered questions, junk left out and repeats folded,

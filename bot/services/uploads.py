@@ -4,7 +4,8 @@ Everything is checked before a byte is written: size (`ALLIANCE_MAX_UPLOAD_BYTES
 `.txt`, `.html`, `.pdf`), UTF-8 for text types, a PDF signature for PDFs, and a safe plain file name
 (no directories, no `..`, no hidden or control characters). Files are written atomically (temporary
 file + `os.replace`) under `<corpus_dir>/uploads/`, and removal only ever touches files that resolve
-inside the corpus dir; removed files are moved to `<data_dir>/removed/` so an admin can restore one.
+inside the corpus dir; removed files are moved to a trash folder (`<data_dir>/removed/`), one
+sub-folder per removal, from which `restore_removed` puts them back (`/corpus undo`).
 """
 
 from __future__ import annotations
@@ -123,16 +124,91 @@ def delete_saved(corpus_dir: Path, relative: str) -> None:
     path.unlink(missing_ok=True)
 
 
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """A document waiting in the trash: its id (the folder name), where it came from, its file."""
+
+    id: str
+    source: str
+    path: Path
+
+
 def remove_document(corpus_dir: Path, relative: str, *, trash_dir: Path, now: datetime) -> Path:
-    """Move corpus file `relative` into `trash_dir` (restorable); return where it went."""
+    """Move corpus file `relative` into `trash_dir` (restorable); return where it went.
+
+    Each removal gets its own folder `<trash_dir>/<UTC stamp>[-n]/` that holds the file under its
+    corpus-relative path, so the original place is known without any side file.
+    """
     path = _inside(corpus_dir, Path(corpus_dir) / relative)
     if not path.is_file():
         raise NotFound(f"There is no document '{relative}' in the corpus; see /docs for the list.")
-    trash_dir.mkdir(parents=True, exist_ok=True)
+    rel = path.relative_to(Path(corpus_dir).resolve())
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
-    dest = trash_dir / f"{stamp}-{relative.replace('/', '__')}"
+    trash_dir.mkdir(parents=True, exist_ok=True)
+    slot, n = trash_dir / stamp, 1
+    while slot.exists():
+        n += 1
+        slot = trash_dir / f"{stamp}-{n}"
+    dest = slot / rel
+    dest.parent.mkdir(parents=True)
     shutil.move(str(path), dest)
     return dest
+
+
+def removed_documents(trash_dir: Path) -> list[Removed]:
+    """Documents in the trash, most recently removed first."""
+    if not trash_dir.is_dir():
+        return []
+    found = []
+    for slot in sorted(trash_dir.iterdir(), key=lambda p: _slot_key(p.name), reverse=True):
+        if not slot.is_dir():
+            continue
+        for path in sorted(slot.rglob("*")):
+            if path.is_file():
+                found.append(Removed(slot.name, path.relative_to(slot).as_posix(), path))
+    return found
+
+
+def _slot_key(name: str) -> tuple[str, int]:
+    stamp, _, n = name.partition("-")
+    return stamp, int(n) if n.isdigit() else 1
+
+
+def restore_removed(corpus_dir: Path, trash_dir: Path, removed_id: str | None = None) -> Removed:
+    """Put a removed document back where it was (the latest one unless `removed_id` is given).
+
+    Refuses, changing nothing, when the trash is empty, the id is unknown, or a file of that name
+    has appeared in the corpus since.
+    """
+    entries = removed_documents(trash_dir)
+    if removed_id is not None:
+        wanted = removed_id.strip()
+        entries = [e for e in entries if wanted in (e.id, e.source, f"{e.id}/{e.source}")]
+    if not entries:
+        raise NotFound(
+            "There is nothing to undo: no removed document matches."
+            if removed_id
+            else "There is nothing to undo: no document has been removed."
+        )
+    entry = entries[0]
+    target = _inside(corpus_dir, Path(corpus_dir) / entry.source)
+    if target.exists():
+        raise UploadRejected(
+            f"'{entry.source}' exists again in the corpus; remove or rename it first, then undo."
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(entry.path), target)
+    folder = entry.path.parent
+    while folder != trash_dir and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+    return Removed(entry.id, entry.source, target)
+
+
+def read_existing(corpus_dir: Path, relative: str) -> bytes | None:
+    """The bytes of corpus file `relative`, or None when there is none."""
+    path = _inside(corpus_dir, Path(corpus_dir) / relative)
+    return path.read_bytes() if path.is_file() else None
 
 
 def _inside(corpus_dir: Path, path: Path) -> Path:

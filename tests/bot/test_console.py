@@ -60,7 +60,7 @@ def test_admin_commands_run_as_the_local_operator(core, engine, tmp_path):
     out = run(
         core,
         f"/reindex dry_run: true\n/corpus add {doc}\n/ask picnic park\n/status\n/gaps\n"
-        "/corpus remove uploads/picnic.md\n",
+        "/corpus remove uploads/picnic.md confirm: yes\n",
     )
     assert "Reindex preview (nothing changed)" in out
     assert "Added uploads/picnic.md" in out

@@ -6,6 +6,7 @@ ephemeral refusal and nothing changes (no file written, no reindex, no download,
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -113,10 +114,28 @@ async def test_corpus_add_indexes_the_file_then_remove_takes_it_out(fake, bot, c
         await fake.autocomplete("corpus", {"document": "zebra"}, "document", sub="remove", **ADMIN)
     )
     assert "uploads/zebra-grant.md" in [c["value"] for c in auto.data["choices"]]
-    removed = await fake.reply(
+    asked = await fake.reply(
         await fake.slash("corpus", {"document": "uploads/zebra-grant.md"}, sub="remove", **ADMIN)
     )
-    assert removed.embeds[0]["title"] == "Removed uploads/zebra-grant.md"
+    assert asked.ephemeral and asked.embeds[0]["title"] == "Remove this document?"
+    assert (corpus_dir / "uploads" / "zebra-grant.md").exists()  # only asked so far
+    prompt = fake.message_for(asked)
+    confirm = next(c for c in asked.custom_ids if c)
+    click = await fake.click(prompt, confirm, **ADMIN)
+    removed = await fake.wait_for(
+        lambda: next(
+            (
+                r
+                for r in fake.find_requests("POST", r"/webhooks/")
+                if click.token in r.path and "Removed" in str(r.json)
+            ),
+            None,
+        ),
+        10.0,
+        "the removal report",
+    )
+    assert removed.json["embeds"][0]["title"] == "Removed uploads/zebra-grant.md"
+    assert "/corpus undo" in removed.json["content"]
     assert not (corpus_dir / "uploads" / "zebra-grant.md").exists()
     assert "uploads/zebra-grant.md" not in [d.source for d in bot.core.documents()]
     assert [a for a, o in audit(bot) if o.startswith(("ok", "unchanged"))][-2:] == [
@@ -210,3 +229,74 @@ async def test_status_counts_pending_reminders(fake, bot):
     status = await fake.reply(await fake.slash("status", **ADMIN))
     fields = {f["name"]: f["value"] for f in status.embeds[0]["fields"]}
     assert int(fields["Pending reminders"]) >= 2  # 1 day and 1 hour before
+
+
+async def test_corpus_remove_confirmation_is_checked_again_on_click(fake, bot, corpus_dir):
+    opt, resolved = attachment_option(fake, "zebra-grant.md", NEW_DOC)
+    await fake.reply(
+        await fake.slash("corpus", {"file": opt}, sub="add", resolved=resolved, **ADMIN)
+    )
+    asked = await fake.reply(
+        await fake.slash("corpus", {"document": "uploads/zebra-grant.md"}, sub="remove", **ADMIN)
+    )
+    prompt = fake.message_for(asked)
+    confirm, cancel = asked.custom_ids
+    # Someone else clicking is turned away; the asker who lost the admin rights too.
+    other = await fake.reply(await fake.click(prompt, confirm, user_id=fd.MEMBER_ID))
+    assert "Only the admin who asked" in other.content and other.ephemeral
+    demoted = await fake.reply(await fake.click(prompt, confirm, user_id=fd.ADMIN_ID))
+    assert REFUSAL in demoted.content
+    assert (corpus_dir / "uploads" / "zebra-grant.md").exists()
+    assert audit(bot)[-1] == ("corpus remove", "refused: not an admin")
+
+
+async def test_shipped_documents_are_refused_and_cancel_changes_nothing(fake, bot, corpus_dir):
+    before = corpus_files(corpus_dir)
+    shipped = next(d.source for d in bot.core.documents() if not d.source.startswith("uploads/"))
+    refused = await fake.reply(
+        await fake.slash("corpus", {"document": shipped}, sub="remove", **ADMIN)
+    )
+    assert "came with the repository" in refused.content and not refused.custom_ids
+    asked = await fake.reply(
+        await fake.slash("corpus", {"document": shipped, "force": True}, sub="remove", **ADMIN)
+    )
+    assert "came with the repository" in asked.embeds[0]["description"]
+    _, cancel = asked.custom_ids
+    cancelled = await fake.reply(await fake.click(fake.message_for(asked), cancel, **ADMIN))
+    assert cancelled.kind == 7 and "nothing was removed" in cancelled.content
+    assert corpus_files(corpus_dir) == before
+
+
+async def test_identical_reupload_says_nothing_changed(fake, bot, corpus_dir):
+    for expected in ("Added uploads/zebra-grant.md", "Nothing changed"):
+        opt, resolved = attachment_option(fake, "zebra-grant.md", NEW_DOC)
+        reply = await fake.reply(
+            await fake.slash("corpus", {"file": opt}, sub="add", resolved=resolved, **ADMIN)
+        )
+        assert reply.embeds[0]["title"].startswith(expected)
+
+
+async def test_undo_puts_a_removed_document_back(fake, bot, corpus_dir):
+    opt, resolved = attachment_option(fake, "zebra-grant.md", NEW_DOC)
+    await fake.reply(
+        await fake.slash("corpus", {"file": opt}, sub="add", resolved=resolved, **ADMIN)
+    )
+    await asyncio.to_thread(bot.core.remove_document, fd_actor(), "uploads/zebra-grant.md")
+    auto = await fake.reply(
+        await fake.autocomplete("corpus", {"document": "zebra"}, "document", sub="undo", **ADMIN)
+    )
+    choice = auto.data["choices"][0]
+    assert "uploads/zebra-grant.md" in choice["name"]
+    restored = await fake.reply(
+        await fake.slash("corpus", {"document": choice["value"]}, sub="undo", **ADMIN)
+    )
+    assert restored.embeds[0]["title"] == "Restored uploads/zebra-grant.md"
+    assert (corpus_dir / "uploads" / "zebra-grant.md").read_bytes() == NEW_DOC
+    nothing = await fake.reply(await fake.slash("corpus", {}, sub="undo", **ADMIN))
+    assert "nothing to undo" in nothing.content
+
+
+def fd_actor():
+    from bot.services.permissions import Actor
+
+    return Actor(fd.ADMIN_ID, "admin", manage_guild=True)

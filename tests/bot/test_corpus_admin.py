@@ -1,0 +1,151 @@
+"""Safer corpus changes on the real search engine: shipped documents need force, removal goes to
+a trash that undo empties, and an identical re-upload says "Nothing changed"."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.console import Console
+from bot.db import connect
+from bot.rendering import to_text, upload_reply
+from bot.search_setup import search_engine
+from bot.services.core import BotCore
+from bot.services.corpus_admin import CorpusAdmin, added_by_admins
+from bot.services.errors import NotFound, PermissionDenied, UploadRejected
+from bot.services.permissions import Actor
+from bot.services.records import Records
+from bot.settings import Settings
+
+ADMIN = Actor(20, "admin#1", manage_guild=True)
+MEMBER = Actor(10, "member#1")
+SEED = "---\ntitle: Seed Values\n---\n# Seed Values\n\nWe value courage and kindness.\n"
+NOTES = b"# Picnic Notes\n\nThe summer picnic is at the river park.\n"
+
+
+class Tick:
+    """A clock that moves one second per reading (distinct trash stamps without sleeping)."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        from datetime import timedelta
+
+        self.now += timedelta(seconds=1)
+        return self.now
+
+
+@pytest.fixture
+def core(tmp_path):
+    corpus = tmp_path / "corpus"
+    (corpus / "learning-alliance").mkdir(parents=True)
+    (corpus / "learning-alliance" / "values.md").write_text(SEED)
+    settings = Settings(
+        _env_file=None, corpus_dir=corpus, data_dir=tmp_path / "data", semantic=False
+    )
+    clock = Tick()
+    engine = search_engine(settings)
+    engine.reindex()
+    core = BotCore(
+        settings=settings,
+        engine=engine,
+        records=Records(connect(settings.db_path), clock=clock),
+        clock=clock,
+    )
+    yield core
+    engine.close()
+
+
+def sources(core: BotCore) -> set[str]:
+    return {d.source for d in core.documents()}
+
+
+def test_admin_folders_are_told_from_shipped_documents():
+    assert added_by_admins("uploads/notes.md") and added_by_admins("web/page.md")
+    assert not added_by_admins("learning-alliance/values.md")
+    assert not added_by_admins("uploads.md")
+
+
+def test_identical_reupload_says_nothing_changed_and_writes_nothing(core):
+    corpus = CorpusAdmin(core)
+    first = corpus.add(ADMIN, "notes.md", NOTES)
+    assert to_text(upload_reply(first)).startswith("Added uploads/notes.md")
+    path = core.settings.corpus_dir / "uploads" / "notes.md"
+    stat = path.stat()
+    again = corpus.add(ADMIN, "notes.md", NOTES)  # no replace needed for the same bytes
+    assert again.report.unchanged
+    text = to_text(upload_reply(again))
+    assert text.startswith("Nothing changed") and "Added uploads" not in text
+    assert path.stat().st_mtime_ns == stat.st_mtime_ns
+    with pytest.raises(UploadRejected, match="already exists"):
+        corpus.add(ADMIN, "notes.md", NOTES + b"More.\n")
+    changed = corpus.add(ADMIN, "notes.md", NOTES + b"More.\n", replace=True)
+    assert changed.report.changed == ("uploads/notes.md",)
+
+
+def test_shipped_documents_need_force_and_are_left_alone_without_it(core):
+    corpus = CorpusAdmin(core)
+    seed = core.settings.corpus_dir / "learning-alliance" / "values.md"
+    with pytest.raises(UploadRejected, match="came with the repository"):
+        corpus.remove(ADMIN, "learning-alliance/values.md")
+    assert seed.read_text() == SEED and "learning-alliance/values.md" in sources(core)
+    assert core.records.audit_log()[0].outcome.startswith("rejected")
+    removal = corpus.remove(ADMIN, "Seed Values", force=True)
+    assert removal.source == "learning-alliance/values.md" and not seed.exists()
+    assert removal.report.removed == ("learning-alliance/values.md",)
+
+
+def test_remove_then_undo_puts_the_same_file_back_in_the_index(core):
+    corpus = CorpusAdmin(core)
+    corpus.add(ADMIN, "notes.md", NOTES)
+    corpus.add(ADMIN, "other.md", b"# Other\n\nBudget lines for the winter retreat.\n")
+    first = corpus.remove(ADMIN, "uploads/notes.md")
+    second = corpus.remove(ADMIN, "uploads/other.md")
+    assert first.removed_id != second.removed_id
+    assert "uploads/notes.md" not in sources(core)
+    assert [e.source for e in corpus.removed(ADMIN)] == ["uploads/other.md", "uploads/notes.md"]
+
+    back = corpus.undo(ADMIN, "uploads/notes.md")  # by path; the latest would be other.md
+    assert back.source == "uploads/notes.md" and back.report.added == ("uploads/notes.md",)
+    assert (core.settings.corpus_dir / "uploads" / "notes.md").read_bytes() == NOTES
+    assert core.ask(ADMIN, "where is the summer picnic?", rate_limit=False).answer.answered
+    assert corpus.undo(ADMIN).source == "uploads/other.md"
+    with pytest.raises(NotFound, match="nothing to undo"):
+        corpus.undo(ADMIN)
+    assert not any((core.settings.data_dir / "removed").iterdir())
+
+
+def test_undo_refuses_when_the_name_is_taken_again(core):
+    corpus = CorpusAdmin(core)
+    corpus.add(ADMIN, "notes.md", NOTES)
+    corpus.remove(ADMIN, "uploads/notes.md")
+    corpus.add(ADMIN, "notes.md", b"# New notes\n\nA different file.\n")
+    with pytest.raises(UploadRejected, match="exists again"):
+        corpus.undo(ADMIN)
+    assert len(corpus.removed(ADMIN)) == 1
+
+
+def test_members_cannot_remove_or_undo(core):
+    corpus = CorpusAdmin(core)
+    corpus.add(ADMIN, "notes.md", NOTES)
+    with pytest.raises(PermissionDenied):
+        corpus.remove(MEMBER, "uploads/notes.md")
+    with pytest.raises(PermissionDenied):
+        corpus.undo(MEMBER)
+    assert "uploads/notes.md" in sources(core)
+
+
+def test_console_remove_asks_first_and_removes_with_confirm(core):
+    console = Console(core)
+    CorpusAdmin(core).add(ADMIN, "notes.md", NOTES)
+    asked = console.handle("/corpus remove uploads/notes.md")
+    assert "confirm: yes" in asked and "Remove this document?" in asked
+    assert "uploads/notes.md" in sources(core)
+    done = console.handle("/corpus remove uploads/notes.md confirm: yes")
+    assert "Removed uploads/notes.md" in done and "/corpus undo" in done
+    assert "uploads/notes.md" not in sources(core)
+    assert "Restored uploads/notes.md" in console.handle("/corpus undo")
+    refused = console.handle("/corpus remove learning-alliance/values.md confirm: yes")
+    assert "came with the repository" in refused
