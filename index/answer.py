@@ -122,9 +122,11 @@ def compose(candidates: list[Candidate], concepts: list[Concept]) -> str:
         return ""
     scored.sort(key=lambda s: (-s[0], s[1], s[2]))
     pieces = [_piece(candidates, rank, pos, matched) for _, rank, pos in scored]
+    if all(p is None for p in pieces):  # only teasers matched: quote them, marked as excerpts
+        pieces = [_piece(candidates, r, pos, matched, teasers=True) for _, r, pos in scored]
     usable = [(s, p) for s, p in zip(scored, pieces, strict=True) if p is not None]
     if not usable:
-        return ""
+        return _opening(candidates[0])
     first = next((u for u in usable if u[0][1] == 1), usable[0])
     lead_score, lead = first[0][0], first[1]
     if lead.items:
@@ -145,6 +147,13 @@ def compose(candidates: list[Candidate], concepts: list[Concept]) -> str:
         length += piece.size()
     chosen.sort(key=lambda p: (p.rank, p.start))
     return " ".join(p.render() for p in chosen)
+
+
+def _opening(candidate: Candidate) -> str:
+    """The top passage's text from its start, cited: what is left when no sentence can stand on
+    its own, so an answer is never empty."""
+    text = " ".join(str(candidate.fields.get("text", "")).split())
+    return f"{_clip(text)} [1]" if text else ""
 
 
 #: A further sentence must score at least this share of the first one's (else it is filler).
@@ -195,14 +204,22 @@ class _Piece:
     def render(self) -> str:
         text = " ".join(self.sentences)
         if self.excerpt:
-            text = re.sub(r"\s*(?:\.\.\.|…)\s*$", "…", text) + " (excerpt)"
+            text = re.sub(r"([.!?])…$", r"\1", re.sub(r"\s*(?:\.\.\.|…)\s*$", "…", text))
+            text += " (excerpt)"
         return f"{_clip(text)} [{self.rank}]"
 
 
 def _piece(
-    candidates: list[Candidate], rank: int, pos: int, matched: frozenset[str]
+    candidates: list[Candidate],
+    rank: int,
+    pos: int,
+    matched: frozenset[str],
+    *,
+    teasers: bool = False,
 ) -> _Piece | None:
-    """The quotable piece around unit `pos` of candidate `rank`, or None when it cannot stand."""
+    """The quotable piece around unit `pos` of candidate `rank`, or None when it cannot stand.
+    A cut-off teaser stands, marked as an excerpt, when the question names its section or when
+    `teasers` says nothing else can be quoted."""
     cand = candidates[rank - 1]
     flagged = item_units(str(cand.fields.get("text", "")))
     sentence, is_item = flagged[pos]
@@ -217,7 +234,7 @@ def _piece(
     excerpt = False
     if _TEASER.search(sentence):
         heading = own_heading_stems(str(cand.fields.get("section", "")))
-        if not heading or 2 * len(heading & matched) < len(heading):
+        if not teasers and (not heading or 2 * len(heading & matched) < len(heading)):
             return None  # a cut-off teaser, and the question is not about its item
         excerpt = True
     if sentence.rstrip().endswith(":"):

@@ -47,3 +47,22 @@ def test_a_section_named_by_the_question_answers_with_its_opening_sentence(
     answer = seed_engine.ask("what is the alliance's mission")
     assert answer.answer.startswith("To create an effective, community-focused")
     assert "the following:" not in answer.answer  # a list's lead-in says nothing alone
+
+
+def test_an_answer_from_teasers_only_quotes_them_as_excerpts_never_empty(tmp_path) -> None:
+    from index.engine import SearchEngine
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "news.md").write_text(
+        "# News\n\n## Recent Articles\n\n### Economic development\n\n"
+        "Thank you to the Business Journal for publishing this article. ...\n\n"
+        "### Public TV partnership\n\nWe worked with public television to connect with stud ...\n",
+        encoding="utf-8",
+    )
+    engine = SearchEngine(corpus, tmp_path / "index", semantic=False)
+    answer = engine.ask("what's the deal with the business journal article?")
+    assert answer.answered
+    assert answer.answer.startswith("Thank you to the Business Journal")
+    assert "(excerpt)" in answer.answer and "article. (excerpt)" in answer.answer
+    engine.close()
