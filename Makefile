@@ -27,6 +27,7 @@ index: install
 lint: install
 	$(BIN)/ruff check bot index tests
 	$(BIN)/ruff format --check bot index tests
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy

@@ -225,7 +225,7 @@ class Console:
             if not sub.get("file") or not path.is_file():
                 raise UploadRejected(f"No such file: '{sub.get('file', '')}'.")
             data = path.read_bytes()
-            result = self.core.add_document(
+            result = CorpusAdmin(self.core).add(
                 self.actor, path.name, data, replace=flag(sub.get("replace"))
             )
             return upload_reply(result)

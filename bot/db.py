@@ -19,7 +19,17 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.services.errors import StorageBusy, StorageError
+from index.errors import UserError
+
+
+class StorageError(UserError):
+    """The database cannot be used (read-only folder, corrupt file, full disk, locked); the
+    message names the path, the problem and what to do."""
+
+
+class StorageBusy(StorageError):
+    """Another connection holds the database's write lock; trying again shortly will work."""
+
 
 #: Busy timeout for background work (scheduler, standing sync, CLI): wait out a backup or a
 #: short write by another process.

@@ -181,12 +181,14 @@ _PERSON = (
         r"officer|said|says|wrote|writes|leads|led|chairs|founded|signed)\b"
     ),
 )
-#: What the place a meeting is held in looks like: a street address, a room or building, an
-#: online meeting, or "held in/at …".
+#: What the place a meeting is held in looks like: a street address, a room, building or other
+#: venue, an online meeting, or "held/meets … at/in" a named place.
 _PLACE = re.compile(
     r"(?-i:\b\d+\s+(?:[A-Z][\w.]*\s+){1,3}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|"
-    r"Drive|Way|Lane|Ln)\b|\b(?:Room|Suite|Building|Hall|Campus|Center|Centre|Library)\b)"
-    r"|\b(?:online|virtual|virtually|zoom|webex)\b|\b(?:held|located|hosted|meets?) (?:at|in)\b",
+    r"Drive|Way|Lane|Ln)\b)"
+    r"|\b(?:room|suite|building|hall|campus|center|centre|library|office|offices|church|"
+    r"auditorium|cafeteria|gym|classroom|headquarters|venue|online|virtual|virtually|zoom|webex)\b"
+    r"|(?-i:\b(?:held|located|hosted|meets?|meeting)\b[^.]{0,40}?\b(?:at|in)\s+(?:the\s+)?[A-Z])",
     re.IGNORECASE,
 )
 

@@ -31,6 +31,7 @@ from bot.schedule.models import (
     Kind,
     Occurrence,
 )
+from bot.schedule.standing import StandingReport, sync_standing_schedule
 from bot.schedule.timeparse import END_OF_DAY, parse_duration, parse_when
 from bot.settings import Settings
 
@@ -540,11 +541,11 @@ class ScheduleService:
         path = str(row[2]) if row is not None and row[2] else f"memory-{id(self.conn)}"
         return hashlib.sha256(path.encode("utf-8")).hexdigest()[:12]
 
-    def sync_standing(self, path: Path) -> Any:
-        """Load `schedule.toml` (see `standing.sync_standing_schedule`)."""
-        from bot.schedule.standing import sync_standing_schedule
-
-        return sync_standing_schedule(self, path, self.clock.now())
+    def sync_standing(self, path: Path) -> StandingReport:
+        """Load `schedule.toml` (see `standing.sync_standing_schedule`); reminders are woken."""
+        report = sync_standing_schedule(self, path, self.clock.now())
+        self._changed()
+        return report
 
     # ---------------------------------------------------------------- helpers
     def _changed(self) -> None:

@@ -16,7 +16,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.schedule import recurrence, store
@@ -24,8 +24,19 @@ from bot.schedule.errors import ScheduleError, StandingScheduleError
 from bot.schedule.models import DEFAULT_DEADLINE_LEADS, DEFAULT_MEETING_LEADS, Item, Kind
 from bot.schedule.timeparse import parse_duration
 
-if TYPE_CHECKING:
-    from bot.schedule.service import ScheduleService
+
+class StandingTarget(Protocol):
+    """What a sync needs of the schedule service: its zone, its connection, and its occurrence
+    rule (so a past item is told from one still ahead)."""
+
+    @property
+    def tz(self) -> ZoneInfo: ...
+
+    @property
+    def conn(self) -> Any: ...
+
+    def next_occurrence(self, item: Item) -> Any: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +66,7 @@ class StandingReport:
         )
 
 
-def sync_standing_schedule(service: ScheduleService, path: Path, now: datetime) -> StandingReport:
+def sync_standing_schedule(service: StandingTarget, path: Path, now: datetime) -> StandingReport:
     """Upsert the items of `path` into the store by key; retire keys that disappeared.
 
     A missing file means "no standing schedule" and retires nothing (so a bad checkout cannot
@@ -121,7 +132,6 @@ def sync_standing_schedule(service: ScheduleService, path: Path, now: datetime) 
     log.info(report.summary())
     for warning in report.warnings:
         log.warning("schedule.toml: %s", warning)
-    service._changed()
     return report
 
 

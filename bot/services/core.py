@@ -389,20 +389,6 @@ class BotCore:
             except Exception:
                 log.exception("after-reindex hook failed")
 
-    def add_document(
-        self, actor: Actor, filename: str, data: bytes, *, replace: bool = False
-    ) -> UploadResult:
-        """Validate, save and index an uploaded document (`corpus_admin.CorpusAdmin.add`)."""
-        from bot.services.corpus_admin import CorpusAdmin
-
-        return CorpusAdmin(self).add(actor, filename, data, replace=replace)
-
-    def remove_document(self, actor: Actor, source: str, *, force: bool = False) -> ReindexReport:
-        """Move a document to the trash and reindex (`corpus_admin.CorpusAdmin.remove`)."""
-        from bot.services.corpus_admin import CorpusAdmin
-
-        return CorpusAdmin(self).remove(actor, source, force=force).report
-
     def gaps(self, actor: Actor, *, days: int = 30, limit: int = 10) -> list[Gap]:
         """Recent unanswered, 👎 or weakly answered questions, junk left out and repeats folded,
         most frequent first (admins only; see `Records.gaps`)."""

@@ -31,12 +31,3 @@ class NotFound(UserError):
 
 class AlreadyRunning(UserError):
     """Another bot process holds the data directory's lock."""
-
-
-class StorageError(UserError):
-    """The database cannot be used (read-only folder, corrupt file, full disk, locked); the
-    message names the path, the problem and what to do."""
-
-
-class StorageBusy(StorageError):
-    """Another connection holds the database's write lock; trying again shortly will work."""

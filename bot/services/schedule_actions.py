@@ -15,24 +15,34 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from bot.answering import schedule_answer
 from bot.schedule.models import Item, Kind, Occurrence
 from bot.schedule.service import ScheduleService
-from bot.services.core import BotCore
 from bot.services.permissions import Actor
+from bot.settings import Settings
 from index.models import Answer
 
 STANDING_FILE = "schedule.toml"
 T = TypeVar("T")
 
 
+class AdminGate(Protocol):
+    """What schedule changes need of the bot core (`BotCore`): its settings, and the one place
+    that checks an admin, runs the change and audits it. A protocol, so this module does not
+    import the core that holds it."""
+
+    settings: Settings
+
+    def admin_action(self, actor: Actor, action: str, detail: str, run: Callable[[], T]) -> T: ...
+
+
 class ScheduleActions:
     """Member and admin schedule operations."""
 
     def __init__(
-        self, core: BotCore, service: ScheduleService, shared: ScheduleService, *, discord: bool
+        self, core: AdminGate, service: ScheduleService, shared: ScheduleService, *, discord: bool
     ) -> None:
         self.core = core
         self.service = service

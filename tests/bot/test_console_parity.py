@@ -58,7 +58,7 @@ def test_subscribe_and_unsubscribe_for_the_console_user(sched_core):
 def test_every_schedule_edit_option_is_read(sched_core):
     item = sched_core.schedule.add_meeting(CONSOLE_ACTOR, "Coalition call", "2026-11-24 15:00")
     out = run(sched_core, f"/schedule edit item:{item.id} duration:90\n")
-    assert "Updated: #" in out and "90 min" in out
+    assert "Updated: #" in out and "1 h 30 min" in out
     assert sched_core.schedule.service.get(item.id).duration == timedelta(minutes=90)
     out = run(
         sched_core,

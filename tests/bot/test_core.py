@@ -4,6 +4,7 @@ import sqlite3
 
 import pytest
 
+from bot.services.corpus_admin import CorpusAdmin
 from bot.services.errors import NotFound, PermissionDenied, RateLimited, UploadRejected
 from bot.services.permissions import Actor
 from index.errors import QuestionError
@@ -98,8 +99,8 @@ def test_gaps_lists_abstained_and_downvoted_questions_most_frequent_first(core, 
         lambda core: core.reindex(MEMBER, dry_run=True),
         lambda core: core.gaps(MEMBER),
         lambda core: core.status(MEMBER),
-        lambda core: core.add_document(MEMBER, "notes.md", b"# hi"),
-        lambda core: core.remove_document(MEMBER, "learning-alliance/values.md"),
+        lambda core: CorpusAdmin(core).add(MEMBER, "notes.md", b"# hi"),
+        lambda core: CorpusAdmin(core).remove(MEMBER, "learning-alliance/values.md"),
     ],
 )
 def test_admin_actions_refuse_members_change_nothing_and_are_audited(core, engine, call):
@@ -119,7 +120,7 @@ def test_admin_role_counts_as_admin_and_actions_are_audited(core, engine):
 
 
 def test_corpus_add_saves_indexes_and_is_answerable(core, engine):
-    result = core.add_document(ADMIN, "picnic.md", b"The summer picnic is at the park.")
+    result = CorpusAdmin(core).add(ADMIN, "picnic.md", b"The summer picnic is at the park.")
     assert result.source == "uploads/picnic.md"
     assert core.ask(ADMIN, "where is the picnic?").answer.hits[0].passage.source == result.source
     assert core.records.audit_log()[0].action == "corpus add"
@@ -127,25 +128,25 @@ def test_corpus_add_saves_indexes_and_is_answerable(core, engine):
 
 def test_corpus_add_that_the_index_skips_is_rolled_back(core, engine):
     with pytest.raises(UploadRejected, match="could not be indexed"):
-        core.add_document(ADMIN, "scan.pdf", b"%PDF-1.4 no text")
+        CorpusAdmin(core).add(ADMIN, "scan.pdf", b"%PDF-1.4 no text")
     assert not (core.settings.corpus_dir / "uploads" / "scan.pdf").exists()
 
 
 def test_corpus_add_rejects_traversal_and_changes_nothing(core, engine):
     with pytest.raises(UploadRejected):
-        core.add_document(ADMIN, "../../evil.md", b"x")
+        CorpusAdmin(core).add(ADMIN, "../../evil.md", b"x")
     assert engine.reindexes == []
     assert "rejected" in core.records.audit_log()[0].outcome
 
 
 def test_corpus_remove_moves_the_file_aside_and_reindexes(core, engine, settings):
-    core.add_document(ADMIN, "picnic.md", b"The summer picnic is at the park.")
-    core.remove_document(ADMIN, "uploads/picnic.md")
+    CorpusAdmin(core).add(ADMIN, "picnic.md", b"The summer picnic is at the park.")
+    CorpusAdmin(core).remove(ADMIN, "uploads/picnic.md")
     assert not (settings.corpus_dir / "uploads" / "picnic.md").exists()
     assert len(list((settings.data_dir / "removed").iterdir())) == 1
     assert not core.ask(ADMIN, "picnic park", rate_limit=False).answer.answered
     with pytest.raises(NotFound):
-        core.remove_document(ADMIN, "uploads/picnic.md")
+        CorpusAdmin(core).remove(ADMIN, "uploads/picnic.md")
 
 
 def test_escalation_needs_a_channel_and_is_remembered(core, settings):

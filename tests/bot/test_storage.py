@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import db
+from bot.db import StorageBusy, StorageError
 from bot.rendering import status_reply, to_text
 from bot.schedule.clock import ManualClock
 from bot.schedule.service import ScheduleService
 from bot.services.core import BotCore
-from bot.services.errors import StorageBusy, StorageError
 from bot.services.permissions import Actor
 from bot.services.records import Records
 from bot.settings import Settings

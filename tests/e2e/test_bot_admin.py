@@ -10,6 +10,7 @@ import asyncio
 import sqlite3
 from pathlib import Path
 
+from bot.services.corpus_admin import CorpusAdmin
 from tests.e2e import fake_discord as fd
 
 ADMIN = {"user_id": fd.ADMIN_ID, "permissions": fd.ADMIN_PERMS}
@@ -281,7 +282,7 @@ async def test_undo_puts_a_removed_document_back(fake, bot, corpus_dir):
     await fake.reply(
         await fake.slash("corpus", {"file": opt}, sub="add", resolved=resolved, **ADMIN)
     )
-    await asyncio.to_thread(bot.core.remove_document, fd_actor(), "uploads/zebra-grant.md")
+    await asyncio.to_thread(CorpusAdmin(bot.core).remove, fd_actor(), "uploads/zebra-grant.md")
     auto = await fake.reply(
         await fake.autocomplete("corpus", {"document": "zebra"}, "document", sub="undo", **ADMIN)
     )

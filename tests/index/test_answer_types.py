@@ -69,6 +69,12 @@ ONLINE = Source("Guide", "Guide › Meetings", "Monthly meetings are held on Zoo
         # where a meeting is held
         ("Where are the in-person meetings held?", [SITE_VISIT], set(), False),
         ("Where do the monthly meetings take place?", [ONLINE], set(), True),
+        (
+            "Where do the circles meet?",
+            [Source("t", "t", "Circles meet monthly at the public library.")],
+            set(),
+            True,
+        ),
         ("Where does the alliance stand on testing?", [SITE_VISIT], set(), True),
         # anything else is never refused here
         ("What are the membership expectations?", [SITE_VISIT], set(), True),
