@@ -19,8 +19,10 @@ from index.vocabulary import Vocabulary
 ANSWER_WINDOW = 3
 #: Share of its weight that a known but unmatched question word counts against coverage. A word
 #: the index lacks entirely is the strong sign of a missing topic ("budget"); a known word the top
-#: passages happen not to use is more often phrasing ("considered", "offer").
+#: passages happen not to use is more often phrasing ("considered", "offer"), and a known
+#: everyday word ("happens", "far", "come back") is phrasing outright, so it counts nothing.
 UNMATCHED_KNOWN_WEIGHT = 0.5
+UNMATCHED_EVERYDAY_WEIGHT = 0.0
 
 
 def answers(
@@ -48,7 +50,8 @@ def judge(concepts: list[Concept], top: list[Candidate], vocab: Vocabulary) -> t
     Coverage is the IDF-weighted share of the question's concepts that those passages match;
     a word the index has never seen counts with the largest IDF, so a question whose key word
     is missing from the corpus ("weather") falls short however well its generic words match,
-    while a known word the passages do not use counts at `UNMATCHED_KNOWN_WEIGHT`.
+    while a known word the passages do not use counts at `UNMATCHED_KNOWN_WEIGHT` (a known
+    everyday word not at all).
     Relative weight is the matched IDF over the largest IDF this index can give.
     """
     matched: set[str] = set().union(*(c.matched for c in top)) if top else set()
@@ -59,7 +62,11 @@ def judge(concepts: list[Concept], top: list[Candidate], vocab: Vocabulary) -> t
         if c.hint and not credit:
             continue
         found += credit
-        total += c.weight if credit or not c.known else c.weight * UNMATCHED_KNOWN_WEIGHT
+        if credit or not c.known:
+            total += c.weight
+        else:
+            share = UNMATCHED_EVERYDAY_WEIGHT if c.everyday else UNMATCHED_KNOWN_WEIGHT
+            total += c.weight * share
     if total <= 0:
         return 0.0, 0.0
     return found / total, found / vocab.max_idf

@@ -44,6 +44,7 @@ class Concept:
     known: bool = True
     variants: tuple[str, ...] = ()  # index stems that extend/truncate an unknown stem
     hint: bool = False  # a question word's synonyms ("why" → "purpose"): counts only if matched
+    everyday: bool = False  # an everyday word ("happens", "far"): phrasing when left unmatched
 
     def credit(self, matched: AbstractSet[str]) -> float:
         """How much of this concept's weight `matched` stems earn: all of it when any alternative
@@ -112,6 +113,7 @@ def analyse_question(
         if concept.word in prefixes and not any(vocab.df(s) for s in concept.stems):
             continue  # `title:`-style search syntax, not a word to correct or look for
         _weigh(concept, vocab, options, lexicon)
+        concept.everyday = lexicon.generic(concept.word)
         if not concept.known and lexicon.phrasing(concept.word):
             continue  # everyday phrasing the index never uses: not a missing topic
         result.append(concept)

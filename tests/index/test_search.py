@@ -352,3 +352,20 @@ def test_one_long_section_does_not_fill_the_first_five_results(tmp_path) -> None
     sections = [h.passage.section for h in answer.hits[:5]]
     assert len(sections) == 5 and sections.count("Garden › Garden Plan") <= 2
     engine.close()
+
+
+def test_a_known_everyday_word_the_passages_do_not_use_is_phrasing_not_a_gap() -> None:
+    class Vocab:
+        max_idf = 2.0
+
+    def concepts(everyday: bool) -> list:
+        from index.question import Concept
+
+        return [
+            Concept("leave", ("leav",), weight=1.0),
+            Concept("happens", ("happen",), weight=1.0, everyday=everyday),
+        ]
+
+    top = [Candidate(0, {}, 1.0, matched={"leav"})]
+    assert judge(concepts(everyday=True), top, Vocab())[0] == 1.0  # type: ignore[arg-type]
+    assert judge(concepts(everyday=False), top, Vocab())[0] == pytest.approx(1 / 1.5)  # type: ignore[arg-type]
