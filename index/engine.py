@@ -33,7 +33,7 @@ from index.answer import (
     with_subsections,
 )
 from index.errors import QuestionError
-from index.lexicon import LEXICON_FILE, LexiconSource
+from index.lexicon import LEXICON_FILE, lexicon_source
 from index.models import (
     SECTION_SEPARATOR,
     Answer,
@@ -58,7 +58,7 @@ from index.semantic import (
     unavailable_reason,
 )
 from index.spanish import gloss, is_spanish, untranslated
-from index.synonyms import SYNONYMS_FILE, SynonymSource
+from index.synonyms import SYNONYMS_FILE, synonym_source
 from index.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -102,8 +102,8 @@ class SearchEngine:
         self.index_dir = Path(index_dir)
         self.options = options or SearchOptions()
         self.lock_timeout = lock_timeout
-        self.synonyms = SynonymSource(self.corpus_dir)
-        self.lexicon = LexiconSource(self.corpus_dir)
+        self.synonyms = synonym_source(self.corpus_dir)
+        self.lexicon = lexicon_source(self.corpus_dir)
         self._local = threading.local()
         self._readers: list[_Reader] = []
         self._readers_lock = threading.Lock()

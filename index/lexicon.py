@@ -23,8 +23,6 @@ shipped lists are used). It is re-read when it changes, like the synonym map.
 
 from __future__ import annotations
 
-import logging
-import threading
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,10 +32,9 @@ from typing import Any
 
 from whoosh.lang import stopwords_for_language
 
+from index.admin_file import AdminFile
 from index.analysis import NUMBER_WORDS, QUESTION_WORDS, STOP_WORDS, stem
 from index.spelling import slip
-
-log = logging.getLogger(__name__)
 
 LEXICON_FILE = "lexicon.toml"
 KINDS = ("ask_topics", "places", "everyday")
@@ -171,39 +168,7 @@ def parse_lexicon(text: str) -> Lexicon:
     return Lexicon.of(lists["ask_topics"], lists["places"], lists["everyday"])
 
 
-class LexiconSource:
-    """Reads `lexicon.toml` from the corpus dir, re-reading it only when its mtime changes."""
-
-    def __init__(self, corpus_dir: Path) -> None:
-        self.path = corpus_dir / LEXICON_FILE
-        self._lock = threading.Lock()
-        self._stamp: tuple[int, int] | None = None
-        self._lexicon = shipped()
-        self._problem: str | None = None
-
-    def get(self) -> Lexicon:
-        """The current lexicon (the shipped one when the file is missing or broken)."""
-        try:
-            st = self.path.stat()
-            stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
-        except OSError:
-            stamp = None
-        with self._lock:
-            if stamp != self._stamp:
-                self._lexicon, self._problem = (
-                    self._read() if stamp is not None else (shipped(), None)
-                )
-                self._stamp = stamp
-            return self._lexicon
-
-    def problem(self) -> str | None:
-        """Why the admin file is being ignored (None when missing or fine), for reindex."""
-        self.get()
-        return self._problem
-
-    def _read(self) -> tuple[Lexicon, str | None]:
-        try:
-            return parse_lexicon(self.path.read_text(encoding="utf-8")), None
-        except (OSError, UnicodeDecodeError, ValueError) as exc:  # TOMLDecodeError is ValueError
-            log.warning("ignoring %s: %s", self.path, exc)
-            return shipped(), f"lexicon ignored: {exc}"
+def lexicon_source(corpus_dir: Path) -> AdminFile[Lexicon]:
+    """`lexicon.toml` in the corpus dir, re-read when it changes; the shipped lists when it is
+    missing or broken."""
+    return AdminFile(corpus_dir / LEXICON_FILE, parse_lexicon, shipped(), "lexicon")

@@ -7,16 +7,13 @@ stops answering: it is logged and treated as empty. The file is re-read when it 
 
 from __future__ import annotations
 
-import logging
-import threading
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from index.admin_file import AdminFile
 from index.analysis import stems
-
-log = logging.getLogger(__name__)
 
 SYNONYMS_FILE = "synonyms.toml"
 
@@ -84,40 +81,6 @@ def parse_synonyms(text: str) -> SynonymMap:
     return SynonymMap(tuple(entries))
 
 
-class SynonymSource:
-    """Reads `synonyms.toml` from the corpus dir, re-reading it only when its mtime changes."""
-
-    def __init__(self, corpus_dir: Path) -> None:
-        self.path = corpus_dir / SYNONYMS_FILE
-        self._lock = threading.Lock()
-        self._stamp: tuple[int, int] | None = None
-        self._map = SynonymMap()
-        self._problem: str | None = None
-
-    def get(self) -> SynonymMap:
-        """The current map (empty when the file is missing or broken)."""
-        try:
-            st = self.path.stat()
-            stamp = (st.st_mtime_ns, st.st_size)
-        except OSError:
-            stamp = None
-        with self._lock:
-            if stamp != self._stamp:
-                missing = (SynonymMap(), None)
-                self._map, self._problem = self._read() if stamp is not None else missing
-                self._stamp = stamp
-            return self._map
-
-    def problem(self) -> str | None:
-        """Why the file is being ignored (None when it is missing or fine), for the reindex
-        report: a TOML slip such as a repeated key would otherwise switch the whole map off
-        with only a log line."""
-        self.get()
-        return self._problem
-
-    def _read(self) -> tuple[SynonymMap, str | None]:
-        try:
-            return parse_synonyms(self.path.read_text(encoding="utf-8")), None
-        except (OSError, UnicodeDecodeError, ValueError) as exc:  # TOMLDecodeError is ValueError
-            log.warning("ignoring %s: %s", self.path, exc)
-            return SynonymMap(), f"synonym map ignored: {exc}"
+def synonym_source(corpus_dir: Path) -> AdminFile[SynonymMap]:
+    """`synonyms.toml` in the corpus dir, re-read when it changes; empty when missing or broken."""
+    return AdminFile(corpus_dir / SYNONYMS_FILE, parse_synonyms, SynonymMap(), "synonym map")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from index.engine import SearchEngine
-from index.lexicon import LexiconSource, parse_lexicon, shipped, shipped_lists
+from index.lexicon import lexicon_source, parse_lexicon, shipped, shipped_lists
 
 
 def test_a_word_members_ask_about_is_never_taken_for_phrasing() -> None:
@@ -65,7 +65,7 @@ def test_a_broken_admin_file_is_reported_and_the_shipped_lists_serve(
     tmp_path: Path, text: str, problem: str
 ) -> None:
     (tmp_path / "lexicon.toml").write_text(text, encoding="utf-8")
-    source = LexiconSource(tmp_path)
+    source = lexicon_source(tmp_path)
     assert source.get() is shipped()
     assert problem in (source.problem() or "")
 
