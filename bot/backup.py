@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from bot.files import write_atomic
 from bot.services.lock import LOCK_NAME, InstanceLock
 from bot.settings import Settings
 from index.errors import UserError
@@ -271,11 +272,11 @@ def restore_backup(settings: Settings, archive: Path, *, force: bool = False) ->
     with InstanceLock(data_dir):
         if contents.database is not None:
             target = settings.db_path
-            _write_atomic(target, contents.database)
+            write_atomic(target, contents.database)
             for suffix in ("-wal", "-shm"):
                 Path(f"{target}{suffix}").unlink(missing_ok=True)
         for rel, data in contents.files.items():
-            _write_atomic(corpus_dir / rel, data)
+            write_atomic(corpus_dir / rel, data)
     manifest = contents.manifest
     return BackupReport(
         Path(archive),
@@ -300,20 +301,6 @@ def _check_database(data: bytes) -> None:
             raise BackupError(f"the backup's database cannot be opened ({exc})") from None
         if verdict != "ok":
             raise BackupError(f"the backup's database is damaged ({verdict})")
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, part = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}-", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(part, target)
-    except BaseException:
-        Path(part).unlink(missing_ok=True)
-        raise
 
 
 def settings_lines(values: dict[str, Any], current: Settings) -> list[str]:

@@ -13,14 +13,13 @@ from __future__ import annotations
 import difflib
 import hashlib
 import html
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.files import write_atomic
 from bot.services.webfetch import FetchError, Page
 from index.loader import parse_front_matter
 
@@ -189,15 +188,4 @@ def diff(old: WebDocument | None, new: Extracted, *, limit: int = 30) -> list[st
 
 def write(corpus_dir: Path, source: str, text: str) -> None:
     """Write one web document atomically."""
-    target = Path(corpus_dir) / source
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, part = tempfile.mkstemp(dir=target.parent, prefix=".web-", suffix=".part")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(part, target)
-    except BaseException:
-        Path(part).unlink(missing_ok=True)
-        raise
+    write_atomic(Path(corpus_dir) / source, text.encode("utf-8"))
