@@ -1,10 +1,16 @@
+import shutil
+from pathlib import Path
+
 import pytest
 
 from bot.db import connect
 from bot.services.core import BotCore
 from bot.services.records import Records
 from bot.settings import Settings
+from index.engine import SearchEngine
 from tests.bot.fakes import Clock, FakeEngine
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
 @pytest.fixture
@@ -43,3 +49,17 @@ def core(settings, engine, clock):
         records=Records(connect(settings.db_path), clock=clock),
         clock=clock,
     )
+
+
+@pytest.fixture
+def real_core(settings, clock, tmp_path):
+    """A `BotCore` over a copy of the seed corpus with the real search engine."""
+    shutil.copytree(CORPUS, settings.corpus_dir, dirs_exist_ok=True)
+    engine = SearchEngine(settings.corpus_dir, tmp_path / "index", lock_timeout=0)
+    yield BotCore(
+        settings=settings,
+        engine=engine,
+        records=Records(connect(settings.db_path), clock=clock),
+        clock=clock,
+    )
+    engine.close()

@@ -3,7 +3,6 @@ listed beside refusals, member text escaped so it never formats, links or pings.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,6 @@ from bot.db import connect, migrate
 from bot.services.core import WEAK_COVERAGE_MARGIN, BotCore
 from bot.services.permissions import Actor
 from bot.services.records import MIGRATIONS, Records, fold_key, is_junk
-from index.engine import SearchEngine
 
 MEMBER = Actor(10, "member#1")
 ADMIN = Actor(20, "admin#1", manage_guild=True)
@@ -76,19 +74,6 @@ def test_repeats_fold_whatever_their_case_punctuation_or_apostrophe() -> None:
     assert fold_key("what is the mission") != fold_key("what is the vision")
 
 
-@pytest.fixture
-def real_core(settings, clock, tmp_path):
-    shutil.copytree(CORPUS, settings.corpus_dir, dirs_exist_ok=True)
-    engine = SearchEngine(settings.corpus_dir, tmp_path / "index", lock_timeout=0)
-    yield BotCore(
-        settings=settings,
-        engine=engine,
-        records=Records(connect(settings.db_path), clock=clock),
-        clock=clock,
-    )
-    engine.close()
-
-
 def ask(core: BotCore, text: str) -> None:
     core.ask(MEMBER, text, rate_limit=False)
 
@@ -103,7 +88,7 @@ def test_gaps_drop_junk_fold_repeats_and_list_weak_answers(real_core: BotCore) -
     ):
         ask(real_core, text)
     ask(real_core, "who is the treasurer of the alliance?")
-    weak_q = "what role do families and tribes play in the alliance's thinking on reform?"
+    weak_q = "does the alliance have some kind of checklist to judge a proposed school change?"
     ask(real_core, weak_q)
     ask(real_core, weak_q)
     ask(real_core, "what are the alliance's values?")  # a strong answer: not a gap

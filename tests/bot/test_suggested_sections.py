@@ -3,18 +3,14 @@ the sections indexed now; the view offers them even when the question log was un
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from bot.db import connect
 from bot.services.core import BotCore, section_key, suggested_sections
 from bot.services.errors import NotFound
 from bot.services.permissions import Actor
-from bot.services.records import Records
 from bot.views import SectionButton, answer_view
-from index.engine import SearchEngine
 from index.models import SECTION_SEPARATOR
 
 MEMBER = Actor(10, "member#1")
@@ -27,19 +23,6 @@ REFUSED = (
     "what is the dress code at meetings?",
     "can i bring my dog to the retreat?",
 )
-
-
-@pytest.fixture
-def real_core(settings, clock, tmp_path):
-    shutil.copytree(CORPUS, settings.corpus_dir, dirs_exist_ok=True)
-    engine = SearchEngine(settings.corpus_dir, tmp_path / "index", lock_timeout=0)
-    yield BotCore(
-        settings=settings,
-        engine=engine,
-        records=Records(connect(settings.db_path), clock=clock),
-        clock=clock,
-    )
-    engine.close()
 
 
 def test_every_suggestion_has_a_key_that_opens_that_section(real_core: BotCore) -> None:
