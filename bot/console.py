@@ -38,16 +38,21 @@ from bot.rendering import (
     Card,
     Reply,
     answer_reply,
+    attendance_reply,
     documents_reply,
+    feed_rotated_reply,
     gaps_reply,
     help_reply,
     more_sources_reply,
+    moved_reply,
     notice,
+    occurrence_restored_reply,
     occurrences_reply,
     outline_reply,
     reindex_reply,
     schedule_item_reply,
     section_reply,
+    skipped_reply,
     status_reply,
     to_text,
     upload_reply,
@@ -59,6 +64,8 @@ from bot.rendering_corpus import (
     restored_reply,
     url_reply,
 )
+from bot.schedule.service import open_service
+from bot.services.calendar import CalendarActions
 from bot.services.core import SHOWN_SOURCES, BotCore
 from bot.services.corpus_admin import CorpusAdmin
 from bot.services.errors import UploadRejected
@@ -118,6 +125,7 @@ class Console:
     actor: Actor = CONSOLE_ACTOR
     last_question_id: int | None = None
     commands: dict[str, tuple[tuple[str, ...], Command]] = field(default_factory=dict)
+    calendar: CalendarActions | None = None
 
     def __post_init__(self) -> None:
         self.commands = {
@@ -134,6 +142,8 @@ class Console:
             "deadlines": (("days",), Console._deadlines),
             "ics": (("file", "item"), Console._ics),
             "schedule": (("action",), Console._schedule),
+            "calendar": (("action",), Console._calendar),
+            "reminder-role": ((), Console._reminder_role),
             "subscribe": (("item",), Console._subscribe),
             "unsubscribe": (("item",), Console._unsubscribe),
         }
@@ -371,13 +381,57 @@ class Console:
             o = parse_options(rest, ("item",))
             item = schedule.cancel(self.actor, _item_id(o.get("item")))
             return notice(f"Cancelled #{item.id} {item.title}; its reminders are removed.")
+        elif action == "skip":
+            o = parse_options(rest, ("item", "date"))
+            found, skipped = self._calendar_actions().skip_occurrence(
+                self.actor, _item_id(o.get("item")), o.get("date", "")
+            )
+            return skipped_reply(found, skipped, tz, discord=False)
+        elif action == "move":
+            o = parse_options(rest, ("item", "date", "to"))
+            found, original, new = self._calendar_actions().move_occurrence(
+                self.actor, _item_id(o.get("item")), o.get("date", ""), o.get("to", "")
+            )
+            return moved_reply(found, original, new, tz, discord=False)
+        elif action == "restore":
+            o = parse_options(rest, ("item", "date"))
+            found, original = self._calendar_actions().restore_occurrence(
+                self.actor, _item_id(o.get("item")), o.get("date", "")
+            )
+            return occurrence_restored_reply(found, original, tz, discord=False)
         else:
             raise UserError(
                 "Use /schedule add-meeting title: … when: …, /schedule add-deadline title: … "
-                "due: …, /schedule edit item: N …, or /schedule cancel item: N."
+                "due: …, /schedule edit item: N …, /schedule cancel item: N, or /schedule "
+                "skip|restore item: N date: …, /schedule move item: N date: … to: …."
             )
         return schedule_item_reply(
             verb, item, schedule.service.next_occurrence(item), tz, discord=False
+        )
+
+    def _calendar_actions(self) -> CalendarActions:
+        """The calendar use cases the cogs call, over their own connection (opened once)."""
+        if self.calendar is None:
+            clock = self._actions().service.clock
+            self.calendar = CalendarActions(self.core, open_service(self.core.settings, clock))
+        return self.calendar
+
+    def _calendar(self, opts: dict[str, str]) -> Reply:
+        action, _, rest = opts.get("action", "").partition(" ")
+        action = action.lower()
+        if action == "rsvps":
+            o = parse_options(rest, ("item",))
+            item_id = _item_id(o.get("item"))
+            attendance = self._calendar_actions().attendance(self.actor, item_id)
+            return attendance_reply(attendance, tz=self._actions().service.tz)
+        if action == "rotate-feed":
+            return feed_rotated_reply(self._calendar_actions().rotate_feed(self.actor))
+        raise UserError("Use /calendar rsvps item: N or /calendar rotate-feed.")
+
+    def _reminder_role(self, opts: dict[str, str]) -> Reply:
+        return notice(
+            "The console has no Discord roles: in Discord, /reminder-role takes the reminder "
+            "role (channel reminders then notify you) or leaves it."
         )
 
 

@@ -21,7 +21,7 @@ import discord.utils as discord_utils
 
 from bot.schedule.feed import FeedLinks
 from bot.schedule.models import Item, Occurrence, ts
-from bot.schedule.render import render_occurrence
+from bot.schedule.render import discord_time, local_time, render_occurrence
 from bot.schedule.rsvp import ANSWERS, EMOJI, LABELS, Counts
 from bot.services.calendar import Attendance
 from bot.services.core import SHOWN_SOURCES, StatusReport, UploadResult
@@ -761,13 +761,57 @@ def short_time(when: datetime, tz: ZoneInfo, *, discord: bool) -> str:
     return f"{local:%a %b} {local.day}, {local:%I:%M %p}".replace(" 0", " ")
 
 
-def attendance_reply(attendance: Attendance) -> Reply:
+def _at(when: datetime, tz: ZoneInfo, discord: bool) -> str:
+    return discord_time(when) if discord else local_time(when, tz)
+
+
+def skipped_reply(item: Item, skipped: datetime, tz: ZoneInfo, *, discord: bool) -> Reply:
+    """`/schedule skip`: one date of a series is off, the rest untouched."""
+    return notice(
+        f"Skipped #{item.id} {escape_text(item.title)} on {_at(skipped, tz, discord)}; its "
+        "reminders for that date are removed and the rest of the series is unchanged. Undo with "
+        f"/schedule restore item:{item.id}."
+    )
+
+
+def moved_reply(
+    item: Item, original: datetime, new: datetime, tz: ZoneInfo, *, discord: bool
+) -> Reply:
+    """`/schedule move`: one date of a series moved."""
+    return notice(
+        f"Moved #{item.id} {escape_text(item.title)} from {_at(original, tz, discord)} to "
+        f"{_at(new, tz, discord)}; reminders and RSVPs follow, the rest of the series is "
+        "unchanged."
+    )
+
+
+def occurrence_restored_reply(
+    item: Item, original: datetime, tz: ZoneInfo, *, discord: bool
+) -> Reply:
+    """`/schedule restore`: a skipped or moved date is back at its usual time."""
+    return notice(
+        f"Restored #{item.id} {escape_text(item.title)} on {_at(original, tz, discord)}, at its "
+        "usual time."
+    )
+
+
+def feed_rotated_reply(links: FeedLinks) -> Reply:
+    """`/calendar rotate-feed`: the new address, and what subscribers must do."""
+    return notice(
+        "The calendar feed has a new address; the old one stopped working. Members who "
+        f"subscribed need the new link (shown by /ics):\n{links.webcal}"
+    )
+
+
+def attendance_reply(attendance: Attendance, *, tz: ZoneInfo | None = None) -> Reply:
     """Who answered the RSVP of one occurrence (for organisers; names as Discord mentions,
-    which never ping because every message turns mentions off)."""
+    which never ping because every message turns mentions off). With `tz` (the console), the
+    date is shown in that zone instead of as a Discord timestamp."""
     occurrence = attendance.occurrence
     counts = attendance.counts
     lines = [
-        f"**{escape_text(occurrence.item.title)}** — <t:{ts(occurrence.start)}:F>",
+        f"**{escape_text(occurrence.item.title)}** — "
+        + (f"<t:{ts(occurrence.start)}:F>" if tz is None else local_time(occurrence.start, tz)),
         counts.summary() or "Nobody has answered yet.",
     ]
     for answer in ANSWERS:

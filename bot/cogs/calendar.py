@@ -14,7 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs.schedule import item_autocomplete
-from bot.rendering import attendance_reply, notice
+from bot.rendering import attendance_reply, feed_rotated_reply, notice
 from bot.replies import actor_of, send
 from bot.services.errors import NotFound
 
@@ -41,11 +41,7 @@ class CalendarAdmin(app_commands.Group, name="calendar", description="Calendar f
     )
     async def rotate_feed(self, interaction: discord.Interaction[AllianceBot]) -> None:
         links = await asyncio.to_thread(self.bot.calendar.rotate_feed, actor_of(interaction))
-        text = (
-            "The calendar feed has a new address; the old one stopped working. Members who "
-            f"subscribed need the new link (shown by /ics):\n{links.webcal}"
-        )
-        await send(interaction, notice(text), ephemeral=True)
+        await send(interaction, feed_rotated_reply(links), ephemeral=True)
 
     @app_commands.command(name="rsvps", description="Who is coming to a meeting's next date.")
     @app_commands.describe(item="The meeting")

@@ -21,7 +21,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.rendering import feed_text, notice, occurrences_reply, schedule_item_reply
+from bot.rendering import (
+    feed_text,
+    moved_reply,
+    notice,
+    occurrence_restored_reply,
+    occurrences_reply,
+    schedule_item_reply,
+    skipped_reply,
+)
 from bot.replies import actor_of, send
 from bot.schedule.errors import ScheduleError
 from bot.schedule.models import ts
@@ -249,12 +257,8 @@ class ScheduleAdmin(app_commands.Group, name="schedule", description="Manage mee
         found, skipped = await asyncio.to_thread(
             self.bot.calendar.skip_occurrence, actor_of(interaction), item, date
         )
-        text = (
-            f"Skipped #{found.id} {found.title} on <t:{ts(skipped)}:F>; its reminders for that "
-            f"date are removed and the rest of the series is unchanged. Undo with "
-            f"/schedule restore item:{found.id}."
-        )
-        await send(interaction, notice(text), ephemeral=True)
+        tz = self.bot.calendar.service.tz
+        await send(interaction, skipped_reply(found, skipped, tz, discord=True), ephemeral=True)
 
     @app_commands.command(name="move", description="Move one date of a repeating meeting.")
     @app_commands.describe(
@@ -269,11 +273,9 @@ class ScheduleAdmin(app_commands.Group, name="schedule", description="Manage mee
         found, original, new = await asyncio.to_thread(
             self.bot.calendar.move_occurrence, actor_of(interaction), item, date, to
         )
-        text = (
-            f"Moved #{found.id} {found.title} from <t:{ts(original)}:F> to <t:{ts(new)}:F>; "
-            "reminders and RSVPs follow, the rest of the series is unchanged."
-        )
-        await send(interaction, notice(text), ephemeral=True)
+        tz = self.bot.calendar.service.tz
+        reply = moved_reply(found, original, new, tz, discord=True)
+        await send(interaction, reply, ephemeral=True)
 
     @app_commands.command(name="restore", description="Undo a skip or move of one date.")
     @app_commands.describe(item="The repeating meeting", date="The skipped or moved date")
@@ -284,8 +286,9 @@ class ScheduleAdmin(app_commands.Group, name="schedule", description="Manage mee
         found, original = await asyncio.to_thread(
             self.bot.calendar.restore_occurrence, actor_of(interaction), item, date
         )
-        text = f"Restored #{found.id} {found.title} on <t:{ts(original)}:F>, at its usual time."
-        await send(interaction, notice(text), ephemeral=True)
+        tz = self.bot.calendar.service.tz
+        reply = occurrence_restored_reply(found, original, tz, discord=True)
+        await send(interaction, reply, ephemeral=True)
 
     @app_commands.command(name="cancel", description="Cancel a meeting or deadline.")
     @app_commands.describe(item="The meeting or deadline")

@@ -99,3 +99,19 @@ def test_cli_edit_with_nothing_to_change_says_so_and_fails(tmp_path, monkeypatch
     assert main(["deadlines", "edit", item]) == 2
     assert "--due" in capsys.readouterr().err
     assert main(["meetings", "edit", item, "--duration", "45"]) == 0
+
+
+def test_one_date_changes_rsvps_and_the_feed_work_in_the_console(sched_core):
+    item = sched_core.schedule.add_meeting(
+        CONSOLE_ACTOR, "Coalition call", "2026-11-24 15:00", repeat="weekly"
+    )
+    out = run(sched_core, f"/schedule skip item: {item.id} date: Dec 1\n")
+    assert f"Skipped #{item.id} Coalition call on Tue Dec 1 2026" in out
+    out = run(sched_core, f"/schedule restore item: {item.id} date: Dec 1\n")
+    assert f"Restored #{item.id} Coalition call on Tue Dec 1 2026" in out
+    out = run(sched_core, f"/schedule move item: {item.id} date: Dec 8 to: Dec 9 at 3pm\n")
+    assert "from Tue Dec 8 2026" in out and "to Wed Dec 9 2026" in out
+    out = run(sched_core, f"/calendar rsvps item: {item.id}\n")
+    assert "Coalition call" in out and "<t:" not in out
+    out = run(sched_core, "/calendar rotate-feed\n/reminder-role\n/calendar nonsense\n")
+    assert "no Discord roles" in out and "Use /calendar rsvps" in out
