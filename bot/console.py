@@ -84,7 +84,7 @@ TRUE_WORDS = frozenset({"true", "yes", "y", "1", "on"})
 LEAVE_WORDS = frozenset({"quit", "exit", "q", "bye"})
 MINUTES_MAX = 2880
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
-_ESCAPED = re.compile(r"\\([*_`~|>#\-\\])")
+_ESCAPED = re.compile(r"\\([*_`~|>#\-\\\[\]])")
 
 SYNTAX_HELP = (
     "Console syntax: type a question, or a command with options written `name: value`, the same "

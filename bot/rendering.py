@@ -124,10 +124,15 @@ def clip(text: str, limit: int) -> str:
     return cut + ELLIPSIS
 
 
+#: Control characters and bidirectional overrides: never echoed (they reorder or hide text).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def escape_member_text(text: str) -> str:
     """Member text made inert for Discord: markdown escaped, every `[`/`]` escaped so no masked
-    link (`[label](url)`) forms, mentions broken with a zero-width space, one line."""
-    flat = " ".join(text.split())
+    link (`[label](url)`) forms, mentions broken with a zero-width space, one line, control and
+    bidi characters dropped. Every place that echoes a member's words uses this."""
+    flat = _CONTROL.sub("", " ".join(text.split()))
     escaped = discord.utils.escape_markdown(flat)
     escaped = re.sub(r"(?<!\\)([\[\]])", r"\\\1", escaped)
     escaped = discord.utils.escape_mentions(escaped)
@@ -396,12 +401,16 @@ def more_sources_reply(answer: Answer, hits: Sequence[Hit]) -> Reply:
 def officer_message(
     question: str, *, asker_id: int, role_id: int | None, channel_id: int | None
 ) -> str:
-    """The "Ask a person" post for the officers' channel (the only place a role is pinged)."""
+    """The "Ask a person" post for the officers' channel (the only place a role is pinged).
+
+    The member's question is quoted through `escape_member_text`: a masked link, markdown or a
+    mention in it shows as plain text, so the officer-role ping is the post's only live markup
+    (the caller also lists that role alone in `allowed_mentions`)."""
     ping = f"<@&{role_id}> " if role_id is not None else ""
     where = f" in <#{channel_id}>" if channel_id else ""
     head = f"{ping}A member (<@{asker_id}>){where} would like a person to answer:\n"
-    body = "\n".join("> " + line for line in question.splitlines()) or "> (empty)"
-    return clip(head + body, CONTENT_LIMIT)
+    body = escape_member_text(question) or "(empty)"
+    return clip(f"{head}> {body}", CONTENT_LIMIT)
 
 
 # -- documents ----------------------------------------------------------------------------------

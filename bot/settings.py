@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     admin_role_id: int | None = None
     officer_role_id: int | None = None
     officer_channel_id: int | None = None
+    handoffs_per_hour: int = Field(default=3, ge=1, le=100)
     announce_channel_id: int | None = None
     reminder_role_id: int | None = None
 

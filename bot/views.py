@@ -31,7 +31,8 @@ from bot.services.errors import NotFound
 
 if TYPE_CHECKING:
     from bot.services.calendar import CalendarActions
-    from bot.services.core import BotCore
+    from bot.services.core import BotCore, Escalation
+    from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +126,12 @@ class FeedbackButton(
 
 
 class AskPersonButton(discord.ui.DynamicItem[Btn], template=r"ab:person:(?P<qid>[0-9]{1,18})"):
-    """Posts the question to the officers' channel, pinging the officer role (only here)."""
+    """Posts the question to the officers' channel, pinging the officer role (only here).
+
+    The member's text is quoted escaped (`officer_message`) and `allowed_mentions` lists the
+    officer role alone, with link previews suppressed. The question counts as passed on only
+    once Discord accepted the post (`BotCore.escalate` / `escalation_done`); a refused or
+    failed post tells the member so, and the button works again."""
 
     def __init__(self, question_id: int) -> None:
         super().__init__(
@@ -153,43 +159,81 @@ class AskPersonButton(discord.ui.DynamicItem[Btn], template=r"ab:person:(?P<qid>
             if not escalation.first_time:
                 await send(
                     interaction,
-                    notice("You've already passed this question to the officers."),
+                    notice("The officers already have this question; they'll answer it."),
                     ephemeral=True,
                 )
                 return
-            settings = core.settings
-            channel_id = settings.officer_channel_id
-            role_id = settings.officer_role_id
-            content = officer_message(
-                escalation.question,
-                asker_id=escalation.asker_id,
-                role_id=role_id,
-                channel_id=escalation.channel_id,
-            )
-            mentions = discord.AllowedMentions(
-                everyone=False,
-                users=False,
-                replied_user=False,
-                roles=[discord.Object(role_id)] if role_id is not None else False,
-            )
-            if channel_id is None:
-                raise NotFound("No officer channel is set up yet; please ask an officer directly.")
+            posted = False
             try:
-                channel = interaction.client.get_partial_messageable(channel_id)
-                await channel.send(content, allowed_mentions=mentions)
-            except discord.HTTPException:
-                log.warning("could not post to the officer channel %s", channel_id, exc_info=True)
-                raise NotFound(
-                    "I couldn't reach the officers' channel just now. Please ask an officer "
-                    "directly."
-                ) from None
-            await send(
-                interaction,
-                notice("I've passed your question to the coalition's officers. 🙋"),
-                ephemeral=True,
+                await interaction.response.defer(ephemeral=True, thinking=True)
+                posted = await self._post(interaction, core.settings, escalation)
+            finally:
+                await self._done(core, escalation, posted)
+            text = (
+                "I've passed your question to the coalition's officers. 🙋"
+                if posted
+                else "Your question did not reach the officers: Discord refused the post just "
+                "now. Press “Ask a person” again in a minute, or ask an officer directly."
             )
+            await send(interaction, notice(text), ephemeral=True)
         except Exception as exc:
             await report_error(interaction, exc)
+
+    @staticmethod
+    async def _post(
+        interaction: discord.Interaction[Any], settings: Settings, escalation: Escalation
+    ) -> bool:
+        """Post to the officers' channel; False (logged) when Discord refused or failed it."""
+        channel_id = settings.officer_channel_id
+        role_id = settings.officer_role_id
+        if channel_id is None:
+            raise NotFound("No officer channel is set up yet; please ask an officer directly.")
+        content = officer_message(
+            escalation.question,
+            asker_id=escalation.asker_id,
+            role_id=role_id,
+            channel_id=escalation.channel_id,
+        )
+        mentions = discord.AllowedMentions(
+            everyone=False,
+            users=False,
+            replied_user=False,
+            roles=[discord.Object(role_id)] if role_id is not None else False,
+        )
+        try:
+            channel = interaction.client.get_partial_messageable(channel_id)
+            await channel.send(content, allowed_mentions=mentions, suppress_embeds=True)
+        except discord.HTTPException as exc:
+            log.warning(
+                "could not post question %s to the officer channel %s: HTTP %s%s",
+                escalation.question_id,
+                channel_id,
+                exc.status,
+                " (does the bot have Send Messages there?)" if exc.status == 403 else "",
+            )
+            return False
+        except (TimeoutError, OSError) as exc:
+            log.warning(
+                "could not post question %s to the officer channel %s: %s",
+                escalation.question_id,
+                channel_id,
+                type(exc).__name__,
+            )
+            return False
+        return True
+
+    @staticmethod
+    async def _done(core: BotCore, escalation: Escalation, posted: bool) -> None:
+        """Record the hand-off (or release it); a failed write is logged, not shown: the
+        officers have the post either way."""
+        try:
+            await asyncio.to_thread(core.escalation_done, escalation, posted=posted)
+        except Exception:
+            log.warning(
+                "could not record the hand-off of question %s",
+                escalation.question_id,
+                exc_info=True,
+            )
 
 
 class RsvpButton(

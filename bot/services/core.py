@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
 from bot.answering import ScheduleAnswerer, SearchCore, answer_question
@@ -111,9 +112,14 @@ class AskResult:
     answer: Answer
 
 
+#: The window of the per-member "Ask a person" limit (`Settings.handoffs_per_hour`).
+HANDOFF_WINDOW = timedelta(hours=1)
+
+
 @dataclass(frozen=True, slots=True)
 class Escalation:
-    """A question a member wants a person to answer."""
+    """A question a member wants a person to answer (`first_time` False: the officers already
+    have it, or its post is under way)."""
 
     question_id: int
     question: str
@@ -135,6 +141,8 @@ class StatusReport:
     last_admin_reindex: datetime | None = None
     #: `PRAGMA quick_check` at start: () when sound, the problems found, None when not checked.
     database_problems: tuple[str, ...] | None = None
+    _handoff_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _handoffs_in_flight: dict[int, int] = field(default_factory=dict, init=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +168,8 @@ class BotCore:
     started_at: datetime | None = None
     schedule: ScheduleActions | None = None
     database_problems: tuple[str, ...] | None = None
+    _handoff_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _handoffs_in_flight: dict[int, int] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         clock = self.clock
@@ -251,7 +261,16 @@ class BotCore:
         return self.records.vote(question_id, actor.id, 1 if helpful else -1)
 
     def escalate(self, question_id: int, actor: Actor) -> Escalation:
-        """Prepare "Ask a person" for a logged question; the caller posts it to the officers."""
+        """Reserve "Ask a person" for a logged question. The caller posts it to the officers
+        and then calls `escalation_done` with whether the post went out.
+
+        Nothing is stored before the post succeeded, so a failed post (Discord down, no
+        permission in the channel) leaves the question escalatable. While a post is under way
+        the question is held in memory (one bot process per data directory), so a double
+        click cannot post twice. Limits: one hand-off per question, whoever presses, and
+        `settings.handoffs_per_hour` per member in any hour, counted in the database (a restart
+        does not reset it) plus the ones under way; over it, `RateLimited` says when the next
+        one is possible."""
         if self.settings.officer_channel_id is None:
             raise NotFound(
                 "No officer channel is set up yet, so I can't pass this on. Please ask an "
@@ -260,8 +279,34 @@ class BotCore:
         row = self.records.question(question_id)
         if row is None:
             raise NotFound("I can't find that question any more; please ask it again with /ask.")
-        first = self.records.mark_escalated(question_id, actor.id)
-        return Escalation(question_id, row.question, actor.id, row.channel_id, first)
+        with self._handoff_lock:
+            counts = self.records.handoffs(question_id, actor.id, within=HANDOFF_WINDOW)
+            if counts.question or question_id in self._handoffs_in_flight:
+                return Escalation(question_id, row.question, actor.id, row.channel_id, False)
+            under_way = sum(1 for uid in self._handoffs_in_flight.values() if uid == actor.id)
+            limit = self.settings.handoffs_per_hour
+            if counts.member_recent + under_way >= limit:
+                now = self.clock()
+                free_at = (counts.member_oldest or now) + HANDOFF_WINDOW
+                wait = max(60.0, (free_at - now).total_seconds())
+                raise RateLimited(
+                    f"You've passed {limit} question{'s' if limit != 1 else ''} to the officers "
+                    f"in the last hour, the most I send for one member; you can pass on another "
+                    f"<t:{int(now.timestamp() + wait)}:R>, or ask an officer directly.",
+                    wait,
+                )
+            self._handoffs_in_flight[question_id] = actor.id
+        return Escalation(question_id, row.question, actor.id, row.channel_id, True)
+
+    def escalation_done(self, escalation: Escalation, *, posted: bool) -> None:
+        """Release the hold `escalate` took; when the post went out, record the hand-off first.
+
+        If that write fails (database locked or full) the hold stays for this process's life,
+        so the question is not posted twice; the error is raised for the caller to log."""
+        if posted:
+            self.records.mark_escalated(escalation.question_id, escalation.asker_id)
+        with self._handoff_lock:
+            self._handoffs_in_flight.pop(escalation.question_id, None)
 
     def documents(self) -> list[DocumentOutline]:
         """Indexed documents with their outlines."""

@@ -145,6 +145,15 @@ class Gap:
 
 
 @dataclass(frozen=True, slots=True)
+class Handoffs:
+    """ "Ask a person" counts: this question's hand-offs, and one member's in a recent window."""
+
+    question: int
+    member_recent: int
+    member_oldest: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class AuditEntry:
     """One admin action: who, what, when, and how it ended."""
 
@@ -282,7 +291,9 @@ class Records:
         return int(row[0]), int(row[1])
 
     def mark_escalated(self, question_id: int, user_id: int) -> bool:
-        """Remember that `user_id` sent this question to a person; False if already done."""
+        """Remember that `user_id` sent this question to a person; False if already done.
+
+        Called only once the officers' post went out, so a row means "the officers have it"."""
         with self._lock, transaction(self._conn):
             cur = self._conn.execute(
                 "INSERT OR IGNORE INTO bot_escalations(question_id, user_id, escalated_at)"
@@ -290,6 +301,23 @@ class Records:
                 (question_id, user_id, self._now()),
             )
             return cur.rowcount == 1
+
+    def handoffs(self, question_id: int, user_id: int, *, within: timedelta) -> Handoffs:
+        """How often this question was passed to a person (by anyone), and how many hand-offs
+        `user_id` made in the last `within`, with the oldest of those (the one to expire
+        first), for the per-member limit of "Ask a person"."""
+        since = (self._clock() - within).astimezone(UTC).isoformat()
+        with self._lock:
+            done = self._conn.execute(
+                "SELECT COUNT(*) FROM bot_escalations WHERE question_id = ?", (question_id,)
+            ).fetchone()
+            recent = self._conn.execute(
+                "SELECT COUNT(*), MIN(escalated_at) FROM bot_escalations"
+                " WHERE user_id = ? AND escalated_at > ?",
+                (user_id, since),
+            ).fetchone()
+        oldest = datetime.fromisoformat(recent[1]) if recent[1] else None
+        return Handoffs(int(done[0]), int(recent[0]), oldest)
 
     # -- gaps ----------------------------------------------------------------------------------
 

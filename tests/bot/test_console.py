@@ -86,3 +86,9 @@ def test_parse_options_reads_discord_style_options():
     }
     assert parse_options("", names) == {}
     assert Console.__name__ == "Console"
+
+
+def test_a_members_masked_link_reads_as_typed_on_the_console(core):
+    out = run(core, "/ask what is [bank login](https://evil.example) **now**?\n")
+    assert "what is [bank login](https://evil.example) **now**?" in out
+    assert "\\[" not in out and "\\*" not in out

@@ -4,6 +4,7 @@ import sqlite3
 
 import pytest
 
+from bot.services.core import BotCore
 from bot.services.corpus_admin import CorpusAdmin
 from bot.services.errors import NotFound, PermissionDenied, RateLimited, UploadRejected
 from bot.services.permissions import Actor
@@ -149,14 +150,70 @@ def test_corpus_remove_moves_the_file_aside_and_reindexes(core, engine, settings
         CorpusAdmin(core).remove(ADMIN, "uploads/picnic.md")
 
 
+def handoffs_in_db(settings) -> list[tuple[int, int]]:
+    with sqlite3.connect(settings.db_path) as db:
+        return db.execute("SELECT question_id, user_id FROM bot_escalations").fetchall()
+
+
 def test_escalation_needs_a_channel_and_is_remembered(core, settings):
     qid = core.ask(MEMBER, "who won the world series").question_id
     first = core.escalate(qid, MEMBER)
     assert first.first_time and first.question == "who won the world series"
+    assert core.escalate(qid, MEMBER).first_time is False  # its post is under way
+    core.escalation_done(first, posted=True)
     assert core.escalate(qid, MEMBER).first_time is False
     settings.officer_channel_id = None
     with pytest.raises(NotFound, match="No officer channel"):
         core.escalate(qid, MEMBER)
+
+
+def test_a_failed_post_stores_nothing_and_leaves_the_question_escalatable(core, settings):
+    qid = core.ask(MEMBER, "who won the world series").question_id
+    first = core.escalate(qid, MEMBER)
+    assert handoffs_in_db(settings) == []  # nothing stored before the post went out
+    core.escalation_done(first, posted=False)
+    assert handoffs_in_db(settings) == []
+    again = core.escalate(qid, MEMBER)
+    assert again.first_time
+    core.escalation_done(again, posted=True)
+    assert handoffs_in_db(settings) == [(qid, MEMBER.id)]
+
+
+def test_one_hand_off_per_question_whoever_presses(core):
+    qid = core.ask(MEMBER, "who won the world series").question_id
+    core.escalation_done(core.escalate(qid, MEMBER), posted=True)
+    assert core.escalate(qid, Actor(11, "other#2")).first_time is False
+
+
+def test_hand_offs_per_member_are_capped_per_hour_and_counted_in_the_db(core, settings, clock):
+    settings.handoffs_per_hour = 3
+    qids = [
+        core.ask(MEMBER, f"question number {n}", rate_limit=False).question_id for n in range(5)
+    ]
+    for qid in qids[:3]:
+        core.escalation_done(core.escalate(qid, MEMBER), posted=True)
+    with pytest.raises(RateLimited, match="3 questions to the officers in the last hour") as err:
+        core.escalate(qids[3], MEMBER)
+    assert "<t:" in str(err.value) and err.value.retry_after == pytest.approx(3600)
+    assert "\n" not in str(err.value)
+    assert core.escalate(qids[3], Actor(11, "other#2")).first_time  # other members unaffected
+    # Counted in the database: a fresh core (a restart) on the same database still refuses.
+    restarted = BotCore(settings=settings, engine=core.engine, records=core.records, clock=clock)
+    with pytest.raises(RateLimited):
+        restarted.escalate(qids[4], MEMBER)
+    clock.advance(3601)
+    assert restarted.escalate(qids[4], MEMBER).first_time
+
+
+def test_hand_offs_under_way_count_against_the_limit(core, settings):
+    settings.handoffs_per_hour = 2
+    qids = [
+        core.ask(MEMBER, f"question number {n}", rate_limit=False).question_id for n in range(3)
+    ]
+    core.escalate(qids[0], MEMBER)
+    core.escalate(qids[1], MEMBER)
+    with pytest.raises(RateLimited):
+        core.escalate(qids[2], MEMBER)
 
 
 def test_status_reports_index_uptime_latency_and_reminders(core, clock):

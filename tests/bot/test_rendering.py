@@ -1,5 +1,7 @@
 """Replies fit Discord's limits whatever the input, and keep citations readable."""
 
+import re
+
 import discord
 import pytest
 
@@ -130,8 +132,34 @@ def test_abstention_does_not_repeat_topics_the_answer_already_names():
 def test_officer_message_pings_only_the_role_and_quotes_the_question():
     msg = r.officer_message("is there\n@everyone food?", asker_id=1, role_id=77, channel_id=5)
     assert msg.startswith("<@&77> ")
-    assert "> is there\n> @everyone food?" in msg
+    assert "> is there @\u200beveryone food?" in msg
     assert len(r.officer_message("x" * 5000, asker_id=1, role_id=77, channel_id=None)) <= 2000
+
+
+LIVE_MASKED_LINK = re.compile(r"(?<!\\)\[[^\]]*(?<!\\)\]\(")
+
+
+def test_officer_message_keeps_the_members_text_inert():
+    question = (
+        "[bank login](https://evil.example) **now** <@&77> <@&123456789012345678> "
+        "<@42> @here # big\x1b[31m \u202eevil"
+    )
+    msg = r.officer_message(question, asker_id=1, role_id=77, channel_id=None)
+    assert not LIVE_MASKED_LINK.search(msg)
+    assert "\\[bank login\\](https://evil.example)" in msg
+    assert "\\*\\*now\\*\\*" in msg
+    assert msg.count("<@&77>") == 1 and msg.startswith("<@&77> ")  # only the bot's own ping
+    assert "<@&123456789012345678>" not in msg and "<@42>" not in msg and "@here" not in msg
+    assert "\x1b" not in msg and "\u202e" not in msg
+
+
+def test_every_echo_of_a_question_is_escaped():
+    question = "[bank login](https://evil.example) @everyone?"
+    answered = Answer(question, True, "Yes. [1]")
+    refused = Answer(question, False, "I couldn't find that.")
+    for reply in (r.answer_reply(answered), r.answer_reply(refused)):
+        title = reply.cards[0].title
+        assert not LIVE_MASKED_LINK.search(title) and "@everyone" not in title
 
 
 def test_reindex_status_gaps_and_docs_replies_fit_and_say_what_happened():

@@ -139,7 +139,7 @@ async def test_ask_a_person_posts_to_officers_without_pinging_everyone(fake, bot
     ack = await fake.reply(click)
     assert "officers" in ack.content and ack.ephemeral
     post = await fake.wait_request("POST", rf"/channels/{fd.OFFICER_CHANNEL_ID}/messages$")
-    assert "@everyone is the" in post.json["content"]
+    assert "@\u200beveryone is the <@&\u200b123> grant" in post.json["content"]
     assert f"<@&{fd.OFFICER_ROLE_ID}>" in post.json["content"]
     mentions = post.json["allowed_mentions"]
     assert mentions["parse"] == []  # no @everyone, no users
