@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -326,7 +327,7 @@ class BotCore:
         partial = [d for d in docs if wanted and (wanted in d.title.lower() or wanted in d.source)]
         if len(partial) == 1:
             return partial[0]
-        raise NotFound(f"I don't have a document called '{key[:100]}'. Use /docs to see the list.")
+        raise NotFound(f"I don't have a document called '{_echo(key)}'. Use /docs to see the list.")
 
     def section_passages(self, source: str, section: str) -> list[Passage]:
         """The passages of one section and its subsections: exact heading path, an autocomplete
@@ -343,7 +344,7 @@ class BotCore:
         if found is not None:
             return self.engine.passages_for(doc.source, found)
         raise NotFound(
-            f"'{doc.title}' has no section called '{section[:100]}'. "
+            f"'{doc.title}' has no section called '{_echo(section)}'. "
             "Leave the section empty to see its outline."
         )
 
@@ -499,3 +500,10 @@ def summarize_report(report: ReindexReport) -> str:
         f"{report.passages} passages; +{len(report.added)} ~{len(report.changed)} "
         f"-{len(report.removed)} files; {len(report.skipped)} skipped; {report.seconds:.2f}s"
     )
+
+
+def _echo(text: str) -> str:
+    """A member's document or section name as it may be quoted back in an error: one line, at
+    most 100 characters, letters, digits and plain punctuation only, so no markdown, masked link
+    or mention can form from it."""
+    return re.sub(r"[^\w\s.,:/'’-]", "", " ".join(text.split()))[:100]

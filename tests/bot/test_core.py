@@ -236,3 +236,10 @@ def test_find_document_by_title_or_path_and_sections(core):
         core.find_document("weather")
     with pytest.raises(NotFound):
         core.section_passages("values", "Nope")
+
+
+def test_a_document_name_echoed_in_an_error_cannot_form_a_link_or_a_mention(core):
+    with pytest.raises(NotFound) as err:
+        core.find_document("[bank login](https://evil.example) <@123> **x**")
+    message = str(err.value)
+    assert "](" not in message and "<@" not in message and "**" not in message

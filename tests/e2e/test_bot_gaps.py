@@ -6,7 +6,7 @@ from __future__ import annotations
 from tests.e2e import fake_discord as fd
 
 ADMIN = {"user_id": fd.ADMIN_ID, "permissions": fd.ADMIN_PERMS}
-WEAK = "what role do families and tribes play in the alliance's thinking on reform?"
+WEAK = "does the alliance have some kind of checklist to judge a proposed school change?"
 NASTY = (
     "is there a **stipend** for [members](https://evil.example) <@900000000000000401> @everyone?"
 )
@@ -24,7 +24,7 @@ async def test_gaps_shows_what_an_officer_can_act_on(fake, bot):
     lines = desc.splitlines()
     assert len(lines) == 3, desc
     assert "parking policy" in lines[0].lower() and "asked 2×" in lines[0]
-    weak = next(line for line in lines if "families and tribes" in line)
+    weak = next(line for line in lines if "checklist" in line)
     assert "weak answer 1×" in weak and "matched" in weak
     nasty = next(line for line in lines if "stipend" in line)
     assert "\\*\\*stipend\\*\\*" in nasty and "[members](" not in nasty
