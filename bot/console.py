@@ -37,6 +37,7 @@ from bot.db import is_storage_fault, os_error_line, storage_error
 from bot.rendering import (
     Card,
     Reply,
+    answer_button_labels,
     answer_reply,
     attendance_reply,
     documents_reply,
@@ -186,11 +187,18 @@ class Console:
         # `private:` is accepted as in Discord; console replies are only ever seen by the operator.
         result = self.core.ask(self.actor, opts.get("question", ""), rate_limit=False)
         self.last_question_id = result.question_id
-        topics = [] if result.answer.answered else [d.title for d in self.core.documents()]
-        reply = answer_reply(result.answer, topics=topics)
-        buttons = ["👍", "👎", "Ask a person"]
-        if result.answer.answered and len(result.answer.hits) > SHOWN_SOURCES:
-            buttons.insert(0, "More sources (/more)")
+        answer = result.answer
+        topics = [] if answer.answered else [d.title for d in self.core.documents()]
+        question_id = None if answer.small_talk else result.question_id  # no buttons under "hi"
+        ask_person = self.core.settings.officer_channel_id is not None and question_id is not None
+        reply = answer_reply(answer, topics=topics, ask_person=ask_person)
+        buttons = answer_button_labels(
+            question_id,
+            more=answer.answered and len(answer.hits) > SHOWN_SOURCES,
+            ask_person=ask_person,
+        )
+        if not buttons:
+            return reply
         return Reply(reply.content, (*reply.cards, Card(description=f"[{' · '.join(buttons)}]")))
 
     def _more(self, opts: dict[str, str]) -> Reply:

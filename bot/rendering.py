@@ -299,6 +299,15 @@ def quote(hit: Hit, limit: int = QUOTE_CHARS) -> str:
     return body
 
 
+def answer_button_labels(question_id: int | None, *, more: bool, ask_person: bool) -> list[str]:
+    """The buttons under an answer, as the console names them: the same rule as
+    `bot.views.answer_view` (none without a logged question, which small talk never is)."""
+    if question_id is None:
+        return []
+    labels = ["👍", "👎", *(["Ask a person"] if ask_person else [])]
+    return ["More sources (/more)", *labels] if more else labels
+
+
 def answer_reply(
     answer: Answer, *, topics: Sequence[str] = (), ask_person: bool = True, buttons: bool = False
 ) -> Reply:

@@ -61,10 +61,11 @@ class AskCog(commands.Cog):
             await interaction.response.defer(ephemeral=private, thinking=True)
         result, topics = await work
         answer = result.answer
-        ask_person = core.settings.officer_channel_id is not None and result.question_id is not None
+        question_id = None if answer.small_talk else result.question_id  # no buttons under "hi"
+        ask_person = core.settings.officer_channel_id is not None and question_id is not None
         sections = suggested_sections(answer)
         view = answer_view(
-            result.question_id,
+            question_id,
             more=answer.answered and len(answer.hits) > SHOWN_SOURCES,
             ask_person=ask_person,
             sections=sections,

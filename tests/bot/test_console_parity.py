@@ -115,3 +115,12 @@ def test_one_date_changes_rsvps_and_the_feed_work_in_the_console(sched_core):
     assert "Coalition call" in out and "<t:" not in out
     out = run(sched_core, "/calendar rotate-feed\n/reminder-role\n/calendar nonsense\n")
     assert "no Discord roles" in out and "Use /calendar rsvps" in out
+
+
+def test_console_buttons_follow_the_discord_rule(real_core):
+    core = real_core
+    out = run(core, "/ask thanks\n")
+    assert "welcome" in out.lower() and "👍" not in out  # small talk: no buttons
+    out = run(core, "/ask what are the values?\n")
+    assert "👍 · 👎" in out
+    assert ("Ask a person" in out) is (core.settings.officer_channel_id is not None)
