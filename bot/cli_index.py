@@ -2,7 +2,8 @@
 
 Contract (other tools parse these shapes):
 - `reindex` prints documents, passages, added/changed/removed, skipped files with reasons and
-  the time taken; `--dry-run` shows the same diff without swapping the index.
+  the time taken; `--dry-run` shows the same diff without swapping the index; `--force` rebuilds
+  even when nothing changed (a damaged serving generation is rebuilt without it).
 - `ask "QUESTION"` prints the cited answer, then `[n] Title › section`, the source and the quoted
   passage for each hit.
 - `ask --json QUESTION` prints one JSON object `{"question", "answered", "answer", "passages"}`
@@ -45,6 +46,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     reindex.add_argument(
         "--dry-run", action="store_true", help="show what would change without swapping"
     )
+    reindex.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     reindex.set_defaults(handler=reindex_handler)
 
     ask = sub.add_parser("ask", help="ask a question and print the cited answer")
@@ -62,7 +64,7 @@ def reindex_handler(args: argparse.Namespace, settings: Settings) -> int:
     """Rebuild (or preview) the index and print the report."""
     engine = _engine(settings)
     try:
-        report = engine.reindex(dry_run=args.dry_run)
+        report = engine.reindex(dry_run=args.dry_run, force=args.force)
     finally:
         engine.close()
     print(format_report(report))

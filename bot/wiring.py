@@ -76,13 +76,20 @@ def open_records(settings: Settings, clock: Clock, *, busy_timeout: float) -> Re
 
 def prepare(core: BotCore) -> None:
     """Start-up work before serving: check the database (`PRAGMA quick_check`, shown in
-    `/status`), build the index if missing, load the standing schedule."""
+    `/status`), bring the index up to date (built when missing, rebuilt when the corpus changed
+    while the bot was down or the serving generation is damaged; a no-change check is cheap),
+    load the standing schedule."""
     core.check_database()
     status = core.engine.status()
     if status.generation is None and status.passages == 0:
         log.info("no index yet: building it from %s", core.settings.corpus_dir)
+    try:
         report = core.engine.reindex()
-        log.info("index built: %d documents, %d passages", report.documents, report.passages)
+    except Exception as exc:  # a busy or failing build must not keep the bot from starting
+        log.warning("index not checked at start: %s", exc)
+    else:
+        if not report.unchanged:
+            log.info("index built: %d documents, %d passages", report.documents, report.passages)
     if core.schedule is not None:
         try:
             log.info("%s", core.schedule.sync_standing())

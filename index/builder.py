@@ -141,8 +141,13 @@ def reindex(
     embedder: Embedder | None = None,
     semantic_off: str = "",
     max_vectors: int = MAX_PASSAGES,
+    force: bool = False,
 ) -> ReindexReport:
     """Rebuild the index from `corpus_dir` if anything changed; see the module docstring.
+
+    "Nothing changed" also needs the serving generation to open and hold as many passages as
+    its manifest says (`serving_ok`): a damaged generation is rebuilt whatever the manifest
+    says, and `force` always rebuilds.
 
     With an `embedder`, the generation also holds passage vectors (`index.semantic`), unless the
     corpus has more than `max_vectors` passages; `semantic_off` says why there is no embedder.
@@ -159,13 +164,19 @@ def reindex(
         count = sum(len(p) for p in passages.values())
         model, note = _semantic_plan(embedder, semantic_off, count, max_vectors)
         same = (
-            old is not None
+            not force
+            and old is not None
+            and old_gen is not None
             and old.format == INDEX_FORMAT
             and not (report.added or report.changed or report.removed)
             and old.skipped == loaded.skipped
             and old.files == files
             and old.semantic == model
         )
+        if same and not dry_run and old_gen is not None and old is not None:
+            if not serving_ok(old_gen, old):
+                log.warning("index generation %s is damaged: rebuilding it", old_gen.name)
+                same = False
         if same or dry_run:
             kept = (old.semantic, old.semantic_note) if same and old else (model, note)
             return _with(
@@ -283,10 +294,54 @@ def build_generation(
         tmp = gen / (MANIFEST + ".tmp")
         tmp.write_text(json.dumps(manifest.to_json(), indent=1), encoding="utf-8")
         os.replace(tmp, gen / MANIFEST)
+        _fsync_tree(gen)
     except BaseException:
         shutil.rmtree(gen, ignore_errors=True)
         raise
     return gen
+
+
+def serving_ok(gen: Path, manifest: Manifest) -> bool:
+    """The generation opens and holds as many passages as its manifest says (a truncated or
+    missing segment, a lost TOC fail this), and its vectors load when it was built with them."""
+    try:
+        ix = whoosh_index.open_dir(str(gen))
+        try:
+            with ix.searcher() as searcher:
+                count = int(searcher.doc_count())
+                if count:
+                    searcher.stored_fields(count - 1)
+        finally:
+            ix.close()  # type: ignore[no-untyped-call]
+    except Exception as exc:  # whoosh raises many kinds on damaged files
+        log.warning("index generation %s does not open: %s", gen.name, exc)
+        return False
+    if count != manifest.passages:
+        log.warning(
+            "index generation %s holds %d passages, not %d", gen.name, count, manifest.passages
+        )
+        return False
+    if manifest.semantic and Vectors.load(gen) is None:
+        log.warning("index generation %s lost its vectors", gen.name)
+        return False
+    return True
+
+
+def _fsync_tree(gen: Path) -> None:
+    """Flush every file of a new generation and the directory itself to disk, so the `current`
+    swap never points at files a power cut could leave empty."""
+    for path in gen.iterdir():
+        if path.is_file():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    fd = os.open(gen, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def passage_fields(passage: Passage) -> dict[str, Any]:
@@ -319,15 +374,22 @@ def swap_current(index_dir: Path, gen: Path) -> None:
     except BaseException:
         tmp_link.unlink(missing_ok=True)
         raise
+    fd = os.open(index_dir, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
     log.info("index generation %s is now serving", gen.name)
 
 
 def cleanup_generations(index_dir: Path, *, keep: Path) -> None:
-    """Delete generations older than the newest `KEEP_OLD` besides `keep` (best effort)."""
-    gens = sorted(
-        (p for p in index_dir.glob(f"{GEN_PREFIX}*") if p.is_dir() and p.name != keep.name),
-        key=lambda p: p.stat().st_mtime,
-        reverse=True,
-    )
-    for old in gens[KEEP_OLD:]:
+    """Delete half-built generations (no manifest: a build that died) and generations older
+    than the newest `KEEP_OLD` complete ones besides `keep` (best effort), so what is kept as the
+    previous generation is always one that was whole."""
+    others = [p for p in index_dir.glob(f"{GEN_PREFIX}*") if p.is_dir() and p.name != keep.name]
+    whole = [p for p in others if (p / MANIFEST).is_file()]
+    for half in set(others) - set(whole):
+        shutil.rmtree(half, ignore_errors=True)
+    whole.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in whole[KEEP_OLD:]:
         shutil.rmtree(old, ignore_errors=True)

@@ -235,8 +235,9 @@ class SearchEngine:
 
     # -- admin ---------------------------------------------------------------------------------
 
-    def reindex(self, *, dry_run: bool = False) -> ReindexReport:
-        """Rebuild if the corpus changed (atomic swap); `dry_run` only reports the diff.
+    def reindex(self, *, dry_run: bool = False, force: bool = False) -> ReindexReport:
+        """Rebuild if the corpus changed or the serving generation is damaged (atomic swap);
+        `force` always rebuilds; `dry_run` only reports the diff.
         A broken `synonyms.toml` or `lexicon.toml` is listed with the skipped files so the admin
         sees it."""
         report = builder.reindex(
@@ -247,6 +248,7 @@ class SearchEngine:
             embedder=self.embedder,
             semantic_off=self.semantic_off,
             max_vectors=self.max_vectors,
+            force=force,
         )
         problems = [
             SkippedFile(name, problem)

@@ -29,7 +29,7 @@ PDF_SUFFIXES = frozenset({".pdf"})
 DOCUMENT_SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES
 
 #: Files at any depth that are corpus administration, not documents (compared lower-case, stem).
-ADMIN_STEMS = frozenset({"readme", "synonyms", "schedule", "license", "changelog"})
+ADMIN_STEMS = frozenset({"readme", "synonyms", "schedule", "lexicon", "license", "changelog"})
 
 #: Largest file read as a document; bigger ones are skipped with a reason (protects memory).
 MAX_FILE_BYTES = 20_000_000

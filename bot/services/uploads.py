@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from bot.services.errors import NotFound, UploadRejected
+from index.loader import ADMIN_STEMS
 
 TEXT_TYPES = frozenset({".md", ".txt", ".html", ".htm"})
 ALLOWED_TYPES = TEXT_TYPES | {".pdf"}
@@ -60,6 +61,12 @@ def precheck(name: str, size: int, *, max_bytes: int) -> str:
     """Check name, type and declared size before downloading; return the clean name."""
     clean = safe_filename(name)
     suffix = PurePosixPath(clean).suffix.lower()
+    if PurePosixPath(clean).stem.lower() in ADMIN_STEMS:
+        raise UploadRejected(
+            f"'{clean}' has a name the corpus keeps for its own files (README, schedule, "
+            "synonyms, lexicon, license, changelog), so it would never be indexed; rename it, "
+            f"e.g. 'notes-{clean}'."
+        )
     if suffix not in ALLOWED_TYPES:
         allowed = ", ".join(sorted(ALLOWED_TYPES - {".htm"}))
         raise UploadRejected(

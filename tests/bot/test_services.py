@@ -131,3 +131,13 @@ def test_second_instance_is_refused_with_a_clear_message(tmp_path):
     lock.acquire()
     assert lock.held
     lock.release()
+
+
+@pytest.mark.parametrize(
+    "name", ["README.md", "readme.txt", "Schedule.md", "SYNONYMS.md", "lexicon.md"]
+)
+def test_a_reserved_name_is_refused_not_reported_added(name: str) -> None:
+    from bot.services.uploads import precheck
+
+    with pytest.raises(UploadRejected, match="never be indexed"):
+        precheck(name, 10, max_bytes=1000)

@@ -133,3 +133,55 @@ def test_an_index_of_an_older_format_is_rebuilt(
     engine.reindex()
     monkeypatch.setattr(builder, "INDEX_FORMAT", builder.INDEX_FORMAT + 1)
     assert not engine.reindex().unchanged
+
+
+def _segments(gen: Path) -> list[Path]:
+    return [p for p in gen.iterdir() if p.suffix in (".seg", ".toc")]
+
+
+@pytest.mark.parametrize("damage", ["truncate", "delete_toc"])
+def test_a_damaged_serving_generation_is_rebuilt_by_the_next_reindex(
+    tmp_path: Path, damage: str
+) -> None:
+    from index.engine import SearchEngine
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("# Guide\n\n## Visits\n\nSchool visits are in spring.\n")
+    index_dir = tmp_path / "index"
+    engine = SearchEngine(corpus, index_dir, semantic=False)
+    engine.reindex()
+    gen = builder.current_generation(index_dir)
+    assert gen is not None
+    for path in _segments(gen):
+        if damage == "truncate" and path.suffix == ".seg":
+            path.write_bytes(path.read_bytes()[:20])
+        if damage == "delete_toc" and path.suffix == ".toc":
+            path.unlink()
+    fresh = SearchEngine(corpus, index_dir, semantic=False)  # a restart
+    report = fresh.reindex()
+    assert not report.unchanged
+    rebuilt = builder.current_generation(index_dir)
+    assert rebuilt is not None and rebuilt != gen
+    assert fresh.ask("when are school visits?").answered
+    assert fresh.reindex().unchanged  # whole again: nothing to do
+    fresh.close()
+    engine.close()
+
+
+def test_force_rebuilds_and_cleanup_drops_half_built_generations(tmp_path: Path) -> None:
+    from index.engine import SearchEngine
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("# Guide\n\n## Visits\n\nSchool visits are in spring.\n")
+    index_dir = tmp_path / "index"
+    engine = SearchEngine(corpus, index_dir, semantic=False)
+    engine.reindex()
+    half = index_dir / f"{builder.GEN_PREFIX}20990101T000000-dead00"
+    half.mkdir()  # a build that died before writing its manifest
+    first = builder.current_generation(index_dir)
+    report = engine.reindex(force=True)
+    assert not report.unchanged and builder.current_generation(index_dir) != first
+    assert not half.exists()
+    engine.close()
