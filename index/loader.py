@@ -213,19 +213,57 @@ def _plain(
     )
 
 
+#: Work one PDF may cost, whatever its size in bytes (a small file can inflate enormously): pages
+#: read, characters extracted, seconds spent (checked between pages), and bytes any one stream
+#: may inflate to. Past a cap the file is skipped with the reason.
+MAX_PDF_PAGES = 500
+MAX_PDF_CHARS = 2_000_000
+MAX_PDF_SECONDS = 20.0
+MAX_PDF_STREAM_BYTES = 8_000_000
+
+
 def _pdf(data: bytes, source: str, path: Path, digest: str) -> Document:
     import io
+    import time
 
     try:
+        import pypdf
         from pypdf import PdfReader
 
-        reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
-        meta_title = ""
-        if reader.metadata is not None and reader.metadata.title:
-            meta_title = str(reader.metadata.title)
-    except Exception as exc:  # pypdf raises many types for damaged files
-        raise UnreadableFile("not a readable PDF (damaged or encrypted)") from exc
+        with pypdf.apply_configuration(
+            zlib_maximum_output_length=MAX_PDF_STREAM_BYTES,
+            lzw_maximum_output_length=MAX_PDF_STREAM_BYTES,
+            run_length_maximum_output_length=MAX_PDF_STREAM_BYTES,
+        ):
+            reader = PdfReader(io.BytesIO(data))
+            if len(reader.pages) > MAX_PDF_PAGES:
+                raise UnreadableFile(
+                    f"PDF has {len(reader.pages)} pages; at most {MAX_PDF_PAGES} are read "
+                    "(split it)"
+                )
+            started = time.monotonic()
+            pages: list[str] = []
+            chars = 0
+            for page in reader.pages:
+                if time.monotonic() - started > MAX_PDF_SECONDS:
+                    raise UnreadableFile(
+                        f"reading the PDF's text took over {MAX_PDF_SECONDS:.0f} s (a "
+                        "compression bomb, or too complex a file)"
+                    )
+                text = page.extract_text() or ""
+                chars += len(text)
+                if chars > MAX_PDF_CHARS:
+                    raise UnreadableFile(
+                        f"the PDF's text is over {MAX_PDF_CHARS:,} characters (split it)"
+                    )
+                pages.append(text)
+            meta_title = ""
+            if reader.metadata is not None and reader.metadata.title:
+                meta_title = str(reader.metadata.title)
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # pypdf raises many types for damaged files and hit limits
+        raise UnreadableFile("not a readable PDF (damaged, encrypted or too large)") from exc
     text = "\n\n".join(p.strip() for p in pages if p.strip())
     if not text.strip():
         raise UnreadableFile("PDF has no text layer (scanned image?)")

@@ -134,3 +134,23 @@ def test_front_matter_parser_leaves_text_without_block_alone() -> None:
 def test_html_to_text_headings_become_markdown() -> None:
     title, text = html_to_text("<h2>Dues</h2><p>Ten dollars.</p>")
     assert title == "" and text.split("\n\n") == ["## Dues", "Ten dollars."]
+
+
+def test_a_pdf_is_capped_by_work_not_bytes(tmp_path, monkeypatch) -> None:
+    import io
+
+    from pypdf import PdfWriter
+
+    from index import loader
+
+    writer = PdfWriter()
+    for _ in range(12):
+        writer.add_blank_page(612, 792)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    (tmp_path / "many.pdf").write_bytes(buffer.getvalue())  # a few KB of file
+    monkeypatch.setattr(loader, "MAX_PDF_PAGES", 10)
+    result = loader.load_corpus(tmp_path)
+    assert result.documents == ()
+    (skipped,) = result.skipped
+    assert "12 pages; at most 10 are read" in skipped.reason
