@@ -16,12 +16,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from bot.files import write_atomic
 from bot.services import uploads, webdocs
 from bot.services.core import BotCore, UploadResult
 from bot.services.errors import NotFound, UploadRejected
 from bot.services.permissions import Actor
 from bot.services.webfetch import Fetcher, FetchError, FetchPolicy
 from bot.settings import Settings
+from index.errors import UserError
 from index.models import DocumentOutline, ReindexReport
 
 log = logging.getLogger(__name__)
@@ -126,13 +128,24 @@ class CorpusAdmin:
                 filename, data, max_bytes=core.settings.max_upload_bytes
             )
             source = f"{uploads.UPLOAD_SUBDIR}/{upload.name}"
-            identical = uploads.read_existing(self.corpus_dir, source) == upload.data
+            previous = uploads.read_existing(self.corpus_dir, source)
+            identical = previous == upload.data
             if not identical:
                 uploads.save_upload(self.corpus_dir, upload, replace=replace)
         except UploadRejected as exc:
             core._audit(actor, "corpus add", detail, f"rejected: {exc}")
             raise
-        report = core._reindex(actor, "corpus add", detail, dry_run=False)
+        try:
+            report = core._reindex(actor, "corpus add", detail, dry_run=False)
+        except Exception as exc:
+            if not identical:  # no half state: the corpus is as it was before the upload
+                if previous is None:
+                    uploads.delete_saved(self.corpus_dir, source)
+                else:
+                    write_atomic(Path(self.corpus_dir) / source, previous)
+            if isinstance(exc, UserError):
+                raise UploadRejected(f"'{upload.name}' was not added: {exc}") from exc
+            raise
         if identical:
             return UploadResult(source, report)
         skipped = [s for s in report.skipped if s.path == source]

@@ -149,3 +149,20 @@ def test_console_remove_asks_first_and_removes_with_confirm(core):
     assert "Restored uploads/notes.md" in console.handle("/corpus undo")
     refused = console.handle("/corpus remove learning-alliance/values.md confirm: yes")
     assert "came with the repository" in refused
+
+
+def test_an_upload_whose_reindex_fails_leaves_nothing_behind_and_the_retry_works(core):
+    from index import builder
+
+    corpus = CorpusAdmin(core)
+    path = core.settings.corpus_dir / "uploads" / "notes.md"
+    core.engine.lock_timeout = 0  # type: ignore[attr-defined]
+    with builder.reindex_lock(core.settings.index_dir, timeout=0):  # another reindex holds it
+        with pytest.raises(UploadRejected, match="was not added"):
+            corpus.add(ADMIN, "notes.md", NOTES)
+    assert not path.exists()
+    assert corpus.add(ADMIN, "notes.md", NOTES).source == "uploads/notes.md"  # not "exists"
+    with builder.reindex_lock(core.settings.index_dir, timeout=0):
+        with pytest.raises(UploadRejected, match="was not added"):
+            corpus.add(ADMIN, "notes.md", NOTES + b"More.\n", replace=True)
+    assert path.read_bytes() == NOTES  # a failed replace puts the old text back
