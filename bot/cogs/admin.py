@@ -181,18 +181,23 @@ class AdminCog(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="reindex", description="Rebuild the search index (admins).")
-    @app_commands.describe(dry_run="Only show what would change")
+    @app_commands.describe(
+        dry_run="Only show what would change", force="Rebuild even when nothing changed"
+    )
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
     async def reindex(
-        self, interaction: discord.Interaction[AllianceBot], dry_run: bool = False
+        self,
+        interaction: discord.Interaction[AllianceBot],
+        dry_run: bool = False,
+        force: bool = False,
     ) -> None:
         core = self.bot.core
         actor = actor_of(interaction)
-        action = "reindex --dry-run" if dry_run else "reindex"
+        action = "reindex --dry-run" if dry_run else "reindex --force" if force else "reindex"
         await asyncio.to_thread(core.check_admin, actor, action)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        report = await asyncio.to_thread(core.reindex, actor, dry_run=dry_run)
+        report = await asyncio.to_thread(core.reindex, actor, dry_run=dry_run, force=force)
         await send(interaction, reindex_reply(report), ephemeral=True)
 
     @app_commands.command(name="status", description="Index, uptime, latency, reminders (admins).")

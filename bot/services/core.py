@@ -411,15 +411,18 @@ class BotCore:
             actor_id=actor.id, actor_name=actor.name, action=action, detail=detail, outcome=outcome
         )
 
-    def reindex(self, actor: Actor, *, dry_run: bool = False) -> ReindexReport:
-        """Rebuild the index (or preview with `dry_run`) as an admin."""
-        action = "reindex --dry-run" if dry_run else "reindex"
+    def reindex(self, actor: Actor, *, dry_run: bool = False, force: bool = False) -> ReindexReport:
+        """Rebuild the index (or preview with `dry_run`; `force` rebuilds even when nothing
+        changed) as an admin."""
+        action = "reindex --dry-run" if dry_run else "reindex --force" if force else "reindex"
         self._admin(actor, action, "")
-        return self._reindex(actor, action, "", dry_run=dry_run)
+        return self._reindex(actor, action, "", dry_run=dry_run, force=force)
 
-    def _reindex(self, actor: Actor, action: str, detail: str, *, dry_run: bool) -> ReindexReport:
+    def _reindex(
+        self, actor: Actor, action: str, detail: str, *, dry_run: bool, force: bool = False
+    ) -> ReindexReport:
         try:
-            report = self.engine.reindex(dry_run=dry_run)
+            report = self.engine.reindex(dry_run=dry_run, force=force)
         except Exception as exc:
             self._audit(actor, action, detail, f"failed: {type(exc).__name__}: {exc}")
             raise

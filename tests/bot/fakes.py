@@ -71,7 +71,7 @@ class FakeEngine:
             return Answer(question, False, "I couldn't find that in the documents.", ())
         return Answer(question, True, f"{hits[0].passage.text} [1]", hits)
 
-    def reindex(self, *, dry_run: bool = False) -> ReindexReport:
+    def reindex(self, *, dry_run: bool = False, force: bool = False) -> ReindexReport:
         self.reindexes.append(dry_run)
         skipped: list[SkippedFile] = []
         if self.corpus_dir is not None and not dry_run:

@@ -54,6 +54,17 @@ async def test_reindex_and_dry_run_for_an_admin(fake, bot):
     assert actions[-2:] == ["reindex --dry-run", "reindex"]
 
 
+async def test_reindex_force_rebuilds_when_nothing_changed(fake, bot):
+    from index import builder
+
+    await fake.reply(await fake.slash("reindex", **ADMIN))
+    before = builder.current_generation(bot.settings.index_dir)
+    forced = await fake.reply(await fake.slash("reindex", {"force": True}, **ADMIN))
+    assert forced.embeds[0]["title"] == "Reindex finished"
+    assert builder.current_generation(bot.settings.index_dir) != before
+    assert [a for a, _ in audit(bot)][-1] == "reindex --force"
+
+
 async def test_admin_role_is_enough_without_manage_server(fake, bot):
     status = await fake.reply(await fake.slash("status", **ROLE_ADMIN))
     assert status.ephemeral
