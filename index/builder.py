@@ -131,6 +131,10 @@ def reindex_lock(index_dir: Path, *, timeout: float = 30.0, poll: float = 0.05) 
         os.close(fd)
 
 
+#: Where the text of PDFs is kept by content hash (`index.loader.load_corpus`).
+TEXT_CACHE = "pdf-text"
+
+
 def reindex(
     corpus_dir: Path,
     index_dir: Path,
@@ -155,7 +159,7 @@ def reindex(
     """
     started = time.perf_counter()
     with reindex_lock(index_dir, timeout=lock_timeout):
-        loaded = load_corpus(corpus_dir)
+        loaded = load_corpus(corpus_dir, text_cache=index_dir / TEXT_CACHE)
         passages = {doc.source: chunk_document(doc) for doc in loaded.documents}
         old_gen = current_generation(index_dir)
         old = read_manifest(old_gen) if old_gen else None

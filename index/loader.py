@@ -11,7 +11,9 @@ it never stops the rest of the corpus from loading.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import os
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -91,17 +93,27 @@ def document_paths(corpus_dir: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(corpus_dir).as_posix())
 
 
-def load_corpus(corpus_dir: Path) -> LoadResult:
-    """Load every document under `corpus_dir`; unreadable files are reported, not raised."""
+def load_corpus(corpus_dir: Path, *, text_cache: Path | None = None) -> LoadResult:
+    """Load every document under `corpus_dir`; unreadable files are reported, not raised.
+
+    With `text_cache` (a folder the index owns), what a PDF yielded — its text, or why it was
+    skipped — is kept by the file's content hash, so an unchanged PDF is never parsed twice
+    (a slow or hostile one costs its work once, not on every reindex). Entries of files no
+    longer in the corpus are dropped."""
     documents: list[Document] = []
     skipped: list[SkippedFile] = []
+    used: set[str] = set()
     for path in document_paths(corpus_dir):
         source = path.relative_to(corpus_dir).as_posix()
         try:
-            documents.append(load_file(path, source))
+            documents.append(load_file(path, source, text_cache=text_cache, used=used))
         except UnreadableFile as exc:
             log.warning("skipping %s: %s", source, exc.reason)
             skipped.append(SkippedFile(source, exc.reason))
+    if text_cache is not None and text_cache.is_dir():
+        for entry in text_cache.glob("*.json"):
+            if entry.stem not in used:
+                entry.unlink(missing_ok=True)
     return LoadResult(tuple(documents), tuple(skipped))
 
 
@@ -113,8 +125,11 @@ class UnreadableFile(Exception):
         self.reason = reason
 
 
-def load_file(path: Path, source: str) -> Document:
-    """Read one file into a `Document`, or raise `UnreadableFile` with a plain reason."""
+def load_file(
+    path: Path, source: str, *, text_cache: Path | None = None, used: set[str] | None = None
+) -> Document:
+    """Read one file into a `Document`, or raise `UnreadableFile` with a plain reason (a PDF's
+    outcome is kept in `text_cache` by content hash; `used` collects the hashes read)."""
     try:
         if not path.is_file():
             raise UnreadableFile("not a regular file (broken link or special file)")
@@ -129,7 +144,9 @@ def load_file(path: Path, source: str) -> Document:
     digest = hashlib.sha256(data).hexdigest()
     suffix = path.suffix.lower()
     if suffix in PDF_SUFFIXES:
-        return _pdf(data, source, path, digest)
+        if used is not None:
+            used.add(digest)
+        return _pdf_cached(data, source, path, digest, text_cache)
     text = _decode(data)
     if suffix in HTML_SUFFIXES:
         title, body = html_to_text(text)
@@ -222,7 +239,8 @@ MAX_PDF_SECONDS = 20.0
 MAX_PDF_STREAM_BYTES = 8_000_000
 
 
-def _pdf(data: bytes, source: str, path: Path, digest: str) -> Document:
+def _pdf_text(data: bytes) -> tuple[str, str]:
+    """(text, metadata title) of a PDF within the work caps, or `UnreadableFile`."""
     import io
     import time
 
@@ -267,7 +285,42 @@ def _pdf(data: bytes, source: str, path: Path, digest: str) -> Document:
     text = "\n\n".join(p.strip() for p in pages if p.strip())
     if not text.strip():
         raise UnreadableFile("PDF has no text layer (scanned image?)")
-    return _plain(text, source, path, digest, title=meta_title)
+    return text, meta_title
+
+
+def _pdf_cached(data: bytes, source: str, path: Path, digest: str, cache: Path | None) -> Document:
+    """A PDF's document, from the text cache when this content was read before."""
+    entry = cache / f"{digest}.json" if cache is not None else None
+    saved: object = None
+    if entry is not None:
+        try:
+            saved = json.loads(entry.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            saved = None
+    if isinstance(saved, dict) and isinstance(saved.get("skip"), str):
+        raise UnreadableFile(saved["skip"])
+    if isinstance(saved, dict) and isinstance(saved.get("text"), str):
+        return _plain(saved["text"], source, path, digest, title=str(saved.get("title", "")))
+    try:
+        text, title = _pdf_text(data)
+    except UnreadableFile as exc:
+        _save_entry(entry, {"skip": exc.reason})
+        raise
+    _save_entry(entry, {"text": text, "title": title})
+    return _plain(text, source, path, digest, title=title)
+
+
+def _save_entry(entry: Path | None, value: dict[str, str]) -> None:
+    """Keep one cache entry (best effort: a cache that cannot be written only costs time)."""
+    if entry is None:
+        return
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        part = entry.with_suffix(".part")
+        part.write_text(json.dumps(value), encoding="utf-8")
+        os.replace(part, entry)
+    except OSError as exc:
+        log.warning("PDF text cache not written (%s): %s", entry, exc)
 
 
 def _name(path: Path) -> str:

@@ -154,3 +154,35 @@ def test_a_pdf_is_capped_by_work_not_bytes(tmp_path, monkeypatch) -> None:
     assert result.documents == ()
     (skipped,) = result.skipped
     assert "12 pages; at most 10 are read" in skipped.reason
+
+
+def test_an_unchanged_pdf_is_parsed_once_across_reindexes_even_when_skipped(
+    tmp_path, monkeypatch
+) -> None:
+    import io
+
+    from pypdf import PdfWriter
+
+    from index import loader
+    from index.engine import SearchEngine
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    writer = PdfWriter()
+    for _ in range(3):
+        writer.add_blank_page(612, 792)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    (corpus / "scan.pdf").write_bytes(buffer.getvalue())  # no text layer: skipped
+    (corpus / "a.md").write_text("# Guide\n\n## Visits\n\nSchool visits are in spring.\n")
+    calls = []
+    real = loader._pdf_text
+    monkeypatch.setattr(loader, "_pdf_text", lambda data: calls.append(1) or real(data))
+    engine = SearchEngine(corpus, tmp_path / "index", semantic=False)
+    first = engine.reindex()
+    (corpus / "b.md").write_text("# Other\n\n## Notes\n\nMore notes here.\n")
+    second = engine.reindex()
+    assert [s.path for s in first.skipped] == [s.path for s in second.skipped] == ["scan.pdf"]
+    assert "no text layer" in second.skipped[0].reason
+    assert len(calls) == 1
+    engine.close()
