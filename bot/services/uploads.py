@@ -10,15 +10,14 @@ sub-folder per removal, from which `restore_removed` puts them back (`/corpus un
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from bot.files import write_atomic
 from bot.services.errors import NotFound, UploadRejected
 from index.loader import ADMIN_STEMS
 
@@ -112,16 +111,7 @@ def save_upload(corpus_dir: Path, upload: ValidUpload, *, replace: bool = False)
             f"'{UPLOAD_SUBDIR}/{upload.name}' already exists; choose another name or set "
             "replace to True."
         )
-    fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=".upload-", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(upload.data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(target, upload.data)
     return f"{UPLOAD_SUBDIR}/{upload.name}"
 
 
