@@ -57,7 +57,7 @@ from index.semantic import (
     load_embedder,
     unavailable_reason,
 )
-from index.spanish import gloss, is_spanish, untranslated
+from index.spanish import is_spanish, read_spanish
 from index.synonyms import SYNONYMS_FILE, synonym_source
 from index.vocabulary import Vocabulary
 
@@ -128,12 +128,14 @@ class SearchEngine:
         limit = max(1, min(limit, MAX_HITS))
         spanish = is_spanish(text)
         lexicon = self.lexicon.get()
+        searched = text
         if spanish:
-            lexicon = lexicon.with_phrasing(untranslated(text))
+            searched, kept = read_spanish(text)
+            lexicon = lexicon.with_phrasing(kept)
         result = search(
             reader.searcher,
             reader.vocab,
-            gloss(text) if spanish else text,
+            searched,
             self.synonyms.get(),
             limit=MAX_HITS,
             options=self.options,

@@ -105,15 +105,21 @@ def _stop_words() -> frozenset[str]:
 def gloss(text: str, glossary: Glossary | None = None) -> str:
     """An English reading of a Spanish question for word matching: phrases and words in the
     glossary are translated, other Spanish function words dropped, the rest kept as typed."""
-    return " ".join(w for w in _read(text, glossary)[0] if w)
+    return read_spanish(text, glossary)[0]
 
 
 def untranslated(text: str, glossary: Glossary | None = None) -> frozenset[str]:
     """The Spanish words `gloss` keeps as typed (lower case, with and without accents): when the
     index has never seen one, it says nothing about what the corpus lacks, only that the
     glossary lacks it, so search treats it as phrasing and leaves the meaning layer to rank."""
-    kept = _read(text, glossary)[1]
-    return frozenset(w.lower() for w in kept) | frozenset(fold(w) for w in kept)
+    return read_spanish(text, glossary)[1]
+
+
+def read_spanish(text: str, glossary: Glossary | None = None) -> tuple[str, frozenset[str]]:
+    """`gloss` and `untranslated` of one question from a single reading of it."""
+    out, kept = _read(text, glossary)
+    words = frozenset(w.lower() for w in kept) | frozenset(fold(w) for w in kept)
+    return " ".join(w for w in out if w), words
 
 
 def _read(text: str, glossary: Glossary | None) -> tuple[list[str], list[str]]:
