@@ -102,21 +102,14 @@ def _stop_words() -> frozenset[str]:
     return frozenset(fold(w) for w in stopwords_for_language("es"))  # type: ignore[no-untyped-call]
 
 
-def gloss(text: str, glossary: Glossary | None = None) -> str:
-    """An English reading of a Spanish question for word matching: phrases and words in the
-    glossary are translated, other Spanish function words dropped, the rest kept as typed."""
-    return read_spanish(text, glossary)[0]
-
-
-def untranslated(text: str, glossary: Glossary | None = None) -> frozenset[str]:
-    """The Spanish words `gloss` keeps as typed (lower case, with and without accents): when the
-    index has never seen one, it says nothing about what the corpus lacks, only that the
-    glossary lacks it, so search treats it as phrasing and leaves the meaning layer to rank."""
-    return read_spanish(text, glossary)[1]
-
-
 def read_spanish(text: str, glossary: Glossary | None = None) -> tuple[str, frozenset[str]]:
-    """`gloss` and `untranslated` of one question from a single reading of it."""
+    """(an English reading, the words left as typed) of a Spanish question.
+
+    The reading is for word matching: phrases and words in the glossary are translated, other
+    Spanish function words dropped, the rest kept as typed. The words kept as typed (lower
+    case, with and without accents) say nothing about what the corpus lacks when the index has
+    never seen them, only that the glossary lacks them, so search treats them as phrasing and
+    leaves the meaning layer to rank."""
     out, kept = _read(text, glossary)
     words = frozenset(w.lower() for w in kept) | frozenset(fold(w) for w in kept)
     return " ".join(w for w in out if w), words
