@@ -299,13 +299,27 @@ def quote(hit: Hit, limit: int = QUOTE_CHARS) -> str:
     return body
 
 
-def answer_button_labels(question_id: int | None, *, more: bool, ask_person: bool) -> list[str]:
-    """The buttons under an answer, as the console names them: the same rule as
-    `bot.views.answer_view` (none without a logged question, which small talk never is)."""
+#: How the console names each button under an answer.
+ANSWER_BUTTON_LABELS = {
+    "more": "More sources (/more)",
+    "up": "👍",
+    "down": "👎",
+    "ask": "Ask a person",
+}
+
+
+def answer_buttons(question_id: int | None, *, more: bool, ask_person: bool) -> list[str]:
+    """Which buttons go under an answer, in order (Discord's view and the console's line both
+    follow this): none without a logged question, which small talk never has."""
     if question_id is None:
         return []
-    labels = ["👍", "👎", *(["Ask a person"] if ask_person else [])]
-    return ["More sources (/more)", *labels] if more else labels
+    return [*(["more"] if more else []), "up", "down", *(["ask"] if ask_person else [])]
+
+
+def answer_button_labels(question_id: int | None, *, more: bool, ask_person: bool) -> list[str]:
+    """The buttons under an answer, as the console names them."""
+    kinds = answer_buttons(question_id, more=more, ask_person=ask_person)
+    return [ANSWER_BUTTON_LABELS[kind] for kind in kinds]
 
 
 def answer_reply(

@@ -15,12 +15,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.rendering import clip, more_sources_reply, notice, officer_message, section_reply
+from bot.rendering import (
+    answer_buttons,
+    clip,
+    more_sources_reply,
+    notice,
+    officer_message,
+    section_reply,
+)
 from bot.replies import actor_of, report_error, send
 from bot.schedule.models import Reminder, ts
 from bot.schedule.rsvp import ANSWERS, Answer, Counts
@@ -363,12 +370,14 @@ def answer_view(
         view.add_item(SectionButton(suggestion.key, suggestion.heading))
     if question_id is None:
         return view if sections else None
-    if more:
-        view.add_item(MoreSourcesButton(question_id))
-    view.add_item(FeedbackButton(question_id, True))
-    view.add_item(FeedbackButton(question_id, False))
-    if ask_person:
-        view.add_item(AskPersonButton(question_id))
+    items: dict[str, Callable[[int], discord.ui.Item[Any]]] = {
+        "more": MoreSourcesButton,
+        "up": lambda qid: FeedbackButton(qid, True),
+        "down": lambda qid: FeedbackButton(qid, False),
+        "ask": AskPersonButton,
+    }
+    for kind in answer_buttons(question_id, more=more, ask_person=ask_person):
+        view.add_item(items[kind](question_id))
     return view
 
 
