@@ -76,19 +76,23 @@ def open_records(settings: Settings, clock: Clock, *, busy_timeout: float) -> Re
 
 def prepare(core: BotCore) -> None:
     """Start-up work before serving: check the database (`PRAGMA quick_check`, shown in
-    `/status`), bring the index up to date (built when missing, rebuilt when the corpus changed
-    while the bot was down or the serving generation is damaged; a no-change check is cheap),
+    `/status`), build the index when it is missing or rebuild it when the serving generation is
+    damaged (a cheap check: corpus changes made while the bot was down wait for `/reindex`),
     load the standing schedule."""
     core.check_database()
     status = core.engine.status()
-    if status.generation is None and status.passages == 0:
-        log.info("no index yet: building it from %s", core.settings.corpus_dir)
-    try:
-        report = core.engine.reindex()
-    except Exception as exc:  # a busy or failing build must not keep the bot from starting
-        log.warning("index not checked at start: %s", exc)
-    else:
-        if not report.unchanged:
+    missing = status.generation is None and status.passages == 0
+    if missing or not core.engine.serving_ok():
+        log.info(
+            "%s: building it from %s",
+            "no index yet" if missing else "the index is damaged",
+            core.settings.corpus_dir,
+        )
+        try:
+            report = core.engine.reindex()
+        except Exception as exc:  # a busy or failing build must not keep the bot from starting
+            log.warning("index not built at start: %s", exc)
+        else:
             log.info("index built: %d documents, %d passages", report.documents, report.passages)
     if core.schedule is not None:
         try:

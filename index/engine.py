@@ -264,6 +264,13 @@ class SearchEngine:
             return report
         return dataclasses.replace(report, skipped=(*report.skipped, *problems))
 
+    def serving_ok(self) -> bool:
+        """Whether the generation now serving opens and matches its manifest (False when there
+        is none); a cheap start-up check, where a full reindex would read the whole corpus."""
+        gen = builder.current_generation(self.index_dir)
+        manifest = builder.read_manifest(gen) if gen else None
+        return gen is not None and manifest is not None and builder.serving_ok(gen, manifest)
+
     def status(self) -> IndexStatus:
         """Size and age of the index now serving (zeros when there is none yet)."""
         gen = builder.current_generation(self.index_dir)

@@ -96,6 +96,9 @@ class FakeEngine:
             dry_run=dry_run,
         )
 
+    def serving_ok(self) -> bool:
+        return True
+
     def status(self) -> IndexStatus:
         docs = {p.source for p in self.passages}
         return IndexStatus(len(docs), len(self.passages), self.built_at, "g1")

@@ -243,3 +243,21 @@ def test_a_document_name_echoed_in_an_error_cannot_form_a_link_or_a_mention(core
         core.find_document("[bank login](https://evil.example) <@123> **x**")
     message = str(err.value)
     assert "](" not in message and "<@" not in message and "**" not in message
+
+
+def test_start_up_rebuilds_a_damaged_index_and_leaves_a_whole_one_alone(real_core):
+    from bot.wiring import prepare
+    from index import builder
+
+    prepare(real_core)
+    index_dir = real_core.engine.index_dir  # type: ignore[attr-defined]
+    whole = builder.current_generation(index_dir)
+    prepare(real_core)
+    assert builder.current_generation(index_dir) == whole  # nothing to do
+    assert whole is not None
+    for path in whole.glob("*.seg"):
+        path.write_bytes(b"junk")
+    prepare(real_core)
+    rebuilt = builder.current_generation(index_dir)
+    assert rebuilt is not None and rebuilt != whole
+    assert real_core.ask(ADMIN, "what are the values?").answer.answered
