@@ -21,7 +21,7 @@ def _venv_python() -> Path | None:
 
 
 try:
-    from bot.cli import main
+    from bot.app.cli import main
 except ModuleNotFoundError as exc:
     venv = _venv_python()
     if venv is not None and os.environ.get("ALLIANCE_NO_VENV_HANDOVER") != "1":

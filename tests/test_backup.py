@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.db import connect
-from bot.services.lock import InstanceLock
-from bot.services.records import Records
+from bot.app.cli import main
+from bot.common.db import connect
+from bot.common.lock import InstanceLock
+from bot.common.records import Records
 
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789AB"
 

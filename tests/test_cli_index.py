@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.app.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 KEYS = ["question", "answered", "answer", "passages", "language"]

@@ -10,7 +10,7 @@ import re
 import shlex
 from pathlib import Path
 
-from bot.cli import build_parser
+from bot.app.cli import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 

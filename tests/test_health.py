@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.cli import main
-from bot.services.lock import InstanceLock
+from bot.app.cli import main
+from bot.common.lock import InstanceLock
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ import sqlite3
 
 import pytest
 
-from bot.cli import main
-from bot.db import connect, migrate
+from bot.app.cli import main
+from bot.common.db import connect, migrate
 from bot.settings import Settings
 
 

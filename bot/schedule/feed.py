@@ -19,7 +19,7 @@ Contract:
   a warning, and the bot goes on.
 - The access log is off: the secret is in the path, and logs must not hold it.
 
-No Discord import: the bot starts and stops a `FeedServer` (`bot.client`), the tests drive it
+No Discord import: the bot starts and stops a `FeedServer` (`bot.app.client`), the tests drive it
 with a real aiohttp client on 127.0.0.1.
 """
 
@@ -39,8 +39,8 @@ from typing import Protocol
 
 from aiohttp import web
 
-from bot.schedule import store
-from bot.schedule.models import ts
+from bot.schedule.domain import store
+from bot.schedule.domain.models import ts
 
 log = logging.getLogger(__name__)
 

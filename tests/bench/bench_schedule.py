@@ -18,11 +18,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.db import connect
-from bot.schedule.clock import SystemClock
-from bot.schedule.models import Reminder
-from bot.schedule.scheduler import ReminderScheduler, SchedulerConfig
-from bot.schedule.service import ScheduleService
+from bot.common.db import connect
+from bot.schedule.domain.clock import SystemClock
+from bot.schedule.domain.models import Reminder
+from bot.schedule.domain.scheduler import ReminderScheduler, SchedulerConfig
+from bot.schedule.domain.service import ScheduleService
 
 TZ = ZoneInfo("America/Denver")
 PENDING = 10_000

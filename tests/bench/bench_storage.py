@@ -25,8 +25,8 @@ from typing import Any
 
 import discord
 
-from bot.client import AllianceBot, point_at
-from bot.db import BUSY_MESSAGE
+from bot.app.client import AllianceBot, point_at
+from bot.common.db import BUSY_MESSAGE
 from bot.settings import Settings
 from tests.bot.fakes import FakeEngine
 from tests.e2e import fake_discord as fd

@@ -3,12 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.db import connect
-from bot.services.core import BotCore
-from bot.services.records import Records
 from bot.settings import Settings
 from index.engine import SearchEngine
-from tests.bot.fakes import Clock, FakeEngine
+from tests.bot.fakes import Clock, FakeEngine, make_app
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
@@ -43,23 +40,13 @@ def engine(settings):
 
 @pytest.fixture
 def core(settings, engine, clock):
-    return BotCore(
-        settings=settings,
-        engine=engine,
-        records=Records(connect(settings.db_path), clock=clock),
-        clock=clock,
-    )
+    return make_app(settings, engine, clock)
 
 
 @pytest.fixture
 def real_core(settings, clock, tmp_path):
-    """A `BotCore` over a copy of the seed corpus with the real search engine."""
+    """A `App` over a copy of the seed corpus with the real search engine."""
     shutil.copytree(CORPUS, settings.corpus_dir, dirs_exist_ok=True)
     engine = SearchEngine(settings.corpus_dir, tmp_path / "index", lock_timeout=0)
-    yield BotCore(
-        settings=settings,
-        engine=engine,
-        records=Records(connect(settings.db_path), clock=clock),
-        clock=clock,
-    )
+    yield make_app(settings, engine, clock)
     engine.close()

@@ -7,9 +7,13 @@ tested before and independently of the real search core.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.app.wiring import App, build_app
+from bot.common.search import SearchCore
+from bot.settings import Settings
 from index.errors import QuestionError
 from index.models import (
     Answer,
@@ -133,3 +137,23 @@ class Clock:
         from datetime import timedelta
 
         self.now += timedelta(seconds=seconds)
+
+
+class ScheduleClock:
+    """A `bot.schedule.domain.clock.Clock` over a plain `() -> datetime` (the `Clock` above)."""
+
+    def __init__(self, now: Callable[[], datetime]) -> None:
+        self._now = now
+
+    def now(self) -> datetime:
+        return self._now()
+
+    async def sleep(self, seconds: float) -> None:
+        raise AssertionError("these tests never sleep")
+
+
+def make_app(
+    settings: Settings, engine: SearchCore, clock: Callable[[], datetime], *, discord: bool = True
+) -> App:
+    """Every feature wired as the bot wires it, over `engine` and a test clock."""
+    return build_app(settings, engine=engine, clock=ScheduleClock(clock), discord=discord)

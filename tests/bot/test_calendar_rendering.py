@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.rendering import attendance_reply, group_series, occurrences_reply, short_time
-from bot.schedule.models import Item, Occurrence, ts
-from bot.schedule.rsvp import Counts
-from bot.services.calendar import Attendance
+from bot.schedule.calendar import Attendance
+from bot.schedule.domain.models import Item, Occurrence, ts
+from bot.schedule.domain.rsvp import Counts
+from bot.schedule.replies import attendance_reply, group_series, occurrences_reply, short_time
 
 DENVER = ZoneInfo("America/Denver")
 T0 = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import rendering as r
-from bot.services.core import SHOWN_SOURCES
+from bot.ask.replies import answer_reply
+from bot.ask.usecases import SHOWN_SOURCES
+from bot.common.cards import to_text
 from index.answer import first_use_order
 from index.chunking import chunk_document
 from index.engine import SearchEngine
@@ -54,7 +55,7 @@ def replies() -> dict[str, str]:
         for question in QUESTIONS:
             answer = engine.ask(question, limit=SHOWN_SOURCES + 5)
             if answer.answered:
-                out[question] = r.to_text(r.answer_reply(answer))
+                out[question] = to_text(answer_reply(answer))
         return out
     finally:
         engine.close()
@@ -86,12 +87,11 @@ def test_no_capture_notes_or_file_paths_in_member_facing_text(replies: dict[str,
 
 def test_a_citation_names_title_and_section_and_links_the_page() -> None:
     hit = _hit(1, "https://example.org/values")
-    card = r.answer_reply(Answer("q", True, "Text. [1]", (hit,))).cards[0]
+    card = answer_reply(Answer("q", True, "Text. [1]", (hit,))).cards[0]
     assert card.fields[0].name == "[1] Doc › Part 1"
     assert card.fields[0].value.endswith("— <https://example.org/values>")
     assert (
-        "<"
-        not in r.answer_reply(Answer("q", True, "Text. [1]", (_hit(1),))).cards[0].fields[0].value
+        "<" not in answer_reply(Answer("q", True, "Text. [1]", (_hit(1),))).cards[0].fields[0].value
     )
 
 

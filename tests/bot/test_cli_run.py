@@ -2,8 +2,8 @@
 
 import pytest
 
-from bot.cli import main
-from bot.cli_run import token_of
+from bot.app.cli import main
+from bot.app.run import token_of
 from bot.settings import Settings
 from index.errors import UserError
 
@@ -39,7 +39,7 @@ def test_well_formed_token_passes_the_shape_check():
 
 
 def test_second_bot_on_the_same_data_dir_exits_with_a_clear_message(monkeypatch, capsys, tmp_path):
-    from bot.services.lock import InstanceLock
+    from bot.common.lock import InstanceLock
 
     monkeypatch.setenv(
         "DISCORD_TOKEN", "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB"
@@ -53,7 +53,7 @@ def test_second_bot_on_the_same_data_dir_exits_with_a_clear_message(monkeypatch,
 def test_plain_command_without_token_opens_the_console_and_says_why(monkeypatch, capsys, tmp_path):
     import io
 
-    from bot import wiring
+    from bot.app import wiring
     from tests.bot.fakes import FakeEngine
 
     monkeypatch.setattr(wiring, "default_engine", lambda settings: FakeEngine())
@@ -68,7 +68,7 @@ def test_plain_command_without_token_opens_the_console_and_says_why(monkeypatch,
 def test_token_is_redacted_from_logs():
     import logging
 
-    from bot.logging_setup import Redact
+    from bot.app.logging_setup import Redact
 
     record = logging.LogRecord(
         "x", logging.INFO, __file__, 1, "using %s now", ("s3cr3t.tok",), None

@@ -4,10 +4,10 @@ from datetime import UTC, datetime
 
 import discord
 
-from bot.client import AllianceBot, intents, point_at
-from bot.schedule.clock import ManualClock
+from bot.app.client import AllianceBot, intents, point_at
+from bot.ask.views import AskPersonButton, FeedbackButton, MoreSourcesButton, answer_view
+from bot.schedule.domain.clock import ManualClock
 from bot.settings import Settings
-from bot.views import AskPersonButton, FeedbackButton, MoreSourcesButton, answer_view
 from tests.bot.fakes import FakeEngine
 
 NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)

@@ -2,7 +2,8 @@
 
 import io
 
-from bot.console import Console, parse_options, run_console
+from bot.app.console import Console, run_console
+from bot.common.console_input import parse_options
 
 
 def run(core, text):

@@ -10,10 +10,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.cli import main
-from bot.console import CONSOLE_ACTOR, CONSOLE_USER_ID, Console, run_console, terminal_text
-from bot.schedule.clock import ManualClock
-from bot.wiring import build_core
+from bot.app.cli import main
+from bot.app.console import CONSOLE_ACTOR, Console, run_console, terminal_text
+from bot.app.wiring import build_app
+from bot.schedule.console import CONSOLE_USER_ID
+from bot.schedule.domain.clock import ManualClock
 from tests.bot.fakes import FakeEngine
 
 NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
@@ -27,7 +28,7 @@ def run(core, text: str, *, bold: bool = False) -> str:
 
 @pytest.fixture
 def sched_core(settings):
-    return build_core(settings, engine=FakeEngine(), clock=ManualClock(NOW), discord=False)
+    return build_app(settings, engine=FakeEngine(), clock=ManualClock(NOW), discord=False)
 
 
 @pytest.mark.parametrize("word", ["quit", "exit", "Exit", "/exit", "quit!"])

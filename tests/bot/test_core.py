@@ -1,13 +1,12 @@
-"""BotCore: the behaviour behind every command, without Discord."""
+"""App: the behaviour behind every command, without Discord."""
 
 import sqlite3
 
 import pytest
 
-from bot.services.core import BotCore
-from bot.services.corpus_admin import CorpusAdmin
-from bot.services.errors import NotFound, PermissionDenied, RateLimited, UploadRejected
-from bot.services.permissions import Actor
+from bot.ask.usecases import Asking
+from bot.common.errors import NotFound, PermissionDenied, RateLimited, UploadRejected
+from bot.common.permissions import Actor
 from index.errors import QuestionError
 
 MEMBER = Actor(10, "member#1")
@@ -16,10 +15,10 @@ ROLE_ADMIN = Actor(30, "roleadmin#1", role_ids=frozenset({999}))
 
 
 def test_ask_answers_and_logs_the_question(core):
-    result = core.ask(MEMBER, "  what are the   values? ")
+    result = core.questions.ask(MEMBER, "  what are the   values? ")
     assert result.answer.answered
     assert result.answer.hits[0].passage.source == "learning-alliance/values.md"
-    assert core.logged(result.question_id) == "what are the values?"
+    assert core.questions.logged(result.question_id) == "what are the values?"
 
 
 @pytest.mark.parametrize(
@@ -35,73 +34,73 @@ def test_a_question_log_that_cannot_be_written_still_answers(core, monkeypatch, 
         raise fault
 
     monkeypatch.setattr(core.records, "log_question", broken)
-    result = core.ask(MEMBER, "what are the values?")
+    result = core.questions.ask(MEMBER, "what are the values?")
     assert result.answer.answered and result.answer.hits
     assert result.question_id is None
 
 
 def test_question_length_is_capped_with_a_helpful_message(core, engine):
     with pytest.raises(QuestionError, match="under 120 characters"):
-        core.ask(MEMBER, "values " * 40)
+        core.questions.ask(MEMBER, "values " * 40)
     with pytest.raises(QuestionError, match="Please type a question"):
-        core.ask(MEMBER, "   ")
+        core.questions.ask(MEMBER, "   ")
     assert core.records.question_count() == 0
 
 
 def test_cooldown_is_per_user_and_expires(core, clock):
-    core.ask(MEMBER, "values?")
-    core.ask(MEMBER, "values?")
+    core.questions.ask(MEMBER, "values?")
+    core.questions.ask(MEMBER, "values?")
     with pytest.raises(RateLimited, match="wait 10 seconds") as info:
-        core.ask(MEMBER, "values?")
+        core.questions.ask(MEMBER, "values?")
     assert info.value.retry_after == pytest.approx(10)
-    core.ask(ADMIN, "values?")  # someone else is not affected
+    core.questions.ask(ADMIN, "values?")  # someone else is not affected
     clock.advance(10)
-    core.ask(MEMBER, "values?")
+    core.questions.ask(MEMBER, "values?")
 
 
 def test_more_sources_returns_the_passages_after_the_first_three(core):
-    result = core.ask(MEMBER, "values")
-    answer, extra = core.more_sources(result.question_id)
+    result = core.questions.ask(MEMBER, "values")
+    answer, extra = core.questions.more_sources(result.question_id)
     assert [h.rank for h in extra] == [4, 5]
     with pytest.raises(NotFound):
-        core.more_sources(9999)
+        core.questions.more_sources(9999)
 
 
 def test_feedback_is_stored_once_per_member_and_changeable(core):
-    qid = core.ask(MEMBER, "values").question_id
-    assert core.feedback(qid, MEMBER, True) is True
-    assert core.feedback(qid, MEMBER, True) is False
-    assert core.feedback(qid, ADMIN, True) is True
+    qid = core.questions.ask(MEMBER, "values").question_id
+    assert core.questions.feedback(qid, MEMBER, True) is True
+    assert core.questions.feedback(qid, MEMBER, True) is False
+    assert core.questions.feedback(qid, ADMIN, True) is True
     assert core.records.votes(qid) == (2, 0)
-    core.feedback(qid, MEMBER, False)
+    core.questions.feedback(qid, MEMBER, False)
     assert core.records.votes(qid) == (1, 1)
 
 
 def test_gaps_lists_abstained_and_downvoted_questions_most_frequent_first(core, clock):
     for _ in range(3):
-        core.ask(ADMIN, "Who won the baseball game?", rate_limit=False)
-    core.ask(ADMIN, "who won the baseball game", rate_limit=False)
-    core.ask(ADMIN, "what is the weather", rate_limit=False)
-    good = core.ask(ADMIN, "values", rate_limit=False).question_id
-    core.feedback(good, MEMBER, False)
-    core.ask(ADMIN, "membership meetings", rate_limit=False)  # answered, no 👎: not a gap
-    gaps = core.gaps(ADMIN)
+        core.questions.ask(ADMIN, "Who won the baseball game?", rate_limit=False)
+    core.questions.ask(ADMIN, "who won the baseball game", rate_limit=False)
+    core.questions.ask(ADMIN, "what is the weather", rate_limit=False)
+    good = core.questions.ask(ADMIN, "values", rate_limit=False).question_id
+    core.questions.feedback(good, MEMBER, False)
+    core.questions.ask(ADMIN, "membership meetings", rate_limit=False)  # answered, no 👎: not a gap
+    gaps = core.admin.gaps(ADMIN)
     assert [g.times for g in gaps] == [4, 1, 1]
     assert gaps[0].question.lower().startswith("who won the baseball game")
     assert {g.question for g in gaps[1:]} == {"what is the weather", "values"}
     clock.advance(31 * 86400)
-    assert core.gaps(ADMIN) == []
+    assert core.admin.gaps(ADMIN) == []
 
 
 @pytest.mark.parametrize(
     "call",
     [
-        lambda core: core.reindex(MEMBER),
-        lambda core: core.reindex(MEMBER, dry_run=True),
-        lambda core: core.gaps(MEMBER),
-        lambda core: core.status(MEMBER),
-        lambda core: CorpusAdmin(core).add(MEMBER, "notes.md", b"# hi"),
-        lambda core: CorpusAdmin(core).remove(MEMBER, "learning-alliance/values.md"),
+        lambda core: core.admin.reindex(MEMBER),
+        lambda core: core.admin.reindex(MEMBER, dry_run=True),
+        lambda core: core.admin.gaps(MEMBER),
+        lambda core: core.admin.status(MEMBER),
+        lambda core: core.corpus.add(MEMBER, "notes.md", b"# hi"),
+        lambda core: core.corpus.remove(MEMBER, "learning-alliance/values.md"),
     ],
 )
 def test_admin_actions_refuse_members_change_nothing_and_are_audited(core, engine, call):
@@ -114,40 +113,43 @@ def test_admin_actions_refuse_members_change_nothing_and_are_audited(core, engin
 
 
 def test_admin_role_counts_as_admin_and_actions_are_audited(core, engine):
-    report = core.reindex(ROLE_ADMIN, dry_run=True)
+    report = core.admin.reindex(ROLE_ADMIN, dry_run=True)
     assert report.dry_run and engine.reindexes == [True]
     entry = core.records.audit_log()[0]
     assert (entry.actor_name, entry.action) == ("roleadmin#1", "reindex --dry-run")
 
 
 def test_corpus_add_saves_indexes_and_is_answerable(core, engine):
-    result = CorpusAdmin(core).add(ADMIN, "picnic.md", b"The summer picnic is at the park.")
+    result = core.corpus.add(ADMIN, "picnic.md", b"The summer picnic is at the park.")
     assert result.source == "uploads/picnic.md"
-    assert core.ask(ADMIN, "where is the picnic?").answer.hits[0].passage.source == result.source
+    assert (
+        core.questions.ask(ADMIN, "where is the picnic?").answer.hits[0].passage.source
+        == result.source
+    )
     assert core.records.audit_log()[0].action == "corpus add"
 
 
 def test_corpus_add_that_the_index_skips_is_rolled_back(core, engine):
     with pytest.raises(UploadRejected, match="could not be indexed"):
-        CorpusAdmin(core).add(ADMIN, "scan.pdf", b"%PDF-1.4 no text")
+        core.corpus.add(ADMIN, "scan.pdf", b"%PDF-1.4 no text")
     assert not (core.settings.corpus_dir / "uploads" / "scan.pdf").exists()
 
 
 def test_corpus_add_rejects_traversal_and_changes_nothing(core, engine):
     with pytest.raises(UploadRejected):
-        CorpusAdmin(core).add(ADMIN, "../../evil.md", b"x")
+        core.corpus.add(ADMIN, "../../evil.md", b"x")
     assert engine.reindexes == []
     assert "rejected" in core.records.audit_log()[0].outcome
 
 
 def test_corpus_remove_moves_the_file_aside_and_reindexes(core, engine, settings):
-    CorpusAdmin(core).add(ADMIN, "picnic.md", b"The summer picnic is at the park.")
-    CorpusAdmin(core).remove(ADMIN, "uploads/picnic.md")
+    core.corpus.add(ADMIN, "picnic.md", b"The summer picnic is at the park.")
+    core.corpus.remove(ADMIN, "uploads/picnic.md")
     assert not (settings.corpus_dir / "uploads" / "picnic.md").exists()
     assert len(list((settings.data_dir / "removed").iterdir())) == 1
-    assert not core.ask(ADMIN, "picnic park", rate_limit=False).answer.answered
+    assert not core.questions.ask(ADMIN, "picnic park", rate_limit=False).answer.answered
     with pytest.raises(NotFound):
-        CorpusAdmin(core).remove(ADMIN, "uploads/picnic.md")
+        core.corpus.remove(ADMIN, "uploads/picnic.md")
 
 
 def handoffs_in_db(settings) -> list[tuple[int, int]]:
@@ -156,49 +158,52 @@ def handoffs_in_db(settings) -> list[tuple[int, int]]:
 
 
 def test_escalation_needs_a_channel_and_is_remembered(core, settings):
-    qid = core.ask(MEMBER, "who won the world series").question_id
-    first = core.escalate(qid, MEMBER)
+    qid = core.questions.ask(MEMBER, "who won the world series").question_id
+    first = core.questions.escalate(qid, MEMBER)
     assert first.first_time and first.question == "who won the world series"
-    assert core.escalate(qid, MEMBER).first_time is False  # its post is under way
-    core.escalation_done(first, posted=True)
-    assert core.escalate(qid, MEMBER).first_time is False
+    assert core.questions.escalate(qid, MEMBER).first_time is False  # its post is under way
+    core.questions.escalation_done(first, posted=True)
+    assert core.questions.escalate(qid, MEMBER).first_time is False
     settings.officer_channel_id = None
     with pytest.raises(NotFound, match="No officer channel"):
-        core.escalate(qid, MEMBER)
+        core.questions.escalate(qid, MEMBER)
 
 
 def test_a_failed_post_stores_nothing_and_leaves_the_question_escalatable(core, settings):
-    qid = core.ask(MEMBER, "who won the world series").question_id
-    first = core.escalate(qid, MEMBER)
+    qid = core.questions.ask(MEMBER, "who won the world series").question_id
+    first = core.questions.escalate(qid, MEMBER)
     assert handoffs_in_db(settings) == []  # nothing stored before the post went out
-    core.escalation_done(first, posted=False)
+    core.questions.escalation_done(first, posted=False)
     assert handoffs_in_db(settings) == []
-    again = core.escalate(qid, MEMBER)
+    again = core.questions.escalate(qid, MEMBER)
     assert again.first_time
-    core.escalation_done(again, posted=True)
+    core.questions.escalation_done(again, posted=True)
     assert handoffs_in_db(settings) == [(qid, MEMBER.id)]
 
 
 def test_one_hand_off_per_question_whoever_presses(core):
-    qid = core.ask(MEMBER, "who won the world series").question_id
-    core.escalation_done(core.escalate(qid, MEMBER), posted=True)
-    assert core.escalate(qid, Actor(11, "other#2")).first_time is False
+    qid = core.questions.ask(MEMBER, "who won the world series").question_id
+    core.questions.escalation_done(core.questions.escalate(qid, MEMBER), posted=True)
+    assert core.questions.escalate(qid, Actor(11, "other#2")).first_time is False
 
 
 def test_hand_offs_per_member_are_capped_per_hour_and_counted_in_the_db(core, settings, clock):
     settings.handoffs_per_hour = 3
     qids = [
-        core.ask(MEMBER, f"question number {n}", rate_limit=False).question_id for n in range(5)
+        core.questions.ask(MEMBER, f"question number {n}", rate_limit=False).question_id
+        for n in range(5)
     ]
     for qid in qids[:3]:
-        core.escalation_done(core.escalate(qid, MEMBER), posted=True)
+        core.questions.escalation_done(core.questions.escalate(qid, MEMBER), posted=True)
     with pytest.raises(RateLimited, match="3 questions to the officers in the last hour") as err:
-        core.escalate(qids[3], MEMBER)
+        core.questions.escalate(qids[3], MEMBER)
     assert "<t:" in str(err.value) and err.value.retry_after == pytest.approx(3600)
     assert "\n" not in str(err.value)
-    assert core.escalate(qids[3], Actor(11, "other#2")).first_time  # other members unaffected
+    assert core.questions.escalate(
+        qids[3], Actor(11, "other#2")
+    ).first_time  # other members unaffected
     # Counted in the database: a fresh core (a restart) on the same database still refuses.
-    restarted = BotCore(settings=settings, engine=core.engine, records=core.records, clock=clock)
+    restarted = Asking(settings, core.engine, core.records, clock=clock)
     with pytest.raises(RateLimited):
         restarted.escalate(qids[4], MEMBER)
     clock.advance(3601)
@@ -208,45 +213,46 @@ def test_hand_offs_per_member_are_capped_per_hour_and_counted_in_the_db(core, se
 def test_hand_offs_under_way_count_against_the_limit(core, settings):
     settings.handoffs_per_hour = 2
     qids = [
-        core.ask(MEMBER, f"question number {n}", rate_limit=False).question_id for n in range(3)
+        core.questions.ask(MEMBER, f"question number {n}", rate_limit=False).question_id
+        for n in range(3)
     ]
-    core.escalate(qids[0], MEMBER)
-    core.escalate(qids[1], MEMBER)
+    core.questions.escalate(qids[0], MEMBER)
+    core.questions.escalate(qids[1], MEMBER)
     with pytest.raises(RateLimited):
-        core.escalate(qids[2], MEMBER)
+        core.questions.escalate(qids[2], MEMBER)
 
 
 def test_status_reports_index_uptime_latency_and_reminders(core, clock):
-    core.pending_reminders = lambda: 4
+    core.admin.pending_reminders = lambda: 4
     clock.advance(3600)
-    status = core.status(ADMIN, latency_seconds=0.0421)
+    status = core.admin.status(ADMIN, latency_seconds=0.0421)
     assert status.index.documents == 2 and status.index.passages == 6
     assert status.uptime_seconds == 3600
     assert status.latency_ms == pytest.approx(42.1)
     assert status.pending_reminders == 4
-    assert core.status(ADMIN, latency_seconds=float("nan")).latency_ms is None
+    assert core.admin.status(ADMIN, latency_seconds=float("nan")).latency_ms is None
 
 
 def test_find_document_by_title_or_path_and_sections(core):
-    assert core.find_document("Values").source == "learning-alliance/values.md"
-    assert core.find_document("coalition/coalition.md").title == "Coalition"
-    passages = core.section_passages("values", "Holistic")
+    assert core.library.find_document("Values").source == "learning-alliance/values.md"
+    assert core.library.find_document("coalition/coalition.md").title == "Coalition"
+    passages = core.library.section_passages("values", "Holistic")
     assert passages[0].section == "Values › Holistic"
     with pytest.raises(NotFound):
-        core.find_document("weather")
+        core.library.find_document("weather")
     with pytest.raises(NotFound):
-        core.section_passages("values", "Nope")
+        core.library.section_passages("values", "Nope")
 
 
 def test_a_document_name_echoed_in_an_error_cannot_form_a_link_or_a_mention(core):
     with pytest.raises(NotFound) as err:
-        core.find_document("[bank login](https://evil.example) <@123> **x**")
+        core.library.find_document("[bank login](https://evil.example) <@123> **x**")
     message = str(err.value)
     assert "](" not in message and "<@" not in message and "**" not in message
 
 
 def test_start_up_rebuilds_a_damaged_index_and_leaves_a_whole_one_alone(real_core):
-    from bot.wiring import prepare
+    from bot.app.wiring import prepare
     from index import builder
 
     prepare(real_core)
@@ -260,4 +266,4 @@ def test_start_up_rebuilds_a_damaged_index_and_leaves_a_whole_one_alone(real_cor
     prepare(real_core)
     rebuilt = builder.current_generation(index_dir)
     assert rebuilt is not None and rebuilt != whole
-    assert real_core.ask(ADMIN, "what are the values?").answer.answered
+    assert real_core.questions.ask(ADMIN, "what are the values?").answer.answered

@@ -7,16 +7,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.console import Console
-from bot.db import connect
-from bot.rendering import to_text, upload_reply
-from bot.search_setup import search_engine
-from bot.services.core import BotCore
-from bot.services.corpus_admin import CorpusAdmin, added_by_admins
-from bot.services.errors import NotFound, PermissionDenied, UploadRejected
-from bot.services.permissions import Actor
-from bot.services.records import Records
+from bot.admin.corpus import added_by_admins
+from bot.admin.replies import upload_reply
+from bot.app.console import Console
+from bot.app.wiring import App
+from bot.common.cards import to_text
+from bot.common.errors import NotFound, PermissionDenied, UploadRejected
+from bot.common.permissions import Actor
+from bot.common.search import search_engine
 from bot.settings import Settings
+from tests.bot.fakes import make_app
 
 ADMIN = Actor(20, "admin#1", manage_guild=True)
 MEMBER = Actor(10, "member#1")
@@ -48,18 +48,13 @@ def core(tmp_path):
     clock = Tick()
     engine = search_engine(settings)
     engine.reindex()
-    core = BotCore(
-        settings=settings,
-        engine=engine,
-        records=Records(connect(settings.db_path), clock=clock),
-        clock=clock,
-    )
+    core = make_app(settings, engine, clock)
     yield core
     engine.close()
 
 
-def sources(core: BotCore) -> set[str]:
-    return {d.source for d in core.documents()}
+def sources(core: App) -> set[str]:
+    return {d.source for d in core.library.documents()}
 
 
 def test_admin_folders_are_told_from_shipped_documents():
@@ -69,7 +64,7 @@ def test_admin_folders_are_told_from_shipped_documents():
 
 
 def test_identical_reupload_says_nothing_changed_and_writes_nothing(core):
-    corpus = CorpusAdmin(core)
+    corpus = core.corpus
     first = corpus.add(ADMIN, "notes.md", NOTES)
     assert to_text(upload_reply(first)).startswith("Added uploads/notes.md")
     path = core.settings.corpus_dir / "uploads" / "notes.md"
@@ -86,7 +81,7 @@ def test_identical_reupload_says_nothing_changed_and_writes_nothing(core):
 
 
 def test_shipped_documents_need_force_and_are_left_alone_without_it(core):
-    corpus = CorpusAdmin(core)
+    corpus = core.corpus
     seed = core.settings.corpus_dir / "learning-alliance" / "values.md"
     with pytest.raises(UploadRejected, match="came with the repository"):
         corpus.remove(ADMIN, "learning-alliance/values.md")
@@ -98,7 +93,7 @@ def test_shipped_documents_need_force_and_are_left_alone_without_it(core):
 
 
 def test_remove_then_undo_puts_the_same_file_back_in_the_index(core):
-    corpus = CorpusAdmin(core)
+    corpus = core.corpus
     corpus.add(ADMIN, "notes.md", NOTES)
     corpus.add(ADMIN, "other.md", b"# Other\n\nBudget lines for the winter retreat.\n")
     first = corpus.remove(ADMIN, "uploads/notes.md")
@@ -110,7 +105,9 @@ def test_remove_then_undo_puts_the_same_file_back_in_the_index(core):
     back = corpus.undo(ADMIN, "uploads/notes.md")  # by path; the latest would be other.md
     assert back.source == "uploads/notes.md" and back.report.added == ("uploads/notes.md",)
     assert (core.settings.corpus_dir / "uploads" / "notes.md").read_bytes() == NOTES
-    assert core.ask(ADMIN, "where is the summer picnic?", rate_limit=False).answer.answered
+    assert core.questions.ask(
+        ADMIN, "where is the summer picnic?", rate_limit=False
+    ).answer.answered
     assert corpus.undo(ADMIN).source == "uploads/other.md"
     with pytest.raises(NotFound, match="nothing to undo"):
         corpus.undo(ADMIN)
@@ -118,7 +115,7 @@ def test_remove_then_undo_puts_the_same_file_back_in_the_index(core):
 
 
 def test_undo_refuses_when_the_name_is_taken_again(core):
-    corpus = CorpusAdmin(core)
+    corpus = core.corpus
     corpus.add(ADMIN, "notes.md", NOTES)
     corpus.remove(ADMIN, "uploads/notes.md")
     corpus.add(ADMIN, "notes.md", b"# New notes\n\nA different file.\n")
@@ -128,7 +125,7 @@ def test_undo_refuses_when_the_name_is_taken_again(core):
 
 
 def test_members_cannot_remove_or_undo(core):
-    corpus = CorpusAdmin(core)
+    corpus = core.corpus
     corpus.add(ADMIN, "notes.md", NOTES)
     with pytest.raises(PermissionDenied):
         corpus.remove(MEMBER, "uploads/notes.md")
@@ -139,7 +136,7 @@ def test_members_cannot_remove_or_undo(core):
 
 def test_console_remove_asks_first_and_removes_with_confirm(core):
     console = Console(core)
-    CorpusAdmin(core).add(ADMIN, "notes.md", NOTES)
+    core.corpus.add(ADMIN, "notes.md", NOTES)
     asked = console.handle("/corpus remove uploads/notes.md")
     assert "confirm: yes" in asked and "Remove this document?" in asked
     assert "uploads/notes.md" in sources(core)
@@ -154,7 +151,7 @@ def test_console_remove_asks_first_and_removes_with_confirm(core):
 def test_an_upload_whose_reindex_fails_leaves_nothing_behind_and_the_retry_works(core):
     from index import builder
 
-    corpus = CorpusAdmin(core)
+    corpus = core.corpus
     path = core.settings.corpus_dir / "uploads" / "notes.md"
     core.engine.lock_timeout = 0  # type: ignore[attr-defined]
     with builder.reindex_lock(core.settings.index_dir, timeout=0):  # another reindex holds it

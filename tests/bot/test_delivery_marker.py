@@ -9,9 +9,9 @@ from types import SimpleNamespace
 import discord
 import pytest
 
-from bot.delivery import DiscordReminderSender, marker, reminder_content
-from bot.schedule.errors import PermanentSendError, RetryableSendError
-from bot.schedule.models import Reminder
+from bot.schedule.delivery import DiscordReminderSender, marker, reminder_content
+from bot.schedule.domain.errors import PermanentSendError, RetryableSendError
+from bot.schedule.domain.models import Reminder
 
 NOW = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)
 BOT = 900

@@ -16,13 +16,13 @@ import recurring_ical_events
 from multidict import CIMultiDict
 from pydantic import ValidationError
 
+from bot.app.wiring import build_app
+from bot.common.errors import NotFound
+from bot.common.permissions import Actor, PermissionDenied
 from bot.schedule import feed
-from bot.schedule.clock import ManualClock
-from bot.services.calendar import CalendarActions
-from bot.services.errors import NotFound
-from bot.services.permissions import Actor, PermissionDenied
+from bot.schedule.calendar import CalendarActions
+from bot.schedule.domain.clock import ManualClock
 from bot.settings import Settings
-from bot.wiring import build_core
 from tests.bot.fakes import FakeEngine
 
 NOW = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)
@@ -51,11 +51,11 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def calendar(tmp_path: Path, clock: ManualClock) -> CalendarActions:
-    from bot.schedule.service import open_service
+    from bot.schedule.domain.service import open_service
 
     settings = make_settings(tmp_path)
-    core = build_core(settings, engine=FakeEngine(corpus_dir=settings.corpus_dir), clock=clock)
-    return CalendarActions(core, open_service(settings, clock))
+    core = build_app(settings, engine=FakeEngine(corpus_dir=settings.corpus_dir), clock=clock)
+    return CalendarActions(core.gate, open_service(settings, clock))
 
 
 @pytest.fixture
@@ -182,21 +182,21 @@ async def test_a_broken_database_answers_503_and_the_server_keeps_serving(calend
 
 
 def test_the_secret_survives_a_restart_and_is_long(tmp_path, clock):
-    from bot.schedule.service import open_service
+    from bot.schedule.domain.service import open_service
 
     settings = make_settings(tmp_path)
-    core = build_core(settings, engine=FakeEngine(corpus_dir=settings.corpus_dir), clock=clock)
-    first = CalendarActions(core, open_service(settings, clock)).feed_secret()
-    second = CalendarActions(core, open_service(settings, clock)).feed_secret()
+    core = build_app(settings, engine=FakeEngine(corpus_dir=settings.corpus_dir), clock=clock)
+    first = CalendarActions(core.gate, open_service(settings, clock)).feed_secret()
+    second = CalendarActions(core.gate, open_service(settings, clock)).feed_secret()
     assert first == second and len(first) >= 32
 
 
 def test_feed_off_has_no_links_and_rotation_says_so(tmp_path, clock):
-    from bot.schedule.service import open_service
+    from bot.schedule.domain.service import open_service
 
     settings = make_settings(tmp_path, feed_port=None, feed_public_url=None)
-    core = build_core(settings, engine=FakeEngine(corpus_dir=settings.corpus_dir), clock=clock)
-    actions = CalendarActions(core, open_service(settings, clock))
+    core = build_app(settings, engine=FakeEngine(corpus_dir=settings.corpus_dir), clock=clock)
+    actions = CalendarActions(core.gate, open_service(settings, clock))
     assert actions.feed_links() is None
     with pytest.raises(NotFound, match="feed is off"):
         actions.rotate_feed(ADMIN)
@@ -226,7 +226,7 @@ def test_feed_off_has_no_links_and_rotation_says_so(tmp_path, clock):
 def test_bad_feed_settings_are_one_line_errors_naming_the_variable(
     monkeypatch, capsys, env, variable
 ):
-    from bot.cli import main
+    from bot.app.cli import main
 
     for key, value in env.items():
         monkeypatch.setenv(key, value)

@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from bot import rendering as r
-from bot.db import connect, migrate
-from bot.services.core import WEAK_COVERAGE_MARGIN, BotCore
-from bot.services.permissions import Actor
-from bot.services.records import MIGRATIONS, Records, fold_key, is_junk
+from bot.admin.replies import gaps_reply
+from bot.admin.usecases import WEAK_COVERAGE_MARGIN, Administration
+from bot.app.wiring import App
+from bot.common.audit import AdminGate
+from bot.common.cards import to_text
+from bot.common.db import connect, migrate
+from bot.common.permissions import Actor
+from bot.common.records import MIGRATIONS, Records, fold_key, is_junk
 
 MEMBER = Actor(10, "member#1")
 ADMIN = Actor(20, "admin#1", manage_guild=True)
@@ -74,11 +77,11 @@ def test_repeats_fold_whatever_their_case_punctuation_or_apostrophe() -> None:
     assert fold_key("what is the mission") != fold_key("what is the vision")
 
 
-def ask(core: BotCore, text: str) -> None:
-    core.ask(MEMBER, text, rate_limit=False)
+def ask(core: App, text: str) -> None:
+    core.questions.ask(MEMBER, text, rate_limit=False)
 
 
-def test_gaps_drop_junk_fold_repeats_and_list_weak_answers(real_core: BotCore) -> None:
+def test_gaps_drop_junk_fold_repeats_and_list_weak_answers(real_core: App) -> None:
     for text in JUNK:
         ask(real_core, text)
     for text in (
@@ -92,7 +95,7 @@ def test_gaps_drop_junk_fold_repeats_and_list_weak_answers(real_core: BotCore) -
     ask(real_core, weak_q)
     ask(real_core, weak_q)
     ask(real_core, "what are the alliance's values?")  # a strong answer: not a gap
-    gaps = real_core.gaps(ADMIN, days=30)
+    gaps = real_core.admin.gaps(ADMIN, days=30)
     by_key = {fold_key(g.question): g for g in gaps}
     assert set(by_key) == {
         fold_key("what is the parking policy"),
@@ -106,19 +109,21 @@ def test_gaps_drop_junk_fold_repeats_and_list_weak_answers(real_core: BotCore) -
     assert (weak.times, weak.abstained, weak.weak) == (2, 0, 2)
     limit = real_core.settings.min_coverage + WEAK_COVERAGE_MARGIN
     assert weak.coverage is not None and weak.coverage < limit and weak.source
-    shown = r.to_text(r.gaps_reply(gaps, days=30))
+    shown = to_text(gaps_reply(gaps, days=30))
     assert "weak answer 2×" in shown and "unanswered 3×" in shown
     listed = [line.split(" — ")[0] for line in shown.splitlines() if line.startswith("**")]
     assert len(listed) == 3 and not any("quit" in line or "lol" in line for line in listed)
 
 
-def test_stricter_threshold_lists_more_weak_answers(real_core: BotCore, settings) -> None:
+def test_stricter_threshold_lists_more_weak_answers(real_core: App, settings) -> None:
     ask(real_core, "what is the wolrd veiw value")  # coverage ≈ 0.83: weak only when stricter
-    assert real_core.gaps(ADMIN) == []
-    strict = BotCore(
-        settings=settings.model_copy(update={"min_coverage": 0.8}),
-        engine=real_core.engine,
-        records=real_core.records,
+    assert real_core.admin.gaps(ADMIN) == []
+    stricter = settings.model_copy(update={"min_coverage": 0.8})
+    strict = Administration(
+        stricter,
+        real_core.engine,
+        real_core.records,
+        AdminGate(stricter, real_core.records),
         clock=real_core.clock,
     )
     assert [g.weak for g in strict.gaps(ADMIN)] == [1]
@@ -127,13 +132,13 @@ def test_stricter_threshold_lists_more_weak_answers(real_core: BotCore, settings
 def test_member_text_in_gaps_is_escaped_and_never_pings() -> None:
     from datetime import UTC, datetime
 
-    from bot.services.records import Gap
+    from bot.common.records import Gap
 
     nasty = (
         "**bold** [click me](https://evil.example) <@123456789012345678> @everyone "
         "<#123456789012345678> `code` ||spoiler|| __under__\n# heading"
     )
-    reply = r.gaps_reply([Gap(nasty, 2, 2, 0, datetime(2026, 12, 1, tzinfo=UTC))], days=7)
+    reply = gaps_reply([Gap(nasty, 2, 2, 0, datetime(2026, 12, 1, tzinfo=UTC))], days=7)
     text = reply.cards[0].description
     assert "[click me](" not in text and "\\[click me\\]" in text
     assert "\\*\\*bold\\*\\*" in text and "\\`code\\`" in text and "\\|\\|spoiler" in text

@@ -5,9 +5,12 @@ import re
 import discord
 import pytest
 
-from bot import rendering as r
-from bot.services.core import StatusReport
-from bot.services.records import Gap
+from bot.admin.replies import gaps_reply, reindex_reply, status_reply
+from bot.admin.usecases import StatusReport
+from bot.ask.replies import abstain_reply, answer_reply, citation, officer_message
+from bot.common.cards import Card, CardField, clip, fit_cards, to_embed, to_embeds, to_text
+from bot.common.records import Gap
+from bot.docs.replies import documents_reply
 from index.models import Answer, DocumentOutline, Hit, IndexStatus, Passage, ReindexReport
 
 
@@ -39,8 +42,8 @@ def test_answer_fits_limits_whatever_the_passage_length(size):
         ("An answer sentence [1]. " * size)[:50_000],
         tuple(hit(i, text, section="S › " * 200, title="T" * 500) for i in range(1, 6)),
     )
-    reply = r.answer_reply(answer)
-    embeds = r.to_embeds(reply)
+    reply = answer_reply(answer)
+    embeds = to_embeds(reply)
     assert_within_limits(embeds, reply.content)
     # The citations stay visible even when everything is huge.
     assert [f.name[:3] for f in embeds[0].fields] == ["[1]", "[2]", "[3]"]
@@ -53,7 +56,7 @@ def test_citation_does_not_repeat_a_title_that_starts_the_heading_path():
         section="Vision, Mission, and Values › Our Values › Holistic",
         title="Vision, Mission, and Values",
     )
-    assert r.citation(h) == "[1] Vision, Mission, and Values › Our Values › Holistic"
+    assert citation(h) == "[1] Vision, Mission, and Values › Our Values › Holistic"
 
 
 def test_answer_shows_answer_markers_citations_and_sources():
@@ -63,7 +66,7 @@ def test_answer_shows_answer_markers_citations_and_sources():
         "The alliance values **equity** [1].",
         (hit(1, "The alliance values **equity** and urgency.", "Vision › Our Values"),),
     )
-    embed = r.to_embeds(r.answer_reply(answer))[0]
+    embed = to_embeds(answer_reply(answer))[0]
     assert embed.title == "what are the values?"
     assert "[1]" in embed.description
     field = embed.fields[0]
@@ -74,66 +77,62 @@ def test_answer_shows_answer_markers_citations_and_sources():
 
 def test_many_cards_and_fields_are_cut_to_discord_maximums():
     cards = [
-        r.Card(
+        Card(
             title="t" * 300,
             description="d" * 5000,
-            fields=tuple(r.CardField("n" * 300, "v" * 2000) for _ in range(40)),
+            fields=tuple(CardField("n" * 300, "v" * 2000) for _ in range(40)),
         )
         for _ in range(15)
     ]
-    fitted = r.fit_cards(cards)
-    assert_within_limits([r.to_embed(c) for c in fitted])
+    fitted = fit_cards(cards)
+    assert_within_limits([to_embed(c) for c in fitted])
 
 
 def test_clip_keeps_bold_markers_balanced_and_marks_the_cut():
     text = "plain words then **a highlighted phrase that goes on** and more"
     for limit in range(5, len(text)):
-        out = r.clip(text, limit)
+        out = clip(text, limit)
         assert len(out) <= limit
         assert out.count("**") % 2 == 0
         assert out.endswith("…")
-    assert r.clip("short", 10) == "short"
+    assert clip("short", 10) == "short"
 
 
 def test_abstention_is_kind_and_suggests_close_sections_not_every_document():
     answer = Answer("who won the world series?", False, "I couldn't find that.", ())
-    embed = r.to_embeds(r.abstain_reply(answer, topics=["Vision, Mission, and Values"]))[0]
+    embed = to_embeds(abstain_reply(answer, topics=["Vision, Mission, and Values"]))[0]
     assert "couldn't find" in embed.description
     assert "Vision, Mission, and Values" not in embed.description
     assert "/ask" in embed.description
     paths = tuple(f"Doc › Part {n}" for n in range(1, 4))
-    text = r.to_text(r.abstain_reply(Answer("q", False, "I couldn't find that.", (), paths)))
+    text = to_text(abstain_reply(Answer("q", False, "I couldn't find that.", (), paths)))
     assert text.count("/docs document:Doc section:Part") == 3
 
 
 @pytest.mark.parametrize(("ask_person", "named"), [(True, True), (False, False)])
 def test_ask_a_person_is_mentioned_only_where_the_button_is(ask_person, named):
-    refusal = r.abstain_reply(
-        Answer("q", False, "I couldn't find that.", ()), ask_person=ask_person
-    )
-    answered = r.answer_reply(
-        Answer("q", True, "Yes. [1]", (hit(1, "Yes."),)), ask_person=ask_person
-    )
+    refusal = abstain_reply(Answer("q", False, "I couldn't find that.", ()), ask_person=ask_person)
+    answered = answer_reply(Answer("q", True, "Yes. [1]", (hit(1, "Yes."),)), ask_person=ask_person)
     for reply in (refusal, answered):
         assert ("Ask a person" in reply.cards[0].footer) is named
 
 
 def test_small_talk_is_a_short_friendly_card():
-    reply = r.answer_reply(Answer("thanks", True, "You're welcome!", (), small_talk=True))
-    assert r.to_text(reply).strip() == "You're welcome!"
+    reply = answer_reply(Answer("thanks", True, "You're welcome!", (), small_talk=True))
+    assert to_text(reply).strip() == "You're welcome!"
 
 
 def test_abstention_does_not_repeat_topics_the_answer_already_names():
     answer = Answer("weather?", False, "I can answer questions about Vision, Mission, and Values.")
-    text = r.to_text(r.abstain_reply(answer, topics=["Vision, Mission, and Values"]))
+    text = to_text(abstain_reply(answer, topics=["Vision, Mission, and Values"]))
     assert text.count("Vision, Mission, and Values") == 1
 
 
 def test_officer_message_pings_only_the_role_and_quotes_the_question():
-    msg = r.officer_message("is there\n@everyone food?", asker_id=1, role_id=77, channel_id=5)
+    msg = officer_message("is there\n@everyone food?", asker_id=1, role_id=77, channel_id=5)
     assert msg.startswith("<@&77> ")
     assert "> is there @\u200beveryone food?" in msg
-    assert len(r.officer_message("x" * 5000, asker_id=1, role_id=77, channel_id=None)) <= 2000
+    assert len(officer_message("x" * 5000, asker_id=1, role_id=77, channel_id=None)) <= 2000
 
 
 LIVE_MASKED_LINK = re.compile(r"(?<!\\)\[[^\]]*(?<!\\)\]\(")
@@ -144,7 +143,7 @@ def test_officer_message_keeps_the_members_text_inert():
         "[bank login](https://evil.example) **now** <@&77> <@&123456789012345678> "
         "<@42> @here # big\x1b[31m \u202eevil"
     )
-    msg = r.officer_message(question, asker_id=1, role_id=77, channel_id=None)
+    msg = officer_message(question, asker_id=1, role_id=77, channel_id=None)
     assert not LIVE_MASKED_LINK.search(msg)
     assert "\\[bank login\\](https://evil.example)" in msg
     assert "\\*\\*now\\*\\*" in msg
@@ -157,7 +156,7 @@ def test_every_echo_of_a_question_is_escaped():
     question = "[bank login](https://evil.example) @everyone?"
     answered = Answer(question, True, "Yes. [1]")
     refused = Answer(question, False, "I couldn't find that.")
-    for reply in (r.answer_reply(answered), r.answer_reply(refused)):
+    for reply in (answer_reply(answered), answer_reply(refused)):
         title = reply.cards[0].title
         assert not LIVE_MASKED_LINK.search(title) and "@everyone" not in title
 
@@ -173,17 +172,17 @@ def test_reindex_status_gaps_and_docs_replies_fit_and_say_what_happened():
         seconds=1.25,
         passages_added=40,
     )
-    embeds = r.to_embeds(r.reindex_reply(report))
+    embeds = to_embeds(reindex_reply(report))
     assert_within_limits(embeds)
     assert "**3** documents" in embeds[0].description
     assert "…and 485 more" in embeds[0].fields[0].value
     status = StatusReport(IndexStatus(3, 40, None, None), None, 3725, 9, 42.4, 7)
-    text = r.to_text(r.status_reply(status))
+    text = to_text(status_reply(status))
     assert "1h 2m" in text and "42 ms" in text and "Pending reminders\n  7" in text
     gaps = [Gap("q" * 500, 3, 2, 1, status_time()) for _ in range(30)]
-    assert_within_limits(r.to_embeds(r.gaps_reply(gaps, days=30)))
+    assert_within_limits(to_embeds(gaps_reply(gaps, days=30)))
     docs = [DocumentOutline(f"d{i}.md", "T" * 300, "o" * 2000, ("a",) * 3) for i in range(40)]
-    assert_within_limits(r.to_embeds(r.documents_reply(docs)))
+    assert_within_limits(to_embeds(documents_reply(docs)))
 
 
 def status_time():

@@ -2,8 +2,8 @@
 
 from discord import app_commands
 
-from bot.replies import user_message
-from bot.services.errors import PermissionDenied, RateLimited
+from bot.common.errors import PermissionDenied, RateLimited
+from bot.common.interaction import user_message
 from index.errors import QuestionError
 
 

@@ -8,14 +8,14 @@ import discord
 import icalendar
 import pytest
 
-from bot.console import run_console
-from bot.delivery import DiscordReminderSender, classify
-from bot.schedule.clock import ManualClock
-from bot.schedule.errors import PermanentSendError, RetryableSendError
-from bot.schedule.models import Reminder
-from bot.services.errors import PermissionDenied
-from bot.services.permissions import Actor
-from bot.wiring import build_core
+from bot.app.console import run_console
+from bot.app.wiring import build_app
+from bot.common.errors import PermissionDenied
+from bot.common.permissions import Actor
+from bot.schedule.delivery import DiscordReminderSender, classify
+from bot.schedule.domain.clock import ManualClock
+from bot.schedule.domain.errors import PermanentSendError, RetryableSendError
+from bot.schedule.domain.models import Reminder
 from tests.bot.fakes import FakeEngine
 
 MEMBER = Actor(10, "member#1")
@@ -25,17 +25,17 @@ NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)  # 10:00 in Denver
 
 @pytest.fixture
 def sched_core(settings):
-    return build_core(settings, engine=FakeEngine(), clock=ManualClock(NOW), discord=True)
+    return build_app(settings, engine=FakeEngine(), clock=ManualClock(NOW), discord=True)
 
 
 def test_next_meeting_question_is_answered_from_the_live_schedule(sched_core):
     sched_core.schedule.add_meeting(ADMIN, "Coalition call", "2026-11-24 15:00")
-    answer = sched_core.ask(MEMBER, "when is the next meeting?").answer
+    answer = sched_core.questions.ask(MEMBER, "when is the next meeting?").answer
     assert answer.answered and answer.hits == ()
     unix = int(datetime(2026, 11, 24, 22, 0, tzinfo=UTC).timestamp())
     assert "Coalition call" in answer.answer and f"<t:{unix}:F>" in answer.answer
     # Document questions still go to the index.
-    assert sched_core.ask(MEMBER, "what are the values?").answer.hits
+    assert sched_core.questions.ask(MEMBER, "what are the values?").answer.hits
 
 
 def test_members_cannot_change_the_schedule_and_it_is_audited(sched_core):
@@ -60,7 +60,7 @@ def test_bad_time_is_a_teaching_error_and_audited_as_rejected(sched_core):
 
 
 def test_console_schedule_commands(settings, tmp_path):
-    core = build_core(settings, engine=FakeEngine(), clock=ManualClock(NOW), discord=False)
+    core = build_app(settings, engine=FakeEngine(), clock=ManualClock(NOW), discord=False)
     ics = tmp_path / "out.ics"
     out = io.StringIO()
     run_console(
@@ -165,11 +165,13 @@ async def test_sender_dm_closed_is_permanent():
 
 def test_a_schedule_question_with_no_such_item_is_answered_by_the_documents(sched_core):
     sched_core.schedule.add_deadline(ADMIN, "Grant application", "2026-12-18 17:00")
-    answer = sched_core.ask(MEMBER, "when are holistic values due?").answer
+    answer = sched_core.questions.ask(MEMBER, "when are holistic values due?").answer
     assert answer.answered and answer.hits and "Holistic" in answer.answer
     # Nothing in the documents either: the schedule's own "not scheduled" is the reply.
-    answer = sched_core.ask(Actor(11, "member#2"), "when is the parking deadline?").answer
+    answer = sched_core.questions.ask(Actor(11, "member#2"), "when is the parking deadline?").answer
     assert answer.answered and not answer.hits and "No upcoming parking deadline" in answer.answer
     # An item that is on the schedule is still answered from it.
-    answer = sched_core.ask(Actor(12, "member#3"), "when is the grant application due?").answer
+    answer = sched_core.questions.ask(
+        Actor(12, "member#3"), "when is the grant application due?"
+    ).answer
     assert not answer.hits and "Grant application" in answer.answer

@@ -5,11 +5,11 @@ import sys
 
 import pytest
 
-from bot.services import uploads
-from bot.services.errors import AlreadyRunning, PermissionDenied, UploadRejected
-from bot.services.lock import InstanceLock
-from bot.services.permissions import Actor, is_admin, require_admin
-from bot.services.ratelimit import RateLimiter
+from bot.admin import uploads
+from bot.common.errors import AlreadyRunning, PermissionDenied, UploadRejected
+from bot.common.lock import InstanceLock
+from bot.common.permissions import Actor, is_admin, require_admin
+from bot.common.ratelimit import RateLimiter
 
 
 @pytest.mark.parametrize(
@@ -117,8 +117,8 @@ def test_second_instance_is_refused_with_a_clear_message(tmp_path):
             InstanceLock(tmp_path).acquire()
         # Another process sees the lock too.
         code = (
-            "import sys\nfrom pathlib import Path\nfrom bot.services.lock import InstanceLock\n"
-            "from bot.services.errors import AlreadyRunning\n"
+            "import sys\nfrom pathlib import Path\nfrom bot.common.lock import InstanceLock\n"
+            "from bot.common.errors import AlreadyRunning\n"
             "try:\n    InstanceLock(Path(sys.argv[1])).acquire()\nexcept AlreadyRunning as e:\n"
             "    print(e); sys.exit(3)\n"
         )
@@ -137,7 +137,7 @@ def test_second_instance_is_refused_with_a_clear_message(tmp_path):
     "name", ["README.md", "readme.txt", "Schedule.md", "SYNONYMS.md", "lexicon.md"]
 )
 def test_a_reserved_name_is_refused_not_reported_added(name: str) -> None:
-    from bot.services.uploads import precheck
+    from bot.admin.uploads import precheck
 
     with pytest.raises(UploadRejected, match="never be indexed"):
         precheck(name, 10, max_bytes=1000)

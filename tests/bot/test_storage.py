@@ -14,16 +14,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import db
-from bot.db import StorageBusy, StorageError
-from bot.rendering import status_reply, to_text
-from bot.schedule.clock import ManualClock
-from bot.schedule.service import ScheduleService
-from bot.services.core import BotCore
-from bot.services.permissions import Actor
-from bot.services.records import Records
+from bot.admin.replies import status_reply
+from bot.app.wiring import App
+from bot.common import db
+from bot.common.cards import to_text
+from bot.common.db import StorageBusy, StorageError
+from bot.common.permissions import Actor
+from bot.common.records import Records
+from bot.schedule.domain.clock import ManualClock
+from bot.schedule.domain.service import ScheduleService
 from bot.settings import Settings
-from tests.bot.fakes import Clock, FakeEngine
+from tests.bot.fakes import Clock, FakeEngine, make_app
 
 DENVER = ZoneInfo("America/Denver")
 NOW = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)
@@ -57,7 +58,7 @@ def _service(path: Path) -> ScheduleService:
 def test_two_concurrent_edits_of_different_fields_both_land(tmp_path: Path) -> None:
     """Two edits (title, location) of one meeting, both waiting while another process holds the
     write lock: each reads and writes under one lock, so neither overwrites the other."""
-    path = tmp_path / "bot.db"
+    path = tmp_path / "bot.common.db"
     setup = _service(path)
     item = setup.add_meeting("Check-in", "2026-12-01 09:00", where="Zoom")
     holder = hold_write_lock(path)
@@ -90,7 +91,7 @@ def test_two_concurrent_edits_of_different_fields_both_land(tmp_path: Path) -> N
 
 
 def test_connect_names_the_path_of_a_junk_file(tmp_path: Path) -> None:
-    path = tmp_path / "bot.db"
+    path = tmp_path / "bot.common.db"
     path.write_bytes(b"this is not a database, just junk " * 200)
     with pytest.raises(StorageError) as caught:
         Records(db.connect(path))
@@ -100,7 +101,7 @@ def test_connect_names_the_path_of_a_junk_file(tmp_path: Path) -> None:
 
 
 def test_busy_database_is_reported_as_busy_within_the_short_timeout(tmp_path: Path) -> None:
-    path = tmp_path / "bot.db"
+    path = tmp_path / "bot.common.db"
     records = Records(db.connect(path))
     holder = hold_write_lock(path)
     fast = Records(db.connect(path, busy_timeout=0.2))
@@ -130,7 +131,7 @@ def corrupt_middle_pages(path: Path) -> None:
 
 
 def test_quick_check_reports_corrupt_pages_in_the_middle(tmp_path: Path) -> None:
-    path = tmp_path / "bot.db"
+    path = tmp_path / "bot.common.db"
     records = Records(db.connect(path))
     assert records.integrity() == []
     records._conn.close()
@@ -142,7 +143,7 @@ def test_quick_check_reports_corrupt_pages_in_the_middle(tmp_path: Path) -> None
 def test_last_reindex_survives_many_later_audit_rows(tmp_path: Path) -> None:
     """`/status` finds the last reindex by action, not among the newest 200 audit rows."""
     clock_now = [NOW]
-    records = Records(db.connect(tmp_path / "bot.db"), clock=lambda: clock_now[0])
+    records = Records(db.connect(tmp_path / "bot.common.db"), clock=lambda: clock_now[0])
     records.audit(
         actor_id=1, actor_name="a", action="reindex", detail="", outcome="ok: 3 documents"
     )
@@ -158,41 +159,36 @@ def test_last_reindex_survives_many_later_audit_rows(tmp_path: Path) -> None:
 ADMIN = Actor(20, "admin#1", manage_guild=True)
 
 
-def _core(data: Path, clock: Clock | None = None) -> BotCore:
+def _core(data: Path, clock: Clock | None = None) -> App:
     corpus = data.parent / "corpus"
     corpus.mkdir(exist_ok=True)
     settings = Settings(_env_file=None, corpus_dir=corpus, data_dir=data)
     ticking = clock or Clock()
-    return BotCore(
-        settings=settings,
-        engine=FakeEngine(corpus_dir=corpus),
-        records=Records(db.connect(settings.db_path), clock=ticking),
-        clock=ticking,
-    )
+    return make_app(settings, FakeEngine(corpus_dir=corpus), ticking)
 
 
 def test_status_shows_a_damaged_database_found_at_start(tmp_path: Path) -> None:
     data = tmp_path / "data"
     sound = _core(data)
-    sound.check_database()
-    assert "Database\n  ok" in to_text(status_reply(sound.status(ADMIN)))
+    sound.admin.check_database()
+    assert "Database\n  ok" in to_text(status_reply(sound.admin.status(ADMIN)))
     sound.records._conn.close()
     corrupt_middle_pages(sound.settings.db_path)
     damaged = _core(data)
-    assert damaged.check_database()
-    text = to_text(status_reply(damaged.status(ADMIN)))
+    assert damaged.admin.check_database()
+    text = to_text(status_reply(damaged.admin.status(ADMIN)))
     assert "DAMAGED" in text and "backup" in text
 
 
 def test_status_last_reindex_survives_two_hundred_status_calls(tmp_path: Path) -> None:
     clock = Clock()
     core = _core(tmp_path / "data", clock)
-    core.reindex(ADMIN)
+    core.admin.reindex(ADMIN)
     when = clock.now
     for _ in range(210):
         clock.advance(1)
-        core.status(ADMIN)
-    assert core.status(ADMIN).last_admin_reindex == when
+        core.admin.status(ADMIN)
+    assert core.admin.status(ADMIN).last_admin_reindex == when
 
 
 def test_status_still_answers_while_another_process_holds_the_lock(tmp_path: Path) -> None:
@@ -200,7 +196,7 @@ def test_status_still_answers_while_another_process_holds_the_lock(tmp_path: Pat
     core.records._conn.execute("PRAGMA busy_timeout = 100")
     holder = hold_write_lock(core.settings.db_path)
     try:
-        report = core.status(ADMIN)
+        report = core.admin.status(ADMIN)
     finally:
         holder.execute("ROLLBACK")
     assert report.questions_logged == 0
@@ -218,7 +214,7 @@ def test_status_still_answers_while_another_process_holds_the_lock(tmp_path: Pat
 def test_member_reply_for_a_storage_fault_is_friendly_and_shows_no_path(
     error: BaseException, words: str
 ) -> None:
-    from bot.replies import GENERIC_ERROR, user_message
+    from bot.common.interaction import GENERIC_ERROR, user_message
 
     message = user_message(error)
     assert message is not None and message != GENERIC_ERROR
@@ -229,7 +225,7 @@ def test_member_reply_for_a_storage_fault_is_friendly_and_shows_no_path(
 def test_console_names_the_database_when_the_disk_is_full(tmp_path: Path) -> None:
     import io
 
-    from bot.console import run_console
+    from bot.app.console import run_console
 
     core = _core(tmp_path / "data")
     core.records._conn.execute(

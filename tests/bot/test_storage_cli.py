@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import db
-from bot.cli import main
+from bot.app.cli import main
+from bot.common import db
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.GabcdE.abcdefghijklmnopqrstuvwxyz0123456789AB"

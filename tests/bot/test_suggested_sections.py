@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.core import BotCore, section_key, suggested_sections
-from bot.services.errors import NotFound
-from bot.services.permissions import Actor
-from bot.views import SectionButton, answer_view
+from bot.app.wiring import App
+from bot.ask.views import answer_view
+from bot.common.errors import NotFound
+from bot.common.permissions import Actor
+from bot.docs.usecases import section_key, suggested_sections
+from bot.docs.views import SectionButton
 from index.models import SECTION_SEPARATOR
 
 MEMBER = Actor(10, "member#1")
@@ -25,16 +27,16 @@ REFUSED = (
 )
 
 
-def test_every_suggestion_has_a_key_that_opens_that_section(real_core: BotCore) -> None:
+def test_every_suggestion_has_a_key_that_opens_that_section(real_core: App) -> None:
     offered = 0
     for question in REFUSED:
-        answer = real_core.ask(MEMBER, question, rate_limit=False).answer
+        answer = real_core.questions.ask(MEMBER, question, rate_limit=False).answer
         assert not answer.answered, question
         sections = suggested_sections(answer)
         assert [s.path for s in sections] == list(answer.suggestions)
         for s in sections:
             assert len(f"ab:sec:{s.key}") <= 100
-            shown = real_core.suggested_section(s.key)
+            shown = real_core.library.suggested_section(s.key)
             assert s.path.endswith(shown.heading.split(SECTION_SEPARATOR)[-1])
             assert shown.passages and all(
                 p.section.startswith(shown.heading) for p in shown.passages
@@ -43,15 +45,17 @@ def test_every_suggestion_has_a_key_that_opens_that_section(real_core: BotCore) 
     assert offered >= len(REFUSED)
 
 
-def test_answers_offer_no_sections_and_unknown_keys_are_refused(real_core: BotCore) -> None:
-    answer = real_core.ask(MEMBER, "what are the alliance's values?", rate_limit=False).answer
+def test_answers_offer_no_sections_and_unknown_keys_are_refused(real_core: App) -> None:
+    answer = real_core.questions.ask(
+        MEMBER, "what are the alliance's values?", rate_limit=False
+    ).answer
     assert answer.answered and suggested_sections(answer) == []
     with pytest.raises(NotFound, match="any more"):
-        real_core.suggested_section(section_key("nowhere.md", "Nowhere"))
+        real_core.library.suggested_section(section_key("nowhere.md", "Nowhere"))
 
 
-def test_section_buttons_come_even_without_a_question_log_id(real_core: BotCore) -> None:
-    answer = real_core.ask(MEMBER, REFUSED[0], rate_limit=False).answer
+def test_section_buttons_come_even_without_a_question_log_id(real_core: App) -> None:
+    answer = real_core.questions.ask(MEMBER, REFUSED[0], rate_limit=False).answer
     sections = suggested_sections(answer)
     view = answer_view(None, more=False, ask_person=True, sections=sections)
     assert view is not None

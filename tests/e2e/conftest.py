@@ -142,7 +142,7 @@ class BotRunner:
         self.running: list[tuple[Any, asyncio.Task[None]]] = []
 
     async def start(self, settings: Settings, **kwargs: Any) -> Any:
-        from bot.client import AllianceBot, point_at
+        from bot.app.client import AllianceBot, point_at
 
         point_at(settings)
         kwargs.setdefault("guild_ready_timeout", 0.05)

@@ -10,7 +10,6 @@ import asyncio
 import sqlite3
 from pathlib import Path
 
-from bot.services.corpus_admin import CorpusAdmin
 from tests.e2e import fake_discord as fd
 
 ADMIN = {"user_id": fd.ADMIN_ID, "permissions": fd.ADMIN_PERMS}
@@ -76,7 +75,7 @@ async def test_admin_role_is_enough_without_manage_server(fake, bot):
 
 async def test_non_admins_are_refused_and_nothing_changes(fake, bot, corpus_dir):
     before_files = corpus_files(corpus_dir)
-    before_status = bot.core.engine.status()
+    before_status = bot.app.engine.status()
     opt, resolved = attachment_option(fake, "sneaky.md", NEW_DOC)
     attempts = [
         ("reindex", {}, None, None),
@@ -90,17 +89,17 @@ async def test_non_admins_are_refused_and_nothing_changes(fake, bot, corpus_dir)
         ("schedule", {"item": 1, "title": "Hijacked"}, "edit", None),
         ("schedule", {"item": 1}, "cancel", None),
     ]
-    items_before = [(i.id, i.title, i.status) for i in bot.core.schedule.service.items()]
+    items_before = [(i.id, i.title, i.status) for i in bot.app.schedule.service.items()]
     for name, options, sub, res in attempts:
         ix = await fake.slash(name, options, sub=sub, resolved=res, roles=[fd.OFFICER_ROLE_ID])
         reply = await fake.reply(ix)
         assert reply.ephemeral, name
         assert REFUSAL in reply.content and "Nothing was changed" in reply.content, name
     assert corpus_files(corpus_dir) == before_files
-    assert bot.core.engine.status() == before_status
+    assert bot.app.engine.status() == before_status
     assert not fake.find_requests("GET", r"^/attachments/")  # never downloaded
-    assert bot.core.schedule is not None
-    assert [(i.id, i.title, i.status) for i in bot.core.schedule.service.items()] == items_before
+    assert bot.app.schedule is not None
+    assert [(i.id, i.title, i.status) for i in bot.app.schedule.service.items()] == items_before
     outcomes = audit(bot)
     assert len(outcomes) == len(attempts)
     assert all(outcome.startswith("refused") for _, outcome in outcomes)
@@ -149,7 +148,7 @@ async def test_corpus_add_indexes_the_file_then_remove_takes_it_out(fake, bot, c
     assert removed.json["embeds"][0]["title"] == "Removed uploads/zebra-grant.md"
     assert "/corpus undo" in removed.json["content"]
     assert not (corpus_dir / "uploads" / "zebra-grant.md").exists()
-    assert "uploads/zebra-grant.md" not in [d.source for d in bot.core.documents()]
+    assert "uploads/zebra-grant.md" not in [d.source for d in bot.app.library.documents()]
     assert [a for a, o in audit(bot) if o.startswith(("ok", "unchanged"))][-2:] == [
         "corpus add",
         "corpus remove",
@@ -196,7 +195,7 @@ async def test_dry_run_shows_the_diff_without_swapping(fake, bot, corpus_dir):
     dry = await fake.reply(await fake.slash("reindex", {"dry_run": True}, **ADMIN))
     fields = {f["name"]: f["value"] for f in dry.embeds[0]["fields"]}
     assert "zebra.md" in fields["Added"]
-    assert "zebra.md" not in [d.source for d in bot.core.documents()]
+    assert "zebra.md" not in [d.source for d in bot.app.library.documents()]
     before = await fake.reply(await fake.slash("ask", question))
     assert "zebra.md" not in before.text
     real = await fake.reply(await fake.slash("reindex", **ADMIN))
@@ -264,7 +263,9 @@ async def test_corpus_remove_confirmation_is_checked_again_on_click(fake, bot, c
 
 async def test_shipped_documents_are_refused_and_cancel_changes_nothing(fake, bot, corpus_dir):
     before = corpus_files(corpus_dir)
-    shipped = next(d.source for d in bot.core.documents() if not d.source.startswith("uploads/"))
+    shipped = next(
+        d.source for d in bot.app.library.documents() if not d.source.startswith("uploads/")
+    )
     refused = await fake.reply(
         await fake.slash("corpus", {"document": shipped}, sub="remove", **ADMIN)
     )
@@ -293,7 +294,7 @@ async def test_undo_puts_a_removed_document_back(fake, bot, corpus_dir):
     await fake.reply(
         await fake.slash("corpus", {"file": opt}, sub="add", resolved=resolved, **ADMIN)
     )
-    await asyncio.to_thread(CorpusAdmin(bot.core).remove, fd_actor(), "uploads/zebra-grant.md")
+    await asyncio.to_thread(bot.app.corpus.remove, fd_actor(), "uploads/zebra-grant.md")
     auto = await fake.reply(
         await fake.autocomplete("corpus", {"document": "zebra"}, "document", sub="undo", **ADMIN)
     )
@@ -309,6 +310,6 @@ async def test_undo_puts_a_removed_document_back(fake, bot, corpus_dir):
 
 
 def fd_actor():
-    from bot.services.permissions import Actor
+    from bot.common.permissions import Actor
 
     return Actor(fd.ADMIN_ID, "admin", manage_guild=True)

@@ -14,7 +14,7 @@ import aiohttp
 import icalendar
 import pytest
 
-from bot.schedule.clock import ManualClock
+from bot.schedule.domain.clock import ManualClock
 from tests.e2e import fake_discord as fd
 
 ADMIN = {"user_id": fd.ADMIN_ID, "permissions": fd.ADMIN_PERMS}

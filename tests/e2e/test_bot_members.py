@@ -189,7 +189,7 @@ async def test_long_passages_stay_within_discord_limits(fake, runner, make_setti
 
 async def test_docs_lists_documents_and_autocompletes(fake, bot):
     listing = await fake.reply(await fake.slash("docs"))
-    docs = bot.core.documents()
+    docs = bot.app.library.documents()
     assert listing.ephemeral and docs
     assert f"Indexed documents ({len(docs)})" in listing.text
     first = docs[0]
@@ -263,7 +263,7 @@ async def test_slow_answer_defers_then_follows_up(fake, runner, make_settings, m
     engine = SlowEngine()
     await runner.start(make_settings(), engine=engine)
     # discord.py loads extensions as fresh module objects: patch the one the bot is running.
-    monkeypatch.setattr(sys.modules["bot.cogs.ask"], "DEFER_AFTER_SECONDS", 0.05)
+    monkeypatch.setattr(sys.modules["bot.ask.cog"], "DEFER_AFTER_SECONDS", 0.05)
     ix = await fake.slash("ask", {"question": VALUES_Q, "private": True})
     deferred = await fake.wait_request("POST", rf"/interactions/{ix.id}/{ix.token}/callback$")
     assert deferred.json["type"] == 5 and deferred.json["data"]["flags"] & fd.EPHEMERAL
@@ -325,7 +325,7 @@ async def test_docs_autocomplete_values_open_the_document_even_for_long_paths(
 
 async def test_every_section_offered_by_autocomplete_opens(fake, bot):
     opened = 0
-    for doc in bot.core.documents():
+    for doc in bot.app.library.documents():
         auto = await fake.reply(
             await fake.autocomplete("docs", {"document": doc.source, "section": ""}, "section")
         )

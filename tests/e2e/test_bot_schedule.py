@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import icalendar
 import pytest
 
-from bot.schedule.clock import ManualClock
+from bot.schedule.domain.clock import ManualClock
 from tests.e2e import fake_discord as fd
 
 ADMIN = {"user_id": fd.ADMIN_ID, "permissions": fd.ADMIN_PERMS}
@@ -97,7 +97,7 @@ async def test_schedule_commands_end_to_end(fake, sbot):
 
 
 async def test_bad_time_gets_a_clear_error_and_adds_nothing(fake, sbot):
-    before = [i.id for i in sbot.core.schedule.items()]
+    before = [i.id for i in sbot.app.schedule.items()]
     reply = await fake.reply(
         await fake.slash(
             "schedule", {"title": "Oops", "when": "someday soonish"}, sub="add-meeting", **ADMIN
@@ -110,7 +110,7 @@ async def test_bad_time_gets_a_clear_error_and_adds_nothing(fake, sbot):
         )
     )
     assert "past" in past.content.lower()
-    assert [i.id for i in sbot.core.schedule.items()] == before
+    assert [i.id for i in sbot.app.schedule.items()] == before
 
 
 async def test_reminder_is_posted_to_the_channel_and_dmed_when_due(fake, sbot, clock):

@@ -12,7 +12,7 @@ import sqlite3
 import time
 from typing import Any
 
-from bot.db import BUSY_MESSAGE
+from bot.common.db import BUSY_MESSAGE
 from tests.e2e import fake_discord as fd
 
 #: Discord drops an interaction not answered (or deferred) within 3 seconds.
@@ -47,7 +47,7 @@ async def test_locked_database_keeps_help_fast_and_subscribe_says_busy(fake, bot
         assert sub_latency < DISCORD_WINDOW and help_latency < DISCORD_WINDOW
         nxt = await fake.reply(await fake.slash("next"))  # reads are not blocked by a writer
         assert "Next meeting" in nxt.text
-        assert bot.core.schedule.service.subscriptions(fd.MEMBER_ID) == {}
+        assert bot.app.schedule.service.subscriptions(fd.MEMBER_ID) == {}
         # While a /subscribe waits for the lock in its worker thread, /help is answered first.
         waiting = await fake.slash("unsubscribe")
         help_reply = await fake.reply(await fake.slash("help"))
@@ -59,4 +59,4 @@ async def test_locked_database_keeps_help_fast_and_subscribe_says_busy(fake, bot
         holder.close()
     done = await fake.reply(await fake.slash("subscribe"))
     assert "I'll DM you reminders" in done.content
-    assert bot.core.schedule.service.subscriptions(fd.MEMBER_ID) == {None: True}
+    assert bot.app.schedule.service.subscriptions(fd.MEMBER_ID) == {None: True}

@@ -76,7 +76,7 @@ async def test_a_section_removed_by_a_reindex_gets_a_friendly_line(fake, bot, co
     for folder in [p for p in corpus_dir.iterdir() if p.is_dir()]:
         shutil.rmtree(folder)
     (corpus_dir / "other.md").write_text("# Other\n\nSomething else entirely, about picnics.\n")
-    await asyncio.to_thread(bot.core.engine.reindex)
+    await asyncio.to_thread(bot.app.engine.reindex)
     gone = await fake.reply(await fake.click(message, section_ids(reply)[0]))
     assert gone.ephemeral
     assert "isn't in the documents any more" in gone.content

@@ -34,7 +34,7 @@ async def test_add_url_then_ask_cites_the_page_then_refresh(fake, runner, make_s
     assert card["title"] == "Web documents refreshed"
     assert card["description"].startswith("1 changed, 0 unchanged, 0 failed")
     assert "+The spring retreat moved" in card["fields"][0]["value"]
-    assert bot.core.engine.status().documents >= 4
+    assert bot.app.engine.status().documents >= 4
 
 
 async def test_members_cannot_add_urls_and_nothing_is_fetched(fake, bot, site):

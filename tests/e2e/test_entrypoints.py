@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.console import run_console
-from bot.wiring import build_core, prepare
+from bot.app.console import run_console
+from bot.app.wiring import build_app, prepare
 from tests.e2e import fake_discord as fd
 from tests.e2e.conftest import make_engine, real_engine_available
 
@@ -68,7 +68,7 @@ async def start_run(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Proces
 
 def test_console_function_answers_with_citations(make_settings):
     settings = make_settings()
-    core = build_core(settings, engine=make_engine(settings), discord=False)
+    core = build_app(settings, engine=make_engine(settings), discord=False)
     prepare(core)
     out = io.StringIO()
     code = run_console(core, io.StringIO(f"/ask {VALUES_Q}\n/docs\n/quit\n"), out)

@@ -29,9 +29,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.db import connect
-from bot.schedule.clock import SystemClock
-from bot.schedule.service import ScheduleService
+from bot.common.db import connect
+from bot.schedule.domain.clock import SystemClock
+from bot.schedule.domain.service import ScheduleService
 from tests.e2e import fake_discord as fd
 from tests.e2e.test_entrypoints import bot_env, start_run
 

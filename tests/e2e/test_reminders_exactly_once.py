@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from bot.schedule.clock import ManualClock
-from bot.schedule.scheduler import SchedulerConfig
+from bot.schedule.domain.clock import ManualClock
+from bot.schedule.domain.scheduler import SchedulerConfig
 from tests.e2e import fake_discord as fd
 
 ADMIN = {"user_id": fd.ADMIN_ID, "permissions": fd.ADMIN_PERMS}
@@ -156,7 +156,7 @@ async def test_failed_mark_sent_is_retried_while_running_and_never_resent(
             locker.execute("BEGIN IMMEDIATE")  # a backup or an operator's shell holds the lock
 
     fake.on_message.append(lock_when_created)
-    with caplog.at_level(logging.WARNING, logger="bot.schedule.scheduler"):
+    with caplog.at_level(logging.WARNING, logger="bot.schedule.domain.scheduler"):
         clock.advance(timedelta(hours=2))
         await eventually(lambda: bot.scheduler.unrecorded == 1, "the failed mark-sent")
         assert deliveries(settings.db_path)[0][0] == "sending"

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot import rendering as r
+from bot.common.cards import to_text
+from bot.docs.replies import outline_reply, section_reply
 from index.engine import SearchEngine
 from index.outline import outline, resolve_section
 
@@ -28,7 +29,7 @@ def _doc(engine: SearchEngine, source: str):
 def test_headings_without_text_appear_above_their_children(
     seed_engine: SearchEngine, source: str, heading: str, child: str
 ) -> None:
-    text = r.to_text(r.outline_reply(_doc(seed_engine, source)))
+    text = to_text(outline_reply(_doc(seed_engine, source)))
     lines = text.splitlines()
     parent = next(i for i, line in enumerate(lines) if line.strip() == f"• {heading}")
     kid = next(i for i, line in enumerate(lines) if line.strip().startswith(f"• {child}"))
@@ -71,7 +72,7 @@ def test_a_heading_with_no_text_opens_with_its_subsections(seed_engine: SearchEn
     path = resolve_section(doc.sections, "Year-One Outcomes")
     assert path is not None
     passages = seed_engine.passages_for(doc.source, path)
-    text = r.to_text(r.section_reply(doc, path, passages))
+    text = to_text(section_reply(doc, path, passages))
     assert "Year-One Outcomes" in text.splitlines()[0]
     assert text.count("• Members") == 7
 

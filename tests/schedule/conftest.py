@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.db import connect
-from bot.schedule.clock import ManualClock
-from bot.schedule.errors import RetryableSendError
-from bot.schedule.models import Reminder
-from bot.schedule.scheduler import ReminderScheduler, SchedulerConfig
-from bot.schedule.service import ScheduleService
+from bot.common.db import connect
+from bot.schedule.domain.clock import ManualClock
+from bot.schedule.domain.errors import RetryableSendError
+from bot.schedule.domain.models import Reminder
+from bot.schedule.domain.scheduler import ReminderScheduler, SchedulerConfig
+from bot.schedule.domain.service import ScheduleService
 
 DENVER = ZoneInfo("America/Denver")
 # "Today" for the project: Monday 2026-11-23, noon in Denver.

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from icalendar import Calendar
 
-from bot.cli import main
+from bot.app.cli import main
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.schedule.errors import RetryableSendError
-from bot.schedule.recurrence import occurrences
+from bot.schedule.domain.errors import RetryableSendError
+from bot.schedule.domain.recurrence import occurrences
 
 from .conftest import DENVER, NOW, make_env
 

@@ -8,7 +8,7 @@ import pytest
 from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
-from bot.schedule.errors import ScheduleError
+from bot.schedule.domain.errors import ScheduleError
 
 from .conftest import DENVER, local
 

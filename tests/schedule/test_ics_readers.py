@@ -15,9 +15,9 @@ from dateutil.rrule import rrulestr
 from dateutil.tz import datetime_exists, tzical
 from icalendar import Calendar
 
-from bot.db import connect
-from bot.schedule.clock import ManualClock
-from bot.schedule.service import ScheduleService
+from bot.common.db import connect
+from bot.schedule.domain.clock import ManualClock
+from bot.schedule.domain.service import ScheduleService
 
 from .conftest import DENVER, NOW, local
 

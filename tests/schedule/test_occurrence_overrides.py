@@ -9,7 +9,7 @@ import icalendar
 import pytest
 import recurring_ical_events
 
-from bot.schedule.errors import ScheduleError
+from bot.schedule.domain.errors import ScheduleError
 from tests.schedule.conftest import NOW, local
 
 # Weekly Tuesdays at 9:00 Denver from Nov 24 2026 (NOW is Mon Nov 23, noon).

@@ -6,8 +6,8 @@ from datetime import UTC, timedelta
 
 import pytest
 
-from bot.schedule.questions import answer_schedule_question, classify
-from bot.schedule.standing import sync_standing_schedule
+from bot.schedule.domain.questions import answer_schedule_question, classify
+from bot.schedule.domain.standing import sync_standing_schedule
 
 from .conftest import NOW, local
 from .test_standing import REPO_SCHEDULE

@@ -10,11 +10,11 @@ import sqlite3
 import time
 from datetime import UTC, timedelta
 
-from bot.db import connect
-from bot.schedule import store
-from bot.schedule.clock import SystemClock
-from bot.schedule.errors import PermanentSendError, RetryableSendError
-from bot.schedule.service import ScheduleService
+from bot.common.db import connect
+from bot.schedule.domain import store
+from bot.schedule.domain.clock import SystemClock
+from bot.schedule.domain.errors import PermanentSendError, RetryableSendError
+from bot.schedule.domain.service import ScheduleService
 
 from .conftest import DENVER, local, make_env
 

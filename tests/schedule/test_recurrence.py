@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from dateutil.rrule import rrulestr
 
-from bot.schedule.errors import RecurrenceError
-from bot.schedule.recurrence import build_rule, describe, occurrences
+from bot.schedule.domain.errors import RecurrenceError
+from bot.schedule.domain.recurrence import build_rule, describe, occurrences
 
 from .conftest import DENVER, local
 

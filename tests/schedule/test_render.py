@@ -6,8 +6,13 @@ from datetime import UTC, timedelta
 
 import pytest
 
-from bot.schedule.models import Reminder
-from bot.schedule.render import format_duration, humanize_lead, lead_adjective, render_reminder
+from bot.schedule.domain.display import (
+    format_duration,
+    humanize_lead,
+    lead_adjective,
+    render_reminder,
+)
+from bot.schedule.domain.models import Reminder
 
 from .conftest import DENVER, local
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.db import migrate
-from bot.schedule import rsvp
+from bot.common.db import migrate
+from bot.schedule.domain import rsvp
 from tests.schedule.conftest import local
 
 

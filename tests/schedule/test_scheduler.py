@@ -6,9 +6,9 @@ import asyncio
 import logging
 from datetime import UTC, timedelta
 
-from bot.db import connect
-from bot.schedule.errors import PermanentSendError, RetryableSendError
-from bot.schedule.service import ScheduleService
+from bot.common.db import connect
+from bot.schedule.domain.errors import PermanentSendError, RetryableSendError
+from bot.schedule.domain.service import ScheduleService
 
 from .conftest import DENVER, NOW, local, make_env
 
@@ -75,7 +75,7 @@ async def test_restart_neither_loses_nor_repeats(env):
 async def test_reminders_for_events_that_passed_while_down_are_skipped(env, caplog):
     env.service.add_meeting("Missed", "Nov 25 at 9:00", channel_id=CHANNEL)
     env.clock.set(local(2026, 11, 25, 10, 0).astimezone(UTC))  # down until after the meeting
-    with caplog.at_level(logging.WARNING, logger="bot.schedule.scheduler"):
+    with caplog.at_level(logging.WARNING, logger="bot.schedule.domain.scheduler"):
         await env.start()
     assert env.sender.attempts == []
     assert sum("already passed" in r.getMessage() for r in caplog.records) == 2
@@ -248,7 +248,7 @@ async def test_a_hung_send_times_out_and_is_retried(env):
 
 async def test_no_channel_and_no_subscribers_is_not_an_error(env, caplog):
     env.service.add_deadline("Quiet", "Nov 24 at 17:00", leads=["1h"])
-    with caplog.at_level(logging.INFO, logger="bot.schedule.scheduler"):
+    with caplog.at_level(logging.INFO, logger="bot.schedule.domain.scheduler"):
         await env.start()
         await env.run_until(local(2026, 11, 24, 18, 0).astimezone(UTC))
     assert env.sender.attempts == []
@@ -278,7 +278,7 @@ async def test_loop_survives_a_database_error(env, caplog):
         return await real_tick()
 
     env.scheduler.tick = flaky_tick
-    with caplog.at_level(logging.ERROR, logger="bot.schedule.scheduler"):
+    with caplog.at_level(logging.ERROR, logger="bot.schedule.domain.scheduler"):
         await env.run_until(local(2026, 11, 24, 8, 1).astimezone(UTC))
     assert env.scheduler.stats["loop_errors"] == 1
     assert len(env.sender.sent) == 1

@@ -6,10 +6,10 @@ from datetime import UTC, timedelta
 
 import pytest
 
-from bot.db import connect
-from bot.schedule import store
-from bot.schedule.errors import NotFoundError, ScheduleError, TimeParseError
-from bot.schedule.service import ScheduleService
+from bot.common.db import connect
+from bot.schedule.domain import store
+from bot.schedule.domain.errors import NotFoundError, ScheduleError, TimeParseError
+from bot.schedule.domain.service import ScheduleService
 
 from .conftest import DENVER, NOW, local
 
@@ -196,7 +196,7 @@ def test_edit_is_atomic_when_replanning_fails(service, monkeypatch):
 
 
 def test_a_deadline_given_as_a_date_is_due_at_the_end_of_that_day_and_says_so(service):
-    from bot.schedule.render import render_occurrence
+    from bot.schedule.domain.display import render_occurrence
 
     item = service.add_deadline("Report", "Dec 18")
     assert item.start == local(2026, 12, 18, 23, 59).astimezone(UTC)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.db import connect
-from bot.schedule.clock import ManualClock
-from bot.schedule.errors import ScheduleError
-from bot.schedule.service import ScheduleService
+from bot.common.db import connect
+from bot.schedule.domain.clock import ManualClock
+from bot.schedule.domain.errors import ScheduleError
+from bot.schedule.domain.service import ScheduleService
 from tests.schedule.conftest import DENVER, NOW
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.schedule.errors import NotFoundError
-from bot.schedule.service import ScheduleService
+from bot.schedule.domain.errors import NotFoundError
+from bot.schedule.domain.service import ScheduleService
 from tests.schedule.conftest import DENVER
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.schedule import store
-from bot.schedule.errors import StandingScheduleError
-from bot.schedule.standing import sync_standing_schedule
+from bot.schedule.domain import store
+from bot.schedule.domain.errors import StandingScheduleError
+from bot.schedule.domain.standing import sync_standing_schedule
 
 from .conftest import NOW
 

@@ -7,8 +7,8 @@ from functools import partial
 
 import pytest
 
-from bot.schedule.errors import TimeParseError
-from bot.schedule.timeparse import END_OF_DAY, parse_duration, parse_when, read_when
+from bot.schedule.domain.errors import TimeParseError
+from bot.schedule.domain.timeparse import END_OF_DAY, parse_duration, parse_when, read_when
 from index.errors import UserError
 
 from .conftest import DENVER, NOW, local
@@ -188,7 +188,7 @@ REFUSED = [
 @pytest.mark.parametrize(("text", "expected"), READ)
 def test_reads(text, expected):
     parsed = read_when(text, tz=DENVER, now=NOW)
-    assert parsed.when == expected.astimezone(UTC) and parsed.has_time
+    assert parsed.when == expected.astimezone(UTC) and parsed.note == ""
     assert parse_when(text, tz=DENVER, now=NOW) == expected.astimezone(UTC)
 
 
@@ -196,7 +196,7 @@ def test_reads(text, expected):
 def test_date_only_deadlines_are_due_at_the_end_of_the_day(text, expected):
     parsed = read_when(text, tz=DENVER, now=NOW, date_only=END_OF_DAY)
     assert parsed.when == expected.astimezone(UTC)
-    assert not parsed.has_time
+    assert parsed.note == "end of day"
 
 
 def test_the_table_covers_the_issue():

@@ -10,7 +10,7 @@ import pytest
 from dateutil.tz import tzical
 from icalendar import Calendar
 
-from bot.schedule.vtimezone import transitions, vtimezone
+from bot.schedule.domain.vtimezone import transitions, vtimezone
 
 
 def test_denver_2027_changes_at_two_local_time():

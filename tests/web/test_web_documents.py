@@ -9,17 +9,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.cli import main
-from bot.console import Console
-from bot.db import connect
-from bot.search_setup import search_engine
-from bot.services.core import BotCore
-from bot.services.corpus_admin import CorpusAdmin, refresh_periodically
-from bot.services.permissions import Actor
-from bot.services.records import Records
-from bot.services.webfetch import FetchError
+from bot.admin.corpus import refresh_periodically
+from bot.admin.webfetch import FetchError
+from bot.app.cli import main
+from bot.app.console import Console
+from bot.app.wiring import App
+from bot.common.permissions import Actor
+from bot.common.search import search_engine
 from bot.settings import Settings
 from index.loader import parse_front_matter
+from tests.bot.fakes import make_app
 from tests.web.site import NEWS
 
 ADMIN = Actor(20, "admin#1", manage_guild=True)
@@ -35,7 +34,7 @@ class Tick:
         return self.now
 
 
-def make_core(tmp_path, **overrides) -> BotCore:
+def make_core(tmp_path, **overrides) -> App:
     corpus = tmp_path / "corpus"
     corpus.mkdir(exist_ok=True)
     (corpus / "seed.md").write_text("# Seed\n\nThe seed document about budgets and grants.\n")
@@ -46,12 +45,7 @@ def make_core(tmp_path, **overrides) -> BotCore:
     clock = Tick()
     engine = search_engine(settings)
     engine.reindex()
-    return BotCore(
-        settings=settings,
-        engine=engine,
-        records=Records(connect(settings.db_path), clock=clock),
-        clock=clock,
-    )
+    return make_app(settings, engine, clock)
 
 
 @pytest.fixture
@@ -62,7 +56,7 @@ def core(tmp_path):
 
 
 def test_add_url_stores_markdown_with_front_matter_and_answers_with_a_link(core, site):
-    result = CorpusAdmin(core).add_url(ADMIN, site.url("/mission"))
+    result = core.corpus.add_url(ADMIN, site.url("/mission"))
     assert result.source == "web/127-0-0-1-mission.md" and not result.unchanged
     assert result.report.added == (result.source,)
     text = (core.settings.corpus_dir / result.source).read_text()
@@ -72,13 +66,13 @@ def test_add_url_stores_markdown_with_front_matter_and_answers_with_a_link(core,
     assert meta["title"] == "Our Mission"  # the page heading (trafilatura metadata)
     assert "# Our Mission" in body and "## Mentoring Circles" in body
     assert "Privacy policy" not in body and "Join us" not in body  # footer and navigation
-    answer = core.ask(ADMIN, "where do mentoring circles meet?", rate_limit=False).answer
+    answer = core.questions.ask(ADMIN, "where do mentoring circles meet?", rate_limit=False).answer
     assert answer.answered and answer.hits[0].passage.source == result.source
     assert answer.hits[0].passage.url == site.url("/mission")
 
 
 def test_adding_the_same_page_again_changes_nothing(core, site):
-    corpus = CorpusAdmin(core)
+    corpus = core.corpus
     first = corpus.add_url(ADMIN, site.url("/mission"))
     path = core.settings.corpus_dir / first.source
     before = path.read_bytes()
@@ -87,7 +81,7 @@ def test_adding_the_same_page_again_changes_nothing(core, site):
 
 
 def test_a_redirected_page_is_stored_under_the_address_given(core, site):
-    result = CorpusAdmin(core).add_url(ADMIN, site.url("/old"))
+    result = core.corpus.add_url(ADMIN, site.url("/old"))
     assert result.source == "web/127-0-0-1-old.md"
     assert "Mentoring Circles" in (core.settings.corpus_dir / result.source).read_text()
 
@@ -98,7 +92,7 @@ def test_a_redirected_page_is_stored_under_the_address_given(core, site):
 )
 def test_refused_pages_change_nothing_and_are_audited(core, site, path, message):
     with pytest.raises(FetchError, match=message):
-        CorpusAdmin(core).add_url(ADMIN, site.url(path))
+        core.corpus.add_url(ADMIN, site.url(path))
     assert not (core.settings.corpus_dir / "web").exists()
     entry = core.records.audit_log()[0]
     assert entry.action == "corpus add-url" and entry.outcome.startswith("rejected")
@@ -108,22 +102,22 @@ def test_private_addresses_are_refused_unless_allowed(tmp_path, site):
     core = make_core(tmp_path, fetch_allow_private=False)
     try:
         with pytest.raises(FetchError, match="loopback"):
-            CorpusAdmin(core).add_url(ADMIN, site.url("/mission"))
+            core.corpus.add_url(ADMIN, site.url("/mission"))
         assert site.hits == []  # refused before any request
     finally:
         core.engine.close()
 
 
 def test_members_cannot_add_urls(core, site):
-    from bot.services.errors import PermissionDenied
+    from bot.common.errors import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        CorpusAdmin(core).add_url(MEMBER, site.url("/mission"))
+        core.corpus.add_url(MEMBER, site.url("/mission"))
     assert site.hits == []
 
 
 def test_refresh_rewrites_and_reindexes_only_changed_pages(core, site):
-    corpus = CorpusAdmin(core)
+    corpus = core.corpus
     site.pages["news"] = NEWS.format(text="The spring retreat will be held at Ghost Ranch.")
     mission = corpus.add_url(ADMIN, site.url("/mission"))
     news = corpus.add_url(ADMIN, site.url("/news"))
@@ -143,7 +137,9 @@ def test_refresh_rewrites_and_reindexes_only_changed_pages(core, site):
     assert any(d.startswith("+") and "Santa Fe" in d for d in changed.diff)
     assert result.report is not None and result.report.changed == (news.source,)
     assert (core.settings.corpus_dir / mission.source).read_bytes() == mission_bytes
-    assert core.ask(ADMIN, "where is the spring retreat?", rate_limit=False).answer.answered
+    assert core.questions.ask(
+        ADMIN, "where is the spring retreat?", rate_limit=False
+    ).answer.answered
 
     del site.pages["news"]  # the page is gone: the stored copy stays, reported as failed
     gone = corpus.refresh(ADMIN)
@@ -181,7 +177,7 @@ def test_console_add_url(core, site):
 
 
 async def test_the_periodic_refresh_picks_up_changes_without_real_waiting(core, site):
-    corpus = CorpusAdmin(core)
+    corpus = core.corpus
     site.pages["news"] = NEWS.format(text="The spring retreat will be held at Ghost Ranch.")
     news = await asyncio.to_thread(corpus.add_url, ADMIN, site.url("/news"))
     site.pages["news"] = NEWS.format(text="The spring retreat moved to the Santa Fe campus.")

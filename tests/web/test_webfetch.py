@@ -7,8 +7,8 @@ import socket
 
 import pytest
 
-from bot.services import webfetch
-from bot.services.webfetch import Fetcher, FetchError, FetchPolicy, GuardedResolver
+from bot.admin import webfetch
+from bot.admin.webfetch import Fetcher, FetchError, FetchPolicy, GuardedResolver
 
 LOCAL = FetchPolicy(allow_private=True, max_bytes=200_000, timeout_seconds=5.0, max_redirects=3)
 

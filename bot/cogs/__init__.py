@@ -1,1 +1,0 @@
-"""One discord.py extension per feature; each module's `setup(bot)` adds its cog."""
