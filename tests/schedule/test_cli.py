@@ -155,3 +155,28 @@ def test_schedule_sync_loads_corpus_file(cli):
     assert "0 added" in out and "1 unchanged" in out
     (row,) = json.loads(cli("deadlines", "list", "--json", "--days", "3660")[1])
     assert row["title"] == "Kept" and row["start"] == "2030-01-01T09:00:00-07:00"
+
+
+def test_cli_changes_are_audited_like_the_bots(cli):
+    """A change made from a shell lands in the same audit log as one made in Discord, under the
+    local operator's name, refusals and failures included."""
+    code, out, _ = cli("meetings", "add", "--title", "Board call", "--when", "in 3 days")
+    assert code == 0
+    item = out.strip()
+    assert cli("meetings", "edit", item, "--where", "Zoom")[0] == 0
+    assert cli("meetings", "skip", item, "--on", "in 3 days")[0] != 0  # not a repeating meeting
+    assert cli("meetings", "cancel", item)[0] == 0
+    conn = sqlite3.connect(cli.db)
+    try:
+        rows = conn.execute(
+            "SELECT actor_name, action, outcome FROM bot_audit ORDER BY id"
+        ).fetchall()
+    finally:
+        conn.close()
+    assert [(name, action) for name, action, _ in rows] == [
+        ("cli", "meeting add"),
+        ("cli", "schedule edit"),
+        ("cli", "occurrence skip"),
+        ("cli", "schedule cancel"),
+    ]
+    assert [outcome.split(":")[0] for _, _, outcome in rows] == ["ok", "ok", "rejected", "ok"]
