@@ -14,6 +14,9 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
 from index.loader import Document
 from index.models import SECTION_SEPARATOR, Passage
 
@@ -23,31 +26,8 @@ MAX_CHARS = 900
 #: `MAX_CHARS` when the first is a short lead-in that would be useless on its own).
 TARGET_CHARS = 700
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_LIST_ITEM = re.compile(r"^(\s*)(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])([\"”’)\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])")
 _OPEN_QUOTES = '"“'
-
-_INLINE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images → alt text
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links → link text
-    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # reference links
-    (re.compile(r"<(https?://[^>\s]+)>"), r"\1"),  # autolinks
-    (re.compile(r"</?[A-Za-z][^>]*>"), ""),  # inline HTML tags
-    (re.compile(r"`([^`]*)`"), r"\1"),  # code spans
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
-    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"\1"),  # emphasis *x*
-    (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),  # emphasis _x_
-    (re.compile(r"~~(.+?)~~"), r"\1"),  # strikethrough
-    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>])"), r"\1"),  # escapes
-)
-
-
-def strip_inline(text: str) -> str:
-    """Plain text of one line of Markdown (links keep their words, emphasis marks go)."""
-    for pattern, repl in _INLINE_RULES:
-        text = pattern.sub(repl, text)
-    return " ".join(text.split())
 
 
 @dataclass(slots=True)
@@ -134,20 +114,45 @@ def chunk_document(doc: Document) -> list[Passage]:
     return passages
 
 
+#: CommonMark with GitHub's tables and strikethrough; raw HTML is recognised so its tags can go.
+_MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+_TAG = re.compile(r"</?[A-Za-z][^>]*>|<!--.*?-->", re.S)
+#: A paragraph that is a bullet line of converted HTML (`loader.html_to_text` writes `• item`).
+_BULLET = re.compile(r"^•\s+(.*)$", re.S)
+
+
+def inline_text(token: Token) -> str:
+    """The plain words of one inline token: links keep their text, images their alt text, code
+    its content; emphasis marks, raw HTML tags and link targets go."""
+    parts: list[str] = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content)
+    return " ".join("".join(parts).split())
+
+
 def _markdown_sections(doc: Document) -> list[_Section]:
+    """Sections of a Markdown document, parsed by markdown-it-py (CommonMark): ATX and underlined
+    (`===` / `---`) headings open sections; paragraphs, quotes and code become plain blocks;
+    lists become `• ` lines (nested ones indented) kept with a lead-in ending in ":"; a table
+    becomes one line per row, cells joined by " · "; reference definitions (`[1]: url`), rules
+    and HTML tags leave no text."""
     stack: list[tuple[int, str]] = []
     sections: list[_Section] = []
     current = _Section(_path(doc, stack), [])
-    paragraph: list[str] = []
     items: list[str] = []
-    in_fence = False
+    rows: list[str] = []
+    cells: list[str] = []
+    depth = 0
+    new_item = False
 
-    def flush_paragraph() -> None:
-        if paragraph:
-            text = strip_inline(" ".join(paragraph))
-            if text:
-                current.blocks.append(_Block([text], is_list=False))
-            paragraph.clear()
+    def add(text: str) -> None:
+        if text:
+            current.blocks.append(_Block([text], is_list=False))
 
     def flush_list() -> None:
         if not items:
@@ -160,46 +165,62 @@ def _markdown_sections(doc: Document) -> list[_Section]:
             current.blocks.append(_Block(list(items), is_list=True))
         items.clear()
 
-    for raw in doc.text.split("\n"):
-        line = raw.rstrip()
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-            continue
-        if in_fence:
-            if line.strip():
-                paragraph.append(line.strip())
-            continue
-        heading = _HEADING.match(line)
-        if heading:
-            flush_paragraph()
+    tokens = _MARKDOWN.parse(doc.text)
+    for n, token in enumerate(tokens):
+        kind = token.type
+        if kind == "heading_open":
             flush_list()
             if current.blocks:
                 sections.append(current)
-            level, title = len(heading.group(1)), strip_inline(heading.group(2))
+            level, title = int(token.tag[1]), inline_text(tokens[n + 1])
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, title))
             current = _Section(_path(doc, stack), [])
-            continue
-        if not line.strip():
-            flush_paragraph()
-            continue
-        if re.fullmatch(r"\s*([-*_])(\s*\1){2,}\s*", line):  # horizontal rule
-            flush_paragraph()
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+            if depth == 0:
+                flush_list()
+        elif kind == "list_item_open":
+            new_item = True
+        elif kind in ("th_open", "td_open"):
+            cells.append("")
+        elif kind == "tr_close":
+            row = " · ".join(c for c in cells if c)
+            if row:
+                rows.append(row)
+            cells.clear()
+        elif kind == "table_close":
+            if rows:
+                current.blocks.append(_Block(list(rows), is_list=False))
+            rows.clear()
+        elif kind == "inline":
+            if tokens[n - 1].type == "heading_open":
+                continue
+            text = inline_text(token)
+            if cells:
+                cells[-1] = text
+            elif depth:
+                if new_item or not items:
+                    items.append("  " * min(depth - 1, 3) + "• " + text)
+                    new_item = False
+                elif text:
+                    items[-1] = f"{items[-1]} {text}"
+            else:
+                bullet = _BULLET.match(text)
+                if bullet:
+                    items.append("• " + bullet.group(1))
+                else:
+                    flush_list()
+                    add(text)
+        elif kind in ("fence", "code_block"):
             flush_list()
-            continue
-        item = _LIST_ITEM.match(line)
-        if item:
-            flush_paragraph()
-            depth = len(item.group(1).replace("\t", "    ")) // 2
-            items.append("  " * min(depth, 3) + "• " + strip_inline(item.group(2)))
-            continue
-        if items and raw.startswith((" ", "\t")):  # continuation of a list item
-            items[-1] = f"{items[-1]} {strip_inline(line)}"
-            continue
-        flush_list()
-        paragraph.append(line.strip().lstrip(">").strip())
-    flush_paragraph()
+            add(" ".join(token.content.split()))
+        elif kind == "html_block":
+            flush_list()
+            add(" ".join(_TAG.sub(" ", token.content).split()))
     flush_list()
     if current.blocks:
         sections.append(current)

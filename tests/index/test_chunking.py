@@ -111,3 +111,26 @@ def test_a_quoted_title_ending_in_a_question_mark_does_not_end_the_sentence() ->
 )
 def test_abbreviations_stay_inside_their_sentence(text: str, sentences: int) -> None:
     assert len(split_sentences(text)) == sentences
+
+
+def test_underlined_headings_open_sections_and_tables_and_references_leave_no_markup() -> None:
+    text = (
+        "Eligibility\n===========\n\nApplicants must teach in New Mexico.\n\n"
+        "Deadlines\n---------\n\n"
+        "| Round | Closes |\n|-------|--------|\n| First | March 1 |\n| Second | May 15 |\n\n"
+        "See the [guide][1] for details.\n\n[1]: https://example.org/guide\n"
+    )
+    passages = chunk_document(doc(text))
+    by_section = {p.section.rsplit(SECTION_SEPARATOR, 1)[-1]: p.text for p in passages}
+    assert by_section["Eligibility"] == "Applicants must teach in New Mexico."
+    deadlines = by_section["Deadlines"]
+    assert "First · March 1" in deadlines and "Second · May 15" in deadlines
+    assert "See the guide for details." in deadlines
+    assert not any(mark in deadlines for mark in ("|", "---", "[1]", "https://example.org"))
+    assert "===" not in "".join(p.text for p in passages)
+
+
+def test_nested_lists_keep_their_lead_in_and_depth() -> None:
+    text = "# Steps\n\nDo this:\n\n- first\n  - first, part a\n- second\n"
+    (passage,) = chunk_document(doc(text))
+    assert passage.text == "Do this:\n• first\n  • first, part a\n• second"
