@@ -111,6 +111,15 @@ def test_standing_items_are_edited_in_the_file_not_the_cli(tmp_path, service):
             "unknown repeat",
         ),
         ("[[meeting\nkey = 'a'", "nothing was changed"),
+        (
+            "[[meeting]]\nkey = 'a'\ntitle = 'x'\nstart = 2027-01-01T09:00:00\nleads = ['90d']\n",
+            "between 1 minute and 60 days",
+        ),
+        (
+            "[[deadline]]\nkey = 'a'\ntitle = 'x'\ndue = 2027-01-01T09:00:00\n"
+            "leads = ['1d', '2d', '3d', '4d', '5d', '6d', '7d']\n",
+            "at most 6",
+        ),
     ],
 )
 def test_malformed_file_changes_nothing(tmp_path, service, text, message):

@@ -32,7 +32,7 @@ from bot.schedule.domain.models import (
     Occurrence,
 )
 from bot.schedule.domain.standing import StandingReport, sync_standing_schedule
-from bot.schedule.domain.timeparse import END_OF_DAY, parse_duration, parse_when
+from bot.schedule.domain.timeparse import END_OF_DAY, lead_times, parse_when
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -40,8 +40,6 @@ log = logging.getLogger(__name__)
 MAX_TITLE = 200
 MAX_TEXT = 1000
 MAX_DURATION = timedelta(days=2)
-MAX_LEADS = 6
-MAX_LEAD = timedelta(days=60)
 #: The furthest ahead a meeting, deadline or repeat end may be: ten years. Anything later is a
 #: typo (or a year like 9999 that overflows date arithmetic), refused in one line.
 MAX_AHEAD = timedelta(days=3660)
@@ -143,7 +141,7 @@ class ScheduleService:
             rrule=self._rule(repeat, start, until, count, now),
             tz=self.tz.key,
             channel_id=_channel(channel_id),
-            leads=_leads(leads, DEFAULT_MEETING_LEADS),
+            leads=lead_times(leads, DEFAULT_MEETING_LEADS),
             created=now,
             updated=now,
         )
@@ -170,7 +168,7 @@ class ScheduleService:
             description=_text(description, "description", MAX_TEXT),
             tz=self.tz.key,
             channel_id=_channel(channel_id),
-            leads=_leads(leads, DEFAULT_DEADLINE_LEADS),
+            leads=lead_times(leads, DEFAULT_DEADLINE_LEADS),
             created=now,
             updated=now,
         )
@@ -240,7 +238,7 @@ class ScheduleService:
                 defaults = (
                     DEFAULT_MEETING_LEADS if item.kind == "meeting" else DEFAULT_DEADLINE_LEADS
                 )
-                changes["leads"] = _leads(leads, defaults)
+                changes["leads"] = lead_times(leads, defaults)
             start = changes.get("start", item.start)
             if repeat is not _UNSET:
                 self._only_meeting(item, "a repeat rule")
@@ -706,22 +704,6 @@ def _duration(minutes: int) -> timedelta:
     if duration > MAX_DURATION:
         raise ScheduleError("--duration is at most 2 days (2880 minutes)")
     return duration
-
-
-def _leads(
-    values: Sequence[str | timedelta] | None, default: tuple[timedelta, ...]
-) -> tuple[timedelta, ...]:
-    if values is None:
-        return default
-    leads: list[timedelta] = []
-    for value in values:
-        lead = parse_duration(value) if isinstance(value, str) else value
-        if lead <= timedelta(0) or lead > MAX_LEAD:
-            raise ScheduleError("each reminder lead time must be between 1 minute and 60 days")
-        leads.append(lead)
-    if len(leads) > MAX_LEADS:
-        raise ScheduleError(f"at most {MAX_LEADS} reminder lead times")
-    return tuple(sorted(set(leads), reverse=True))
 
 
 def _strip_end(rule: str | None) -> str | None:

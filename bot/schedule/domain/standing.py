@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.schedule.domain import recurrence, store
 from bot.schedule.domain.errors import ScheduleError, StandingScheduleError
 from bot.schedule.domain.models import DEFAULT_DEADLINE_LEADS, DEFAULT_MEETING_LEADS, Item, Kind
-from bot.schedule.domain.timeparse import parse_duration
+from bot.schedule.domain.timeparse import lead_times
 
 
 class StandingTarget(Protocol):
@@ -181,10 +181,8 @@ def _item(entry: Any, kind: Kind, zone: ZoneInfo, now: datetime, where: str) -> 
                 )
         defaults = DEFAULT_MEETING_LEADS if kind == "meeting" else DEFAULT_DEADLINE_LEADS
         leads_raw = entry.get("leads")
-        leads = (
-            tuple(sorted({parse_duration(str(x)) for x in leads_raw}, reverse=True))
-            if isinstance(leads_raw, list)
-            else defaults
+        leads = lead_times(
+            [str(x) for x in leads_raw] if isinstance(leads_raw, list) else None, defaults
         )
     except ScheduleError as exc:
         raise StandingScheduleError(f"{where}: {exc}") from None

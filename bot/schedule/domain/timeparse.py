@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
@@ -149,6 +149,30 @@ def parse_duration(text: str) -> timedelta:
             'write it like "7d", "2h", "30m", "1h30m" or "1w"'
         )
     return span_to_timedelta(span, text)
+
+
+#: At most this many reminders per item, each at most `MAX_LEAD` before it.
+MAX_LEADS = 6
+MAX_LEAD = timedelta(days=60)
+
+
+def lead_times(
+    values: Sequence[str | timedelta] | None, default: tuple[timedelta, ...]
+) -> tuple[timedelta, ...]:
+    """Reminder lead times ("1d", "2h", or already read), longest first, duplicates merged:
+    `default` when none are given. The one rule for every way a schedule is written (commands,
+    the CLI, `schedule.toml`): each between 1 minute and 60 days, at most six."""
+    if values is None:
+        return default
+    leads: list[timedelta] = []
+    for value in values:
+        lead = parse_duration(value) if isinstance(value, str) else value
+        if lead <= timedelta(0) or lead > MAX_LEAD:
+            raise TimeParseError("each reminder lead time must be between 1 minute and 60 days")
+        leads.append(lead)
+    if len(leads) > MAX_LEADS:
+        raise TimeParseError(f"at most {MAX_LEADS} reminder lead times")
+    return tuple(sorted(set(leads), reverse=True))
 
 
 def format_local(when: datetime) -> str:
