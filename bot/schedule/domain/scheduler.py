@@ -275,12 +275,9 @@ class ReminderScheduler:
         db.migrate(self.conn, store.COMPONENT, store.MIGRATIONS)
         self._install = store.install_token(self.conn)
         with store.transaction(self.conn):
-            cur = self.conn.execute(
-                "UPDATE schedule_deliveries SET state = 'pending', verify = 1"
-                " WHERE state = 'sending'"
-            )
+            reset = store.requeue_unfinished_sends(self.conn)
         self._data_version = self._read_data_version()
-        return cur.rowcount
+        return reset
 
     async def tick(self) -> datetime | None:
         """Do everything due now (outcomes, refill, fire, deliver); return when work is next due."""
@@ -353,11 +350,7 @@ class ReminderScheduler:
         Catch-up: of one item's reminders that are due together and late, only the nearest
         occurrence's shortest lead is delivered; the rest are skipped as superseded.
         """
-        rows = self.conn.execute(
-            "SELECT id, item_id, occurrence_utc, lead_s, due_utc FROM schedule_reminders"
-            " WHERE state = 'pending' AND due_utc <= ? ORDER BY due_utc, id LIMIT ?",
-            (ts(now), self.config.batch),
-        ).fetchall()
+        rows = store.due_reminders(self.conn, now, self.config.batch)
         items: dict[int, Item | None] = {}
         for row in rows:
             item_id = int(row["item_id"])
@@ -402,21 +395,13 @@ class ReminderScheduler:
                         item.title,
                     )
                     continue
-                self.conn.execute(
-                    "UPDATE schedule_reminders SET state = 'fired', fired_utc = ?, late = ?"
-                    " WHERE id = ? AND state = 'pending'",
-                    (ts(now), int(late), row["id"]),
-                )
+                store.mark_reminder_fired(self.conn, row["id"], now, late=late)
                 targets: list[tuple[str, int]] = []
                 channel = item.channel_id or self.config.default_channel_id
                 if channel:
                     targets.append(("channel", channel))
                 targets.extend(("dm", uid) for uid in store.subscribers(self.conn, item_id))
-                self.conn.executemany(
-                    "INSERT OR IGNORE INTO schedule_deliveries"
-                    "(reminder_id, target, target_id, next_attempt_utc) VALUES (?,?,?,?)",
-                    [(row["id"], kind, target, ts(now)) for kind, target in targets],
-                )
+                store.add_deliveries(self.conn, row["id"], targets, now)
                 if late:
                     self.stats["late"] += 1
                     log.info("reminder for %r is late (was due %s)", item.title, due.isoformat())
@@ -425,21 +410,10 @@ class ReminderScheduler:
         return len(rows)
 
     def _skip(self, reminder_id: int, now: datetime) -> None:
-        self.conn.execute(
-            "UPDATE schedule_reminders SET state = 'skipped', fired_utc = ?"
-            " WHERE id = ? AND state = 'pending'",
-            (ts(now), reminder_id),
-        )
+        store.skip_reminder(self.conn, reminder_id, now)
 
     def _due_deliveries(self, now: datetime) -> list[tuple[sqlite3.Row, Item | None]]:
-        rows = self.conn.execute(
-            "SELECT d.id, d.target, d.target_id, d.attempts, r.item_id, r.occurrence_utc,"
-            " r.lead_s, r.due_utc, r.late FROM schedule_deliveries d"
-            " JOIN schedule_reminders r ON r.id = d.reminder_id"
-            " WHERE d.state = 'pending' AND d.next_attempt_utc <= ?"
-            " ORDER BY d.next_attempt_utc, d.id LIMIT ?",
-            (ts(now), self.config.batch),
-        ).fetchall()
+        rows = store.due_deliveries(self.conn, now, self.config.batch)
         items: dict[int, Item | None] = {}
         out = []
         for row in rows:
@@ -457,17 +431,9 @@ class ReminderScheduler:
 
     def _claim(self, delivery_id: int, now: datetime) -> _Claim | None:
         with store.transaction(self.conn):
-            claimed = self.conn.execute(
-                "UPDATE schedule_deliveries SET state = 'sending', attempts = attempts + 1,"
-                " claimed_utc = COALESCE(claimed_utc, ?) WHERE id = ? AND state = 'pending'",
-                (ts(now), delivery_id),
-            ).rowcount
-            if not claimed:
-                return None
-            row = self.conn.execute(
-                "SELECT verify, claimed_utc, check_failures FROM schedule_deliveries WHERE id = ?",
-                (delivery_id,),
-            ).fetchone()
+            row = store.claim_delivery(self.conn, delivery_id, now)
+        if row is None:
+            return None
         return _Claim(bool(row["verify"]), utc_from_ts(row["claimed_utc"]), row["check_failures"])
 
     async def _deliver(self, row: sqlite3.Row, item: Item | None) -> None:
@@ -717,22 +683,15 @@ class ReminderScheduler:
 
     def _write_mark(self, delivery_id: int, mark: _Mark) -> None:
         with store.transaction(self.conn):
-            self.conn.execute(
-                "UPDATE schedule_deliveries SET state = :state, last_error = :error,"
-                " sent_utc = CASE WHEN :state = 'sent' THEN :at ELSE sent_utc END,"
-                " next_attempt_utc = COALESCE(:next, next_attempt_utc),"
-                " verify = MAX(verify, :verify),"
-                " check_failures = check_failures + :checked"
-                " WHERE id = :id AND (state IN ('pending', 'sending') OR :state = 'sent')",
-                {
-                    "state": mark.state,
-                    "error": mark.error,
-                    "at": ts(mark.at),
-                    "next": mark.next_attempt,
-                    "verify": int(mark.verify),
-                    "checked": int(mark.check_failed),
-                    "id": delivery_id,
-                },
+            store.record_delivery(
+                self.conn,
+                delivery_id,
+                state=mark.state,
+                error=mark.error,
+                at=mark.at,
+                next_attempt=mark.next_attempt,
+                verify=mark.verify,
+                check_failed=mark.check_failed,
             )
 
 

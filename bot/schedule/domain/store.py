@@ -439,3 +439,116 @@ def last_change(conn: sqlite3.Connection) -> datetime | None:
     """The latest `updated_utc` over all items, whatever their status (for the feed)."""
     row = conn.execute("SELECT MAX(updated_utc) FROM schedule_items").fetchone()
     return utc_from_ts(int(row[0])) if row and row[0] is not None else None
+
+
+# -- the reminder engine's ledger (`scheduler.ReminderScheduler` is its only caller) ------------
+
+
+def requeue_unfinished_sends(conn: sqlite3.Connection) -> int:
+    """At start: deliveries left `sending` by a dead process go back to `pending`, marked to be
+    checked against Discord's history before any resend (a reminder is never sent twice)."""
+    cur = conn.execute(
+        "UPDATE schedule_deliveries SET state = 'pending', verify = 1 WHERE state = 'sending'"
+    )
+    return cur.rowcount
+
+
+def due_reminders(conn: sqlite3.Connection, now: datetime, limit: int) -> list[sqlite3.Row]:
+    """Pending reminders due by `now`, oldest first."""
+    return conn.execute(
+        "SELECT id, item_id, occurrence_utc, lead_s, due_utc FROM schedule_reminders"
+        " WHERE state = 'pending' AND due_utc <= ? ORDER BY due_utc, id LIMIT ?",
+        (ts(now), limit),
+    ).fetchall()
+
+
+def mark_reminder_fired(
+    conn: sqlite3.Connection, reminder_id: int, now: datetime, *, late: bool
+) -> None:
+    """A pending reminder has become deliveries (`late`: it fired after its grace period)."""
+    conn.execute(
+        "UPDATE schedule_reminders SET state = 'fired', fired_utc = ?, late = ?"
+        " WHERE id = ? AND state = 'pending'",
+        (ts(now), int(late), reminder_id),
+    )
+
+
+def skip_reminder(conn: sqlite3.Connection, reminder_id: int, now: datetime) -> None:
+    """A pending reminder that will not be sent (its event passed, or a catch-up replaced it)."""
+    conn.execute(
+        "UPDATE schedule_reminders SET state = 'skipped', fired_utc = ?"
+        " WHERE id = ? AND state = 'pending'",
+        (ts(now), reminder_id),
+    )
+
+
+def add_deliveries(
+    conn: sqlite3.Connection, reminder_id: int, targets: list[tuple[str, int]], now: datetime
+) -> None:
+    """One delivery per target (`("channel", id)` or `("dm", user id)`), each at most once."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO schedule_deliveries"
+        "(reminder_id, target, target_id, next_attempt_utc) VALUES (?,?,?,?)",
+        [(reminder_id, kind, target, ts(now)) for kind, target in targets],
+    )
+
+
+def due_deliveries(conn: sqlite3.Connection, now: datetime, limit: int) -> list[sqlite3.Row]:
+    """Pending deliveries whose next attempt is due, with their reminder's fields."""
+    return conn.execute(
+        "SELECT d.id, d.target, d.target_id, d.attempts, r.item_id, r.occurrence_utc,"
+        " r.lead_s, r.due_utc, r.late FROM schedule_deliveries d"
+        " JOIN schedule_reminders r ON r.id = d.reminder_id"
+        " WHERE d.state = 'pending' AND d.next_attempt_utc <= ?"
+        " ORDER BY d.next_attempt_utc, d.id LIMIT ?",
+        (ts(now), limit),
+    ).fetchall()
+
+
+def claim_delivery(conn: sqlite3.Connection, delivery_id: int, now: datetime) -> sqlite3.Row | None:
+    """Mark a pending delivery `sending` (inside the caller's transaction) and return its
+    `verify`, `claimed_utc` and `check_failures`; None when another attempt already has it."""
+    claimed = conn.execute(
+        "UPDATE schedule_deliveries SET state = 'sending', attempts = attempts + 1,"
+        " claimed_utc = COALESCE(claimed_utc, ?) WHERE id = ? AND state = 'pending'",
+        (ts(now), delivery_id),
+    ).rowcount
+    if not claimed:
+        return None
+    row: sqlite3.Row = conn.execute(
+        "SELECT verify, claimed_utc, check_failures FROM schedule_deliveries WHERE id = ?",
+        (delivery_id,),
+    ).fetchone()
+    return row
+
+
+def record_delivery(
+    conn: sqlite3.Connection,
+    delivery_id: int,
+    *,
+    state: str,
+    error: str | None,
+    at: datetime,
+    next_attempt: int | None,
+    verify: bool,
+    check_failed: bool,
+) -> None:
+    """Record an attempt's outcome. `sent` always wins (a late "sent" overrides a retry state);
+    other outcomes only change a delivery still pending or sending."""
+    conn.execute(
+        "UPDATE schedule_deliveries SET state = :state, last_error = :error,"
+        " sent_utc = CASE WHEN :state = 'sent' THEN :at ELSE sent_utc END,"
+        " next_attempt_utc = COALESCE(:next, next_attempt_utc),"
+        " verify = MAX(verify, :verify),"
+        " check_failures = check_failures + :checked"
+        " WHERE id = :id AND (state IN ('pending', 'sending') OR :state = 'sent')",
+        {
+            "state": state,
+            "error": error,
+            "at": ts(at),
+            "next": next_attempt,
+            "verify": int(verify),
+            "checked": int(check_failed),
+            "id": delivery_id,
+        },
+    )
