@@ -33,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -42,6 +43,7 @@ from discord.ext import commands
 
 from bot.admin.cog import AdminCog, CorpusGroup
 from bot.admin.corpus import refresh_periodically
+from bot.app.heartbeat import HEARTBEAT_SECONDS, Heartbeat, write_heartbeat
 from bot.app.wiring import App, build_app, prepare
 from bot.ask.cog import AskCog
 from bot.ask.views import AskPersonButton, FeedbackButton, MoreSourcesButton
@@ -127,6 +129,7 @@ class AllianceBot(commands.Bot):
         self.sync_commands = sync_commands
         self.synced: list[discord.app_commands.AppCommand] = []
         self._stoppers: list[Callable[[], object]] = []
+        self._disconnected_since: float | None = None
 
     async def setup_hook(self) -> None:
         """Load features, register buttons and the error handler, sync commands."""
@@ -140,6 +143,33 @@ class AllianceBot(commands.Bot):
             self.start_reminders(await asyncio.to_thread(connect, self.settings.db_path))
         if self.settings.feed_enabled:
             await self.start_feed()
+        self.start_heartbeat()
+
+    def start_heartbeat(self) -> None:
+        """Beat every `HEARTBEAT_SECONDS` from the event loop (`bot.app.heartbeat`)."""
+
+        async def beat_forever() -> None:
+            while True:
+                await self.beat()
+                await asyncio.sleep(HEARTBEAT_SECONDS)
+
+        task = asyncio.get_running_loop().create_task(beat_forever())
+        self.on_close(task.cancel)
+
+    async def beat(self) -> Heartbeat:
+        """Write one heartbeat now (in a worker thread: a slow disk never holds the loop)."""
+        now = time.time()
+        connected = self.is_ready() and not self.is_closed() and self.ws is not None
+        if connected:
+            self._disconnected_since = None
+        elif self._disconnected_since is None:
+            self._disconnected_since = now
+        beat = Heartbeat(now, connected, self._disconnected_since)
+        try:
+            await asyncio.to_thread(write_heartbeat, self.settings.data_dir, beat)
+        except OSError as exc:
+            log.warning("could not write the heartbeat file: %s", exc)
+        return beat
 
     async def start_feed(self) -> FeedServer | None:
         """Serve the calendar feed; a port that cannot be bound is logged and the bot goes on."""

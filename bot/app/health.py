@@ -1,10 +1,12 @@
 """`alliance-bot health`: the container and service health check.
 
 Healthy means all of: a bot process holds the data dir's single-instance lock (so the bot is
-running, not crashed or stuck before start), the SQLite database passes `PRAGMA quick_check`, the
-data dir is writable, and a search index is serving. Prints one line, `ok: …` (exit 0) or
-`unhealthy: …` (exit 1), so Docker's HEALTHCHECK and `systemctl`/cron wrappers can use it.
-`--no-bot` skips the lock check (for checking a data dir while the bot is deliberately stopped).
+running, not crashed or stuck before start), its heartbeat is fresh (its event loop turns, and it
+has not been cut off from Discord's gateway for minutes: `bot.app.heartbeat`), the SQLite database
+passes `PRAGMA quick_check`, the data dir is writable, and a search index is serving. Prints one
+line, `ok: …` (exit 0) or `unhealthy: …` (exit 1), so Docker's HEALTHCHECK and `systemctl`/cron
+wrappers can use it. `--no-bot` skips the lock check (for checking a data dir while the bot is
+deliberately stopped).
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ import argparse
 import os
 import sqlite3
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
+from bot.app.heartbeat import heartbeat_problems
 from bot.common.errors import AlreadyRunning
 from bot.common.lock import InstanceLock
 from bot.settings import Settings
@@ -28,8 +32,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     health.set_defaults(handler=health_handler)
 
 
-def problems(settings: Settings, *, need_bot: bool = True) -> list[str]:
-    """What is wrong, in words (empty when healthy)."""
+def problems(settings: Settings, *, need_bot: bool = True, now: float | None = None) -> list[str]:
+    """What is wrong, in words (empty when healthy); `now` is the wall clock (Unix seconds)."""
     found: list[str] = []
     data_dir = Path(settings.data_dir)
     if need_bot:
@@ -38,6 +42,7 @@ def problems(settings: Settings, *, need_bot: bool = True) -> list[str]:
             lock.acquire()
         except AlreadyRunning:
             pass
+            found.extend(heartbeat_problems(data_dir, time.time() if now is None else now))
         else:
             lock.release()
             found.append(f"no alliance-bot is running with data dir {data_dir}")
