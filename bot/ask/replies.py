@@ -98,11 +98,7 @@ def answer_reply(
     shown = answer.hits[:SHOWN_SOURCES]
     fields = tuple(CardField(citation(h), quote(h)) for h in shown)
     more = len(answer.hits) - len(shown)
-    footer = "Was this helpful? Use 👍 / 👎." + (
-        " Not what you needed? Ask a person." if ask_person else ""
-    )
-    if more > 0:
-        footer = f"{more} more source{'s' if more != 1 else ''} available. " + footer
+    footer = answer_footer(more, ask_person=ask_person, spanish=answer.language == "es")
     card = Card(
         title=escape_member_text(answer.question),
         description=answer.answer,
@@ -111,6 +107,24 @@ def answer_reply(
         color=COLOR_ANSWER,
     )
     return fit_reply(Reply(cards=(card,)))
+
+
+def answer_footer(more: int, *, ask_person: bool, spanish: bool) -> str:
+    """The line under an answer: further sources, the votes, "Ask a person" when it is there;
+    in Spanish for a Spanish question (the buttons keep their names)."""
+    if spanish:
+        footer = "¿Le sirvió? Use 👍 / 👎." + (
+            " ¿No era lo que buscaba? Pulse “Ask a person”." if ask_person else ""
+        )
+        if more > 0:
+            footer = f"Hay {more} fuente{'s' if more != 1 else ''} más. " + footer
+        return footer
+    footer = "Was this helpful? Use 👍 / 👎." + (
+        " Not what you needed? Ask a person." if ask_person else ""
+    )
+    if more > 0:
+        footer = f"{more} more source{'s' if more != 1 else ''} available. " + footer
+    return footer
 
 
 def abstain_reply(

@@ -189,3 +189,15 @@ def status_time():
     from datetime import UTC, datetime
 
     return datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_a_spanish_answer_is_framed_in_spanish_to_its_last_line():
+    hits = tuple(hit(i, f"Passage {i} about the mission.") for i in range(1, 6))
+    answer = Answer(
+        "¿Cuál es la misión?", True, "Los documentos están en inglés. [1]", hits, language="es"
+    )
+    footer = answer_reply(answer, ask_person=True).cards[0].footer
+    assert footer.startswith("Hay 2 fuentes más.") and "¿Le sirvió?" in footer
+    assert "available" not in footer and "Was this helpful" not in footer
+    english = answer_reply(Answer("mission?", True, "It is… [1]", hits)).cards[0].footer
+    assert english.startswith("2 more sources available.")
