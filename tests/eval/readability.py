@@ -51,7 +51,7 @@ DANGLING_PAIRS = frozenset({"if so", "if not", "in addition", "as such", "for th
 MAX_PROSE_CHARS = 600
 MAX_LIST_CHARS = 1500
 MIN_CHARS = 20
-#: How many sources the first reply shows (`bot.app.core.SHOWN_SOURCES`).
+#: How many sources the first reply shows (`bot.ask.usecases.SHOWN_SOURCES`).
 SHOWN_SOURCES = 3
 SPANISH_PREFACE = "Los documentos de la coalición están en inglés. Esto es lo que dicen:"
 
