@@ -66,9 +66,15 @@ def plain_analyzer() -> Analyzer:
     return RegexTokenizer(_WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
 
 
-_WORD = re.compile(_WORD_PATTERN)
+WORD = re.compile(_WORD_PATTERN)
+_WORD = WORD
 #: Whoosh types `accent_map` loosely; it is a `str.translate` table keyed by code point.
 _FOLD = cast("dict[int, str]", accent_map)
+
+
+def fold(word: str) -> str:
+    """One word as the analyzers leave it: lower-cased, accents folded."""
+    return word.lower().translate(_FOLD)
 
 
 def words(text: str) -> list[str]:
