@@ -52,7 +52,8 @@ _DASHES = (" - ", " — ", " – ", " ‐ ", " \u2212 ")
 class Page:
     """One manual page: its name, the NAME line's description, its other sections in order."""
 
-    name: str  # "ls(1)"
+    name: str  # "ls(1)" (from the file name)
+    title: str  # "ls(1)", "gcloud beta services list(1)": the NAME line's names, the section
     description: str  # "list directory contents"
     sections: tuple[tuple[str, str], ...]  # (heading, text with blank lines between paragraphs)
 
@@ -153,6 +154,8 @@ def parse_rendered(name: str, text: str) -> Page | None:
     if cut is None:
         return None
     description = line[cut[0] + len(cut[1]) :].strip()
+    section = name[name.rfind("(") :] if name.endswith(")") else ""
+    title = " ".join(line[: cut[0]].split()) + section
     if len(description.split()) < 2:
         return None
     kept = []
@@ -165,18 +168,18 @@ def parse_rendered(name: str, text: str) -> Page | None:
             kept.append((head.title() if head.isupper() else head, "\n\n".join(paragraphs)))
     if not kept:
         return None
-    return Page(name, description, tuple(kept))
+    return Page(name, title, description, tuple(kept))
 
 
 def page_markdown(page: Page) -> str:
-    """The Markdown document of a page (title = "name(section)"; NAME left out)."""
+    """The Markdown document of a page (titled with the NAME line's names; NAME left out)."""
     parts = [
         "---",
-        f'title: "{page.name}"',
+        f'title: "{page.title.replace(chr(34), chr(39))}"',
         f'source: "Manual page {page.name} (benchmark corpus, rendered from /usr/share/man)"',
         "---",
         "",
-        f"# {page.name}",
+        f"# {page.title}",
         "",
     ]
     for head, text in page.sections:
@@ -326,7 +329,7 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
             fts_ranks.append(frank)
             if rank is None and frank is not None and len(misses) < args.show_misses:
                 got = answer.hits[0].passage.title if answer.hits else "(nothing)"
-                misses.append(f"{by_source[target].name}: {q!r} -> ours: {got}")
+                misses.append(f"{by_source[target].title}: {q!r} -> ours: {got}")
         fts.close()
         engine.close()
     for key, ranks, ms in (("ours", ours_ranks, ours_ms), ("fts5", fts_ranks, fts_ms)):

@@ -27,7 +27,7 @@ GNU coreutils 9.1          September 2022                  LS(1)
 def test_rendered_page_becomes_sections_without_its_name() -> None:
     page = parse_rendered("ls(1)", RENDERED)
     assert page is not None
-    assert page.description == "list directory contents"
+    assert page.description == "list directory contents" and page.title == "ls(1)"
     assert [head for head, _ in page.sections] == ["Synopsis", "Description"]
     assert page.sections[1][1] == (
         "List information about the FILEs.\n\n-a, --all do not ignore entries starting with ."
