@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck pytest hostile eval eval-foreign bench bench-storage index console clean test-docker backup
+.PHONY: install run test lint typecheck pytest hostile eval eval-foreign bench bench-storage bench-known-item index console clean test-docker backup
 
 install: $(STAMP)
 
@@ -50,6 +50,11 @@ eval-foreign: install
 
 bench: install
 	$(BIN)/python -m tests.bench.run_bench
+
+# Known-item search over ~2,000 local man pages (NAME line as the question), ours vs SQLite FTS5.
+# First run renders the pages with groff (~1-2 min, cached in ~/.cache/alliance-bot/known-item).
+bench-known-item: install
+	$(BIN)/python -m tests.bench.bench_known_item
 
 # Slow (~20 s): /help and /subscribe latency while another connection holds the write lock 12 s.
 bench-storage: install

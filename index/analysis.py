@@ -39,6 +39,14 @@ QUESTION_WORDS = frozenset(
 )
 
 
+#: Question words that name what is wanted when the text is a command or a title rather than
+#: asked ("list backups", "describe a cluster", "show fleet info"): kept in such questions.
+COMMAND_WORDS = frozenset({"list", "describe", "show", "get", "find"})
+#: Words that make a text read as asked (any of them, or a "?", and question words go).
+ASKING_WORDS = (QUESTION_WORDS - COMMAND_WORDS) | frozenset(
+    """is are was do does did can i im ive me my you your we our so ok okay if or""".split()
+)
+
 _WORD_PATTERN = r"\w+"
 
 #: Small numbers a member types as digits are searched as words, so "year 2" finds "Year-Two".
@@ -66,9 +74,15 @@ def plain_analyzer() -> Analyzer:
     return RegexTokenizer(_WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
 
 
-_WORD = re.compile(_WORD_PATTERN)
+WORD = re.compile(_WORD_PATTERN)
+_WORD = WORD
 #: Whoosh types `accent_map` loosely; it is a `str.translate` table keyed by code point.
 _FOLD = cast("dict[int, str]", accent_map)
+
+
+def fold(word: str) -> str:
+    """One word as the analyzers leave it: lower-cased, accents folded."""
+    return word.lower().translate(_FOLD)
 
 
 def words(text: str) -> list[str]:

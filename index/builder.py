@@ -37,6 +37,7 @@ from index.loader import LoadResult, load_corpus
 from index.models import SECTION_SEPARATOR, Passage, ReindexReport, SkippedFile
 from index.schema import INDEX_FORMAT, build_schema
 from index.semantic import MAX_PASSAGES, Embedder, Vectors, build_vectors
+from index.writing import PLAIN, STEMMED, FastDocuments
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,10 @@ LOCK_FILE = "reindex.lock"
 GEN_PREFIX = "gen-"
 #: Old generations kept besides `current` (a searcher opened just before a swap may still read).
 KEEP_OLD = 1
+#: The text fields `index.writing` analyses (once per passage) instead of Whoosh's chains.
+TEXT_FIELDS = {"title": STEMMED, "heading": STEMMED, "body": STEMMED, "spell": PLAIN}
+#: Fields whose text repeats across a document's passages (their analysis is cached).
+REPEATED_FIELDS = frozenset({"title", "heading"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,9 +290,11 @@ def build_generation(
         ix = whoosh_index.create_in(str(gen), build_schema())
         writer = ix.writer(procs=1, limitmb=256)
         try:
+            docs = FastDocuments(writer, TEXT_FIELDS, repeated=REPEATED_FIELDS)
             for source in sorted(passages):
                 for passage in passages[source]:
-                    writer.add_document(**passage_fields(passage))
+                    docs.add(passage_fields(passage))
+            docs.install()
         except BaseException:
             writer.cancel()
             raise

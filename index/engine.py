@@ -141,6 +141,7 @@ class SearchEngine:
             options=self.options,
             dense=self._dense(reader, text),
             lexicon=lexicon,
+            known_item=False if spanish else None,
         )
         candidates = result.candidates[:limit]
         if not result.answered or not candidates:

@@ -15,7 +15,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
-from index.analysis import NUMBER_WORDS, QUESTION_WORDS, stem, words
+from index.analysis import ASKING_WORDS, COMMAND_WORDS, NUMBER_WORDS, QUESTION_WORDS, stem, words
 from index.lexicon import Lexicon, shipped
 from index.options import SearchOptions
 from index.spelling import slip
@@ -71,6 +71,14 @@ _FIELD_PREFIX = re.compile(
 )
 
 
+def command_like(question: str, raw: list[str] | None = None) -> bool:
+    """A question phrased as a command or a title ("list address groups"), not asked: no "?"
+    and none of the words that make a text read as asked (`ASKING_WORDS`)."""
+    if "?" in question:
+        return False
+    return not any(w in ASKING_WORDS for w in (words(question) if raw is None else raw))
+
+
 def analyse_question(
     question: str,
     vocab: Vocabulary,
@@ -102,11 +110,13 @@ def analyse_question(
             hint = not own
             ordered.append((start, Concept(word, own, expansions, hint=hint)))
             covered.update(range(start, end))
+    commanded = command_like(question, raw)
     for i, (word, s) in enumerate(tokens):
         if i in covered:
             continue
         if options.question_words and word in QUESTION_WORDS:
-            continue
+            if not (commanded and word in COMMAND_WORDS):
+                continue
         ordered.append((i, Concept(word, (s,))))
     result: list[Concept] = []
     for _, concept in sorted(ordered, key=lambda ic: ic[0]):

@@ -29,6 +29,9 @@ HEADING_WEIGHT = 0.5
 COVERAGE_WEIGHT = 1.5
 #: Rerank weight of a passage's cosine on the question's own scale (`DenseRanking.relative`).
 DENSE_WEIGHT = 1.0
+#: Rerank bonus per unit of IDF-weighted question coverage by the document's title, for
+#: questions phrased as a command or a title (`question.command_like`), which name one thing.
+TITLE_WEIGHT = 1.0
 #: Chunks of one section allowed among the first `SHOWN` results.
 PER_SECTION = 2
 SHOWN = 5
@@ -82,9 +85,14 @@ def rerank(
     concepts: list[Concept],
     options: SearchOptions,
     dense: DenseRanking | None,
+    *,
+    title_weight: float = 0.0,
+    per_document: int = SHOWN,
 ) -> list[Candidate]:
     """Candidates best first by the combined rerank, spread over sections, duplicates dropped."""
     pairs = _adjacent_pairs(concepts) if options.phrases else []
+    total = sum(c.weight for c in concepts if not c.hint) or 1.0
+    wanted_all = frozenset().union(*(c.alternatives() for c in concepts if c.known))
     if (options.coverage_rerank or pairs or dense is not None) and candidates:
         top = max(c.score for c in candidates) or 1.0
         for cand in candidates:
@@ -96,8 +104,11 @@ def rerank(
                 near = _near_pairs(str(cand.fields.get("text", "")), pairs)
                 cand.rerank += PHRASE_WEIGHT * near / len(pairs)
             cand.rerank += DENSE_WEIGHT * cand.dense
+            if title_weight:
+                own = text_stems(str(cand.fields.get("title", ""))) & wanted_all
+                cand.rerank += title_weight * sum(c.credit(own) for c in concepts) / total
         candidates.sort(key=lambda c: -c.rerank)
-    return _spread_sections(_drop_duplicates(candidates))
+    return _spread_sections(_drop_duplicates(candidates), per_document=per_document)
 
 
 def _adjacent_pairs(concepts: list[Concept]) -> list[tuple[frozenset[str], frozenset[str]]]:
@@ -152,17 +163,23 @@ def text_stems(text: str) -> frozenset[str]:
     return frozenset(stem_sequence(text))
 
 
-def _spread_sections(candidates: list[Candidate]) -> list[Candidate]:
+def _spread_sections(candidates: list[Candidate], per_document: int = SHOWN) -> list[Candidate]:
     """At most `PER_SECTION` chunks of one section among the first `SHOWN` (the rest move down
     in order): a long section's chunks all match the same words and would otherwise crowd out
     the other places that answer."""
     shown: list[Candidate] = []
     later: list[Candidate] = []
     count: dict[tuple[str, str], int] = {}
+    docs: dict[str, int] = {}
     for c in candidates:
         key = (str(c.fields.get("source", "")), str(c.fields.get("section", "")))
-        if len(shown) < SHOWN and count.get(key, 0) < PER_SECTION:
+        if (
+            len(shown) < SHOWN
+            and count.get(key, 0) < PER_SECTION
+            and docs.get(key[0], 0) < per_document
+        ):
             count[key] = count.get(key, 0) + 1
+            docs[key[0]] = docs.get(key[0], 0) + 1
             shown.append(c)
         else:
             later.append(c)

@@ -17,14 +17,16 @@ from index.abstention import answers
 from index.lexicon import Lexicon
 from index.options import SearchOptions
 from index.query import build_query
-from index.question import Concept, analyse_question
-from index.ranking import Candidate, Found, rerank, score_candidates
+from index.question import Concept, analyse_question, command_like
+from index.ranking import SHOWN, TITLE_WEIGHT, Candidate, Found, rerank, score_candidates
 from index.semantic import DenseRanking
 from index.synonyms import SynonymMap
 from index.vocabulary import Vocabulary
 
 #: Candidates fetched from Whoosh before re-ranking.
 CANDIDATES = 20
+#: Documents an index needs before a known-item question shows one passage per document.
+KNOWN_ITEM_DOCUMENTS = 100
 #: Passages the embedding model ranks highest that join the lexical candidates.
 DENSE_CANDIDATES = 10
 
@@ -49,14 +51,20 @@ def search(
     options: SearchOptions,
     dense: DenseRanking | None = None,
     lexicon: Lexicon | None = None,
+    known_item: bool | None = None,
 ) -> SearchResult:
     """Run the question and rank candidates; `answered` says whether the top ones answer it.
 
     With `dense` (the embedding model's ranking of this question), the passages it ranks highest
     join the lexical candidates and every candidate's rerank adds its relative cosine.
+    `known_item` says whether the question names a thing (None: `question.command_like`
+    decides; the Spanish path passes False, its English gloss having lost the asking words).
     """
     concepts = analyse_question(question, vocab, synonyms, options, lexicon)
-    q = build_query(concepts, vocab, options)
+    commanded = command_like(question) if known_item is None else known_item
+    # in a corpus of many documents such a question keeps its common words (`index.query`)
+    many = commanded and vocab.documents() >= KNOWN_ITEM_DOCUMENTS
+    q = build_query(concepts, vocab, options, keep_common=many)
     if not options.semantic:
         dense = None
     if q is NullQuery and dense is None:
@@ -73,7 +81,17 @@ def search(
             if docnum not in seen:
                 found.append((docnum, dict(searcher.reader().stored_fields(docnum)), 0.0))
     scored, wanted = score_candidates(found, concepts, dense)
-    candidates = rerank(scored, concepts, options, dense)[:limit]
+    # a command or a title ("list address groups") names one thing, most likely a document:
+    # its title counts, and in a corpus of many documents one passage a document among the
+    # first shown lets more of them be seen (in a few documents, neighbouring passages of one
+    # are often the answers)
+    per_doc = 1 if many else SHOWN
+    ranked = (
+        rerank(scored, concepts, options, dense, title_weight=TITLE_WEIGHT, per_document=per_doc)
+        if commanded
+        else rerank(scored, concepts, options, dense)
+    )
+    candidates = ranked[:limit]
     if not candidates:
         return SearchResult(concepts, [], False, 0.0, 0.0, wanted)
     answered, coverage, relative = answers(question, concepts, candidates, vocab, wanted, options)

@@ -33,6 +33,13 @@ class Vocabulary:
         self._spell: dict[str, str | None] = {}
         self._known_words: dict[str, bool] = {}
         self._variants: dict[str, tuple[str, ...]] = {}
+        self._documents: int | None = None
+
+    def documents(self) -> int:
+        """Documents in the index (distinct `source` values), counted once."""
+        if self._documents is None:
+            self._documents = sum(1 for _ in self._reader.lexicon("source"))
+        return self._documents
 
     def _idf(self, df: int) -> float:
         return math.log(1.0 + (self.n - df + 0.5) / (df + 0.5))
