@@ -1,1 +1,0 @@
-"""alliance-bot: Discord layer, schedule domain, console and CLI over the `index` core."""
