@@ -43,10 +43,11 @@ hostile: install
 
 eval: install
 	$(BIN)/python -m tests.eval.run_eval
-	$(BIN)/python -m tests.eval.run_eval --corpus tests/eval/foreign/corpus --questions tests/eval/foreign/questions.jsonl
+	$(MAKE) --no-print-directory eval-foreign
 
 eval-foreign: install
 	$(BIN)/python -m tests.eval.run_eval --corpus tests/eval/foreign/corpus --questions tests/eval/foreign/questions.jsonl
+	$(BIN)/python -m tests.eval.run_eval --corpus tests/eval/foreign2/corpus --questions tests/eval/foreign2/questions.jsonl
 
 bench: install
 	$(BIN)/python -m tests.bench.run_bench

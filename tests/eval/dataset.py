@@ -63,15 +63,19 @@ SPLIT_CATEGORIES: dict[str, tuple[str, ...]] = {
     "blind11": tuple(c for c in CATEGORIES if c != "syntax"),
     "blind12": tuple(c for c in CATEGORIES if c != "syntax"),
     "foreign": ("direct", "paraphrase", "typo", "keyword", "unanswerable"),
+    "foreign2": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
 }
 HERE = Path(__file__).resolve().parent
 SEED_CORPUS = HERE.parents[1] / "corpus"
 #: Documents this project did not write (other people's FAQs and handbooks), with their questions.
 FOREIGN_DIR = HERE / "foreign"
 FOREIGN_CORPUS = FOREIGN_DIR / "corpus"
+#: A second set of other people's documents (community handbooks, grant and conduct policies).
+FOREIGN2_DIR = HERE / "foreign2"
 #: Splits graded against another corpus than the seed pages: split -> (question file, corpus dir).
 OTHER_CORPUS_SPLITS: dict[str, tuple[Path, Path]] = {
     "foreign": (FOREIGN_DIR / "questions.jsonl", FOREIGN_CORPUS),
+    "foreign2": (FOREIGN2_DIR / "questions.jsonl", FOREIGN2_DIR / "corpus"),
 }
 #: Every committed split: the seed-corpus ones, then those over other corpora.
 ALL_SPLITS = (*SPLITS, *OTHER_CORPUS_SPLITS)

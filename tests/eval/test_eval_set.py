@@ -14,7 +14,6 @@ import pytest
 from tests.eval.dataset import (
     ALL_SPLITS,
     ANSWERABLE_CATEGORIES,
-    FOREIGN_CORPUS,
     SPLIT_CATEGORIES,
     SPLITS,
     DatasetError,
@@ -34,11 +33,6 @@ MIN_PER_CATEGORY = 6
 @pytest.fixture(scope="module")
 def splits():
     return {split: load_questions(split_path(split)) for split in SPLITS}
-
-
-@pytest.fixture(scope="module")
-def foreign():
-    return load_questions(split_path("foreign"))
 
 
 @pytest.fixture(scope="module")
@@ -220,10 +214,18 @@ def test_the_engine_cuts_the_corpus_into_the_sections_the_set_expects(outline, t
     assert produced == with_text
 
 
-# ------------------------------------------------------------- the foreign (other people's) set
+# ------------------------------------------------------------- the foreign (other people's) sets
+
+#: Splits over documents other people wrote, each with its own corpus of 8-12 documents.
+FOREIGN_SPLITS = ("foreign", "foreign2")
 
 #: Front-matter keys every foreign document carries: where it came from and under which licence.
 PROVENANCE = ("title", "organisation", "source", "url", "licence", "captured")
+
+
+@pytest.fixture(scope="module")
+def foreign_sets():
+    return {split: load_questions(split_path(split)) for split in FOREIGN_SPLITS}
 
 
 def _front_matter(path):
@@ -233,8 +235,9 @@ def _front_matter(path):
     return dict(line.split(": ", 1) for line in lines[1:end])
 
 
-def test_foreign_documents_record_their_origin_and_licence():
-    paths = sorted(FOREIGN_CORPUS.glob("*.md"))
+@pytest.mark.parametrize("split", FOREIGN_SPLITS)
+def test_foreign_documents_record_their_origin_and_licence(split):
+    paths = sorted(split_corpus(split).glob("*.md"))
     assert 8 <= len(paths) <= 12
     for path in paths:
         meta = _front_matter(path)
@@ -242,39 +245,54 @@ def test_foreign_documents_record_their_origin_and_licence():
         assert meta["url"].startswith("https://github.com/"), path.name
 
 
-def test_foreign_headings_are_topics_not_the_questions_themselves():
-    for path in FOREIGN_CORPUS.glob("*.md"):
-        for section in corpus_sections(FOREIGN_CORPUS)[path.name]:
+@pytest.mark.parametrize("split", FOREIGN_SPLITS)
+def test_foreign_headings_are_topics_not_the_questions_themselves(split):
+    corpus = split_corpus(split)
+    outline = corpus_sections(corpus)
+    for path in corpus.glob("*.md"):
+        for section in outline[path.name]:
             assert not section.endswith("?"), (path.name, section)
 
 
-def test_foreign_expectations_exist_and_every_document_is_asked_about(foreign):
-    outline = corpus_sections(split_corpus("foreign"))
-    assert unknown_expectations(foreign, outline) == []
-    asked = {e.source for q in foreign for e in q.expected}
+@pytest.mark.parametrize("split", FOREIGN_SPLITS)
+def test_foreign_expectations_exist_and_every_document_is_asked_about(foreign_sets, split):
+    outline = corpus_sections(split_corpus(split))
+    assert unknown_expectations(foreign_sets[split], outline) == []
+    asked = {e.source for q in foreign_sets[split] for e in q.expected}
     assert asked == set(outline)
 
 
-def test_foreign_set_is_large_with_every_kind_represented(foreign):
-    counts = Counter(q.category for q in foreign)
-    assert len(foreign) >= 100
-    assert set(counts) == set(SPLIT_CATEGORIES["foreign"]), counts
+@pytest.mark.parametrize("split", FOREIGN_SPLITS)
+def test_foreign_set_is_large_with_every_kind_represented(foreign_sets, split):
+    questions = foreign_sets[split]
+    counts = Counter(q.category for q in questions)
+    assert len(questions) >= 100
+    assert set(counts) == set(SPLIT_CATEGORIES[split]), counts
     assert all(count >= MIN_PER_CATEGORY for count in counts.values()), counts
     assert counts["unanswerable"] >= 20, counts
 
 
-def test_foreign_questions_are_not_repeated_and_ids_are_unique(foreign, splits):
-    keys = [normalise(q.question) for q in foreign]
-    assert len(keys) == len(set(keys))
-    ids = [q.id for qs in [*splits.values(), foreign] for q in qs]
+def test_foreign_questions_are_not_repeated_and_ids_are_unique(foreign_sets, splits):
+    seen: dict[str, str] = {}
+    clashes = []
+    for split, questions in foreign_sets.items():
+        for q in questions:
+            key = normalise(q.question)
+            if key in seen:
+                clashes.append((seen[key], f"{split}:{q.id}", q.question))
+            seen[key] = f"{split}:{q.id}"
+    assert clashes == []
+    ids = [q.id for qs in [*splits.values(), *foreign_sets.values()] for q in qs]
     assert len(ids) == len(set(ids))
-    assert "foreign" in ALL_SPLITS
+    assert set(FOREIGN_SPLITS) <= set(ALL_SPLITS)
 
 
-def test_the_engine_cuts_the_foreign_corpus_into_the_sections_the_set_expects(tmp_path):
+@pytest.mark.parametrize("split", FOREIGN_SPLITS)
+def test_the_engine_cuts_the_foreign_corpus_into_the_sections_the_set_expects(tmp_path, split):
     engine_module = pytest.importorskip("index.engine")
-    outline = corpus_sections(FOREIGN_CORPUS)
-    engine = engine_module.SearchEngine(FOREIGN_CORPUS, tmp_path / "index")
+    corpus = split_corpus(split)
+    outline = corpus_sections(corpus)
+    engine = engine_module.SearchEngine(corpus, tmp_path / "index")
     try:
         engine.reindex()
         produced = {(d.source, s) for d in engine.documents() for s in d.sections}
