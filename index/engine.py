@@ -126,7 +126,7 @@ class SearchEngine:
             )
         reader = self._reader()
         limit = max(1, min(limit, MAX_HITS))
-        spanish = is_spanish(text)
+        spanish = is_spanish(text, names=reader.vocab.in_titles)
         lexicon = self.lexicon.get()
         searched = text
         if spanish:

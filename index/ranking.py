@@ -2,9 +2,10 @@
 
 Each candidate's rerank is its BM25F score relative to the best candidate's, plus the
 IDF-weighted share of the question it covers, plus how much of the question its own heading
-covers, plus a proximity bonus for neighbouring question words found near each other, plus the
-embedding model's cosine on the question's own scale. Then one section may fill at most
-`PER_SECTION` of the first `SHOWN` results, and text quoted in two documents is shown once.
+covers, plus a proximity bonus for neighbouring question words found near each other, less how
+far the passage's cosine to the question falls below the best passage's (the embedding model's
+share). Then one section may fill at most `PER_SECTION` of the first `SHOWN` results, and text
+quoted in two documents is shown once.
 """
 
 from __future__ import annotations
@@ -24,11 +25,15 @@ PROXIMITY = 3
 #: the document title): a question that names a section ("the alliance's values") lands on it
 #: rather than on a longer passage that merely mentions the word.
 HEADING_WEIGHT = 0.5
-#: Rerank weight of the passage's IDF-weighted coverage of the question, beside its BM25F score
-#: relative to the best candidate's (weight 1).
-COVERAGE_WEIGHT = 1.5
-#: Rerank weight of a passage's cosine on the question's own scale (`DenseRanking.relative`).
-DENSE_WEIGHT = 1.0
+#: Rerank weights of the passage's BM25F score relative to the best candidate's and of its
+#: IDF-weighted coverage of the question: covering more of the question counts four times as much
+#: as scoring higher on the words it shares (BM25F rewards repeating one word).
+BM25_WEIGHT = 0.5
+COVERAGE_WEIGHT = 2.0
+#: Rerank weight of how far a passage's cosine falls below the question's best passage's
+#: (`DenseRanking.gap`): e5 cosines of one question spread over a few hundredths, so 30 turns a
+#: gap of 0.03 into one point, the weight of the whole BM25F share.
+DENSE_WEIGHT = 30.0
 #: Rerank bonus per unit of IDF-weighted question coverage by the document's title, for
 #: questions phrased as a command or a title (`question.command_like`), which name one thing.
 TITLE_WEIGHT = 1.0
@@ -52,7 +57,7 @@ class Candidate:
     coverage: float = 0.0
     heading_coverage: float = 0.0
     rerank: float = 0.0
-    dense: float = 0.0  # cosine on the question's scale: 1 best passage, 0 median (0: no model)
+    dense: float = 0.0  # cosine minus the question's best passage's: 0 best, below 0 the rest
 
 
 def score_candidates(
@@ -75,7 +80,7 @@ def score_candidates(
         own = own_heading_stems(str(fields.get("section", ""))) & wanted
         cand.heading_coverage = sum(c.credit(own) for c in concepts) / total
         if dense is not None:
-            cand.dense = dense.relative(docnum)
+            cand.dense = dense.gap(docnum)
         candidates.append(cand)
     return candidates, wanted
 
@@ -96,7 +101,7 @@ def rerank(
     if (options.coverage_rerank or pairs or dense is not None) and candidates:
         top = max(c.score for c in candidates) or 1.0
         for cand in candidates:
-            cand.rerank = cand.score / top
+            cand.rerank = BM25_WEIGHT * cand.score / top
             if options.coverage_rerank:
                 cand.rerank += COVERAGE_WEIGHT * cand.coverage
                 cand.rerank += HEADING_WEIGHT * cand.heading_coverage

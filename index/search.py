@@ -56,7 +56,7 @@ def search(
     """Run the question and rank candidates; `answered` says whether the top ones answer it.
 
     With `dense` (the embedding model's ranking of this question), the passages it ranks highest
-    join the lexical candidates and every candidate's rerank adds its relative cosine.
+    join the lexical candidates and every candidate's rerank loses its cosine's gap to the best.
     `known_item` says whether the question names a thing (None: `question.command_like`
     decides; the Spanish path passes False, its English gloss having lost the asking words).
     """

@@ -11,6 +11,7 @@ import math
 
 from whoosh.searching import Searcher
 
+from index.analysis import stem
 from index.spelling import damerau
 
 SCORED_FIELDS = ("title", "heading", "body")
@@ -34,6 +35,7 @@ class Vocabulary:
         self._known_words: dict[str, bool] = {}
         self._variants: dict[str, tuple[str, ...]] = {}
         self._documents: int | None = None
+        self._titles: frozenset[str] | None = None
 
     def documents(self) -> int:
         """Documents in the index (distinct `source` values), counted once."""
@@ -54,6 +56,13 @@ class Vocabulary:
 
     def idf(self, term: str) -> float:
         return self._idf(self.df(term))
+
+    def in_titles(self, word: str) -> bool:
+        """Whether a document title uses `word` (the corpus's own names: "Learning Alliance")."""
+        if self._titles is None:
+            terms = self._reader.lexicon("title")
+            self._titles = frozenset(t.decode() if isinstance(t, bytes) else str(t) for t in terms)
+        return stem(word) in self._titles
 
     def knows_word(self, word: str) -> bool:
         if word not in self._known_words:

@@ -166,6 +166,17 @@ def test_spanish_words_the_glossary_lacks_do_not_make_a_refusal(
 
 
 @real_model
+def test_a_spanish_question_naming_the_organisation_in_english_is_still_spanish(
+    seed_engine: SearchEngine,
+) -> None:
+    answer = seed_engine.ask("cual es la mision de learning alliance")  # no accents, no "¿"
+    assert answer.answered and answer.language == "es"
+    assert "Our Mission" in answer.hits[0].passage.section
+    english = seed_engine.ask("learning alliance mission")
+    assert english.language == "en"
+
+
+@real_model
 def test_english_questions_stay_english(seed_engine: SearchEngine) -> None:
     answer = seed_engine.ask("what does the coalition expect of its members?")
     assert answer.language == "en" and "Los documentos" not in answer.answer
@@ -187,3 +198,13 @@ def test_a_front_matter_url_reaches_the_answer_hits(tmp_path: Path) -> None:
     answer = engine.ask("when is the garden watered?")
     assert answer.hits and answer.hits[0].passage.url == "https://example.org/garden"
     engine.close()
+
+
+def test_a_passage_scores_its_cosine_gap_to_the_best_passage() -> None:
+    vectors = semantic.ServingVectors.of([7, 8, 9], np.eye(3, dtype=np.float32))
+    assert vectors is not None
+    ranking = semantic.DenseRanking.of(vectors, np.array([0.9, 0.8, 0.1], dtype=np.float32))
+    assert ranking.top(2) == [7, 8]
+    assert ranking.gap(7) == 0.0
+    assert ranking.gap(8) == pytest.approx(-0.1)
+    assert ranking.gap(42) == pytest.approx(0.8 - 0.9)  # no vector: the median passage's gap
