@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck pytest hostile eval eval-foreign bench bench-storage bench-known-item index console clean test-docker backup
+.PHONY: install run test lint typecheck pytest hostile eval eval-foreign bench bench-storage bench-known-item index console clean test-docker backup common-words
 
 install: $(STAMP)
 
@@ -48,6 +48,11 @@ eval: install
 eval-foreign: install
 	$(BIN)/python -m tests.eval.run_eval --corpus tests/eval/foreign/corpus --questions tests/eval/foreign/questions.jsonl
 	$(BIN)/python -m tests.eval.run_eval --corpus tests/eval/foreign2/corpus --questions tests/eval/foreign2/questions.jsonl
+
+# Regenerate index/data/common_en.txt (frequent English words) from wordfreq, pinned in pyproject.
+common-words: install
+	$(BIN)/python -m pip install --quiet -e '.[test,lexicon-data]'
+	$(BIN)/python -m tests.tools.common_words
 
 bench: install
 	$(BIN)/python -m tests.bench.run_bench

@@ -26,10 +26,13 @@ from index.vocabulary import Vocabulary
 CORRECTED_WEIGHT = 0.8
 #: Weight of a word the index has never seen, as a share of the largest IDF the index can give:
 #: in full for a word members typically ask about when a corpus lacks it (the lexicon's
-#: ask-topic words: "parking", "deadline", "salary"), less for any other unknown word, which is
-#: more often phrasing than topic ("yardstick", "grandkids").
+#: ask-topic words: "parking", "deadline", "salary"), half for a rare word, which is more often
+#: phrasing than topic ("yardstick", "grandkids"), and less again for one of the frequent English
+#: words (`Lexicon.frequent`: "picture", "growing", "series"), which is phrasing more often still
+#: but can be the topic ("who won the World Series?"), so it is not dropped.
 UNKNOWN_WEIGHT = 1.0
 UNKNOWN_OTHER_WEIGHT = 0.5
+UNKNOWN_FREQUENT_WEIGHT = 0.15
 
 
 @dataclass(slots=True)
@@ -186,7 +189,12 @@ def _weigh(concept: Concept, vocab: Vocabulary, options: SearchOptions, lexicon:
     elif alt_weights:
         concept.weight = max(alt_weights)
     else:
-        share = UNKNOWN_WEIGHT if lexicon.asks_topic(concept.word) else UNKNOWN_OTHER_WEIGHT
+        if lexicon.asks_topic(concept.word):
+            share = UNKNOWN_WEIGHT
+        elif lexicon.frequent(concept.word):
+            share = UNKNOWN_FREQUENT_WEIGHT
+        else:
+            share = UNKNOWN_OTHER_WEIGHT
         concept.weight = share * vocab.max_idf
 
 

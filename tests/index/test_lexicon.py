@@ -25,6 +25,18 @@ def test_everyday_words_and_places_are_phrasing(word: str) -> None:
     assert shipped().phrasing(word)
 
 
+@pytest.mark.parametrize("word", ["picture", "growing", "single", "sentence"])
+def test_a_frequent_english_word_is_spelt_right_and_weighs_less(word: str) -> None:
+    lexicon = shipped()
+    assert lexicon.frequent(word) and lexicon.real_word(word) and not lexicon.phrasing(word)
+
+
+def test_an_admin_topic_word_counts_however_frequent_it_is() -> None:
+    assert shipped().frequent("dog")
+    lexicon = parse_lexicon('[ask_topics]\nadd = "dog"\n')
+    assert lexicon.asks_topic("dog") and not lexicon.frequent("dog")
+
+
 @pytest.mark.parametrize(("word", "topic"), [("even", False), ("found", False), ("evening", True)])
 def test_an_everyday_word_sharing_a_stem_with_a_topic_is_not_a_topic(
     word: str, topic: bool
