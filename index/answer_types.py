@@ -1,11 +1,13 @@
 """Does any passage hold the *kind* of fact the question asks for?
 
 Some questions ask for a fact that a passage either states or does not: a count ("how many
-schools are in the Innovation Zone?"), an amount, a clock time, a year, a date, the name of a
-particular school, a particular person ("who chairs it?") or where a meeting is held. A passage
-can match every word of such a question (it names the zone, the site visit, the schools) and
-still not answer it. When none of the passages an answer would be
-built from holds that kind of fact, the search abstains rather than quote them.
+schools are in the Innovation Zone?"), an amount, a sum of money ("how much does it cost?",
+"what is the stipend?": a currency figure or "free"/"unpaid"), a length of time ("how long does
+a ban last?"), a limit ("what is the maximum…?"), a clock time, a year, a date,
+the name of a particular school, a particular person ("who chairs it?") or where a meeting is
+held. A passage can match every word of such a question (it names the zone, the site visit, the
+schools) and still not answer it. When none of the passages an answer would be built from holds
+that kind of fact, the search abstains rather than quote them.
 
 The checks are deliberately narrow, so that they refuse only what they are sure of: "when" counts
 only at the start of a sentence and before "is/was/will/does…" ("... when schools change" and
@@ -59,6 +61,44 @@ _ASKS_PLACE = re.compile(
     re.IGNORECASE,
 )
 _ASKS_AMOUNT = re.compile(r"\bhow much\b", re.IGNORECASE)
+#: "How much does it cost / will I be paid", "what is the fee / per diem": a sum of money.
+_ASKS_MONEY = re.compile(
+    r"\bhow much\b.*\b(?:costs?|charges?|pay|pays|paid|money|fees?|price|prices|spend|spent|"
+    r"earn|earns|funding|reimburse\w*|dollars?)\b"
+    r"|\b(?:what|what's|whats)\s+(?:is|are|'s)?\s*(?:the|a|an|my|our|their)?\s*(?:[\w-]+\s+){0,3}?"
+    r"(?:cost|price|fee|fees|salary|stipend|per diem|rate of pay|pay rate|honorarium|budget|"
+    r"dollars?)\b",
+    re.IGNORECASE,
+)
+#: "How long does a ban last / is the term / do I need to…" asks for a length of time.
+_ASKS_DURATION = re.compile(
+    r"\bhow long\s+(?:does|do|did|will|would|is|are|was|were|can|should|must|has|have)\b",
+    re.IGNORECASE,
+)
+#: A length of time: a number or "a/one" before a unit ("two-year term", "3 months", "a week"),
+#: or words that say it has none ("permanent", "indefinitely", "until …").
+_DURATION = re.compile(
+    rf"\b(?:\d+|a|an|one|{'|'.join(sorted(set(NUMBER_WORDS.values()) - {'zero'}))}|eleven|twelve|"
+    r"fifteen|twenty|thirty|forty|fifty|several|few)[\s-]+(?:full\s+|calendar\s+|business\s+)?"
+    r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|semesters?|quarters?)\b"
+    r"|\b(?:permanent(?:ly)?|indefinite(?:ly)?|until|annual(?:ly)?|day-long|half-day|overnight)\b",
+    re.IGNORECASE,
+)
+#: "What is the maximum / minimum / limit …", "how old must I be": a figure.
+_ASKS_LIMIT = re.compile(
+    r"\b(?:what|what's|whats|is there)\s+(?:is\s+|are\s+)?(?:the\s+|a\s+)?"
+    r"(?:maximum|minimum|max|min|upper limit|lower limit|age limit|size limit|cap)\b"
+    r"|\bhow (?:old|young)\b",
+    re.IGNORECASE,
+)
+#: A sum of money as passages write one, or a statement that something costs nothing.
+_MONEY = re.compile(
+    r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:k\b|dollars?\b|usd\b|eur\b|euros?\b|cents?\b|gbp\b)"
+    r"|\b(?:usd|eur|gbp)\s?\d"
+    r"|\b(?:free of charge|at no cost|no cost|no charge|no fee|is free|are free|for free|"
+    r"costs? nothing|unpaid|not paid|volunteer position)\b",
+    re.IGNORECASE,
+)
 #: "which (innovative) high school", "what school district": the head word and the capitalised
 #: endings a name of that kind has.
 _NAMED_KINDS = {
@@ -138,6 +178,12 @@ def answer_type_present(
         return any(_names_a_person(s) for s in sources)
     if _ASKS_PLACE.search(question.strip()):
         return any(_PLACE.search(s.text) for s in sources)
+    if _ASKS_DURATION.search(question):
+        return any(_DURATION.search(s.full) for s in sources)
+    if _ASKS_LIMIT.search(question):
+        return any(_numbers(s.full) for s in sources)
+    if _ASKS_MONEY.search(question):
+        return any(_MONEY.search(s.full) for s in sources)
     if _ASKS_COUNT.search(question):
         return any(_counts(s.full, counted) for s in sources)
     if _ASKS_AMOUNT.search(question):

@@ -76,6 +76,34 @@ ONLINE = Source("Guide", "Guide › Meetings", "Monthly meetings are held on Zoo
             True,
         ),
         ("Where does the alliance stand on testing?", [SITE_VISIT], set(), True),
+        # a sum of money: a currency figure, or a statement that it costs nothing
+        ("How much does a membership cost?", [SIZE, SITE_VISIT], set(), False),
+        ("What's the stipend for members?", [SIZE], set(), False),
+        ("How much is the grant?", [Source("t", "t", "Grants of up to $1,500.")], set(), True),
+        ("how much do i get paid", [Source("t", "t", "The role is unpaid.")], set(), True),
+        ("How much does the workshop cost?", [Source("t", "t", "Feel free to ask.")], set(), False),
+        ("How much time does the coalition take?", [SIZE], set(), True),
+        # a length of time, and a limit
+        (
+            "How long does a ban last?",
+            [Source("t", "t", "Bans are reviewed by staff.")],
+            set(),
+            False,
+        ),
+        ("How long does a ban last?", [Source("t", "t", "A ban is permanent.")], set(), True),
+        (
+            "how long is the term?",
+            [Source("t", "t", "Members serve a two-year term.")],
+            set(),
+            True,
+        ),
+        ("What is the maximum grant?", [SITE_VISIT], set(), True),
+        (
+            "What is the minimum age to attend?",
+            [Source("t", "t", "All are welcome.")],
+            set(),
+            False,
+        ),
         # anything else is never refused here
         ("What are the membership expectations?", [SITE_VISIT], set(), True),
     ],
