@@ -76,16 +76,21 @@ def test_every_section_with_text_is_asked_about_in_each_split(splits, outline, s
     assert missing == set()
 
 
-def test_no_question_is_repeated_within_or_across_splits(splits):
+def repeated_questions(sets):
+    """(first place, repeat's place, text) for every question asked twice in `sets`."""
     seen: dict[str, str] = {}
     clashes = []
-    for split, questions in splits.items():
+    for split, questions in sets.items():
         for q in questions:
             key = normalise(q.question)
             if key in seen:
                 clashes.append((seen[key], f"{split}:{q.id}", q.question))
             seen[key] = f"{split}:{q.id}"
-    assert clashes == []
+    return clashes
+
+
+def test_no_question_is_repeated_within_or_across_splits(splits):
+    assert repeated_questions(splits) == []
 
 
 def test_ids_are_unique_across_splits(splits):
@@ -273,15 +278,7 @@ def test_foreign_set_is_large_with_every_kind_represented(foreign_sets, split):
 
 
 def test_foreign_questions_are_not_repeated_and_ids_are_unique(foreign_sets, splits):
-    seen: dict[str, str] = {}
-    clashes = []
-    for split, questions in foreign_sets.items():
-        for q in questions:
-            key = normalise(q.question)
-            if key in seen:
-                clashes.append((seen[key], f"{split}:{q.id}", q.question))
-            seen[key] = f"{split}:{q.id}"
-    assert clashes == []
+    assert repeated_questions(foreign_sets) == []
     ids = [q.id for qs in [*splits.values(), *foreign_sets.values()] for q in qs]
     assert len(ids) == len(set(ids))
     assert set(FOREIGN_SPLITS) <= set(ALL_SPLITS)
