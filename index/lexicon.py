@@ -123,9 +123,16 @@ class Lexicon:
         )
 
     def frequent(self, word: str) -> bool:
-        """One of the frequent English words and not an ask topic ("picture", "growing",
-        "series"): as often a member's wording as a topic the documents lack."""
-        return word in self.common and not self.asks_topic(word)
+        """One of the frequent English words, or a slip of one ("statment"), and not an ask
+        topic ("picture", "growing", "series"): as often a member's wording as a topic the
+        documents lack. Slips count from six letters; shorter ones are too often other words."""
+        if self.asks_topic(word):
+            return False
+        if word in self.common:
+            return True
+        return len(word) >= 6 and any(
+            slip(word, w) for w in self.common if w[0] == word[0] and abs(len(w) - len(word)) <= 1
+        )
 
     def real_word(self, word: str) -> bool:
         """A word from these lists or a question word: spelt right, so never "corrected" into an

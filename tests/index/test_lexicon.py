@@ -31,6 +31,15 @@ def test_a_frequent_english_word_is_spelt_right_and_weighs_less(word: str) -> No
     assert lexicon.frequent(word) and lexicon.real_word(word) and not lexicon.phrasing(word)
 
 
+@pytest.mark.parametrize(
+    ("word", "frequent"), [("statment", True), ("recieve", True), ("parkign", False)]
+)
+def test_a_slip_of_a_frequent_word_is_frequent_but_not_of_an_ask_topic(
+    word: str, frequent: bool
+) -> None:
+    assert shipped().frequent(word) is frequent  # "parkign" is "parking", a topic
+
+
 def test_an_admin_topic_word_counts_however_frequent_it_is() -> None:
     assert shipped().frequent("dog")
     lexicon = parse_lexicon('[ask_topics]\nadd = "dog"\n')

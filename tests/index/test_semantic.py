@@ -177,6 +177,13 @@ def test_a_spanish_question_naming_the_organisation_in_english_is_still_spanish(
 
 
 @real_model
+def test_cuanto_tiempo_asks_how_long_not_about_the_weather(seed_engine: SearchEngine) -> None:
+    answer = seed_engine.ask("¿Cuánto tiempo dura la membresía en la coalición?")
+    assert answer.answered and answer.language == "es"
+    assert not seed_engine.ask("¿Qué tiempo hará en Santa Fe mañana?").answered
+
+
+@real_model
 def test_english_questions_stay_english(seed_engine: SearchEngine) -> None:
     answer = seed_engine.ask("what does the coalition expect of its members?")
     assert answer.language == "en" and "Los documentos" not in answer.answer
