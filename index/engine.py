@@ -55,6 +55,7 @@ from index.semantic import (
     ServingVectors,
     Vectors,
     load_embedder,
+    off_topic_floor,
     unavailable_reason,
 )
 from index.spanish import is_spanish, read_spanish
@@ -132,6 +133,7 @@ class SearchEngine:
         if spanish:
             searched, kept = read_spanish(text)
             lexicon = lexicon.with_phrasing(kept)
+        dense = self._dense(reader, text)
         result = search(
             reader.searcher,
             reader.vocab,
@@ -139,10 +141,12 @@ class SearchEngine:
             self.synonyms.get(),
             limit=MAX_HITS,
             options=self.options,
-            dense=self._dense(reader, text),
+            dense=dense,
             lexicon=lexicon,
             known_item=False if spanish else None,
         )
+        if result.answered and self.options.abstain and _off_topic(text, dense, spanish):
+            result.answered = False
         candidates = result.candidates[:limit]
         if not result.answered or not candidates:
             hits = make_hits(candidates[:3], result.concepts) if candidates else ()
@@ -220,7 +224,8 @@ class SearchEngine:
         }
         rows = [i for i, pid in enumerate(vectors.ids) if pid in docnum_of]
         docnums = [docnum_of[vectors.ids[i]] for i in rows]
-        return ServingVectors.of(docnums, np.ascontiguousarray(vectors.matrix[rows]))
+        matrix = np.ascontiguousarray(vectors.matrix[rows])
+        return ServingVectors.of(docnums, matrix, off_topic_floor(self.embedder, matrix))
 
     def _close_reader(self, reader: _Reader) -> None:
         try:
@@ -370,6 +375,25 @@ def _parent_section(candidates: list[Candidate]) -> Candidate | None:
         ):
             return cand
     return None
+
+
+#: Words a question needs before the meaning layer may call it off topic: e5 places one- and
+#: two-word keyword searches ("capstone", "youth voice") low however well they match.
+OFF_TOPIC_MIN_WORDS = 3
+
+
+def _off_topic(text: str, dense: DenseRanking | None, spanish: bool) -> bool:
+    """An English question of a few words that comes no closer to any passage than questions
+    about nothing in the corpus (`semantic.off_topic_floor`); such a question is refused even
+    when its words match ("who won the World Series?" and the *World* View value). Spanish
+    questions are left to the words: the floor is measured with English probes, and a Spanish
+    question sits lower against English passages."""
+    return (
+        dense is not None
+        and not spanish
+        and len(text.split()) >= OFF_TOPIC_MIN_WORDS
+        and dense.off_topic()
+    )
 
 
 def _by_words(candidate: Candidate) -> float:

@@ -208,20 +208,70 @@ def build_vectors(
     return Vectors(embedder.name, ids, tuple(keys), matrix.astype(np.float32)), len(missing)
 
 
+#: Questions about nothing any corpus of this kind holds. How close they come to a corpus's
+#: passages is that corpus's floor: a member's question that comes no closer is about something
+#: else. e5 cosines sit higher in some corpora than in others (0.84 against 0.88 for answerable
+#: questions in two eval corpora), so the floor is measured per corpus, not fixed.
+OFF_TOPIC_PROBES = (
+    "what's the weather going to be like tomorrow",
+    "who won the game last night",
+    "what's a good recipe for dinner",
+    "how do I reset my password",
+    "what is the capital of France",
+    "write me a poem about the ocean",
+    "what time is it in Tokyo",
+    "recommend a good movie to watch",
+    "how do I fix my car's flat tire",
+    "what's the best pizza place near me",
+    "tell me a joke",
+    "how many calories are in an apple",
+    "who is the president of Brazil",
+    "how do I lose weight fast",
+    "what are the lyrics to a famous song",
+    "translate hello into Japanese",
+)
+#: How far above the probes' mean best cosine a question must come to count as on topic.
+OFF_TOPIC_MARGIN = 0.01
+
+_probe_memo: dict[str, Matrix] = {}
+
+
+def off_topic_floor(embedder: Embedder, matrix: Matrix) -> float | None:
+    """The mean, over `OFF_TOPIC_PROBES`, of each probe's best cosine to these passages, plus
+    `OFF_TOPIC_MARGIN` (None when the model fails: then no question is judged off topic)."""
+    with _memo_lock:
+        probes = _probe_memo.get(embedder.name)
+    if probes is None:
+        try:
+            probes = embedder.queries(OFF_TOPIC_PROBES)
+        except Exception:  # the model failing must not take answering down
+            log.exception("embedding the off-topic probes failed; no off-topic floor")
+            return None
+        with _memo_lock:
+            _probe_memo[embedder.name] = probes
+    if not matrix.shape[0]:
+        return None
+    best = (matrix @ np.asarray(probes, dtype=np.float32).T).max(axis=0)
+    return float(best.mean()) + OFF_TOPIC_MARGIN
+
+
 @dataclass(frozen=True, slots=True)
 class ServingVectors:
     """A serving generation's vectors with the Whoosh docnum of each row (built once per
-    searcher, so a question only multiplies)."""
+    searcher, so a question only multiplies), and the corpus's off-topic floor."""
 
     docnums: tuple[int, ...]
     matrix: Matrix
     rows: Mapping[int, int]  # docnum → row
+    floor: float | None = None
 
     @classmethod
-    def of(cls, docnums: Sequence[int], matrix: Matrix) -> ServingVectors | None:
+    def of(
+        cls, docnums: Sequence[int], matrix: Matrix, floor: float | None = None
+    ) -> ServingVectors | None:
         if not len(docnums) or matrix.shape[0] != len(docnums):
             return None
-        return cls(tuple(docnums), matrix, {d: i for i, d in enumerate(docnums)})
+        return cls(tuple(docnums), matrix, {d: i for i, d in enumerate(docnums)}, floor)
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +303,11 @@ class DenseRanking:
     def cosine(self, docnum: int) -> float:
         row = self.vectors.rows.get(docnum)
         return float(self.cosines[row]) if row is not None else 0.0
+
+    def off_topic(self) -> bool:
+        """The question comes no closer to any passage than questions about nothing here."""
+        floor = self.vectors.floor
+        return floor is not None and self.best <= floor
 
     def gap(self, docnum: int) -> float:
         """How far a passage's cosine falls below the question's best passage's (0 for the best,

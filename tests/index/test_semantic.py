@@ -45,6 +45,7 @@ class CountingEmbedder:
 @pytest.fixture(autouse=True)
 def _fresh_memo() -> None:
     semantic._memo.clear()
+    semantic._probe_memo.clear()
 
 
 def test_vectors_live_with_the_generation_and_unchanged_passages_are_not_embedded_again(
@@ -215,3 +216,47 @@ def test_a_passage_scores_its_cosine_gap_to_the_best_passage() -> None:
     assert ranking.gap(7) == 0.0
     assert ranking.gap(8) == pytest.approx(-0.1)
     assert ranking.gap(42) == pytest.approx(0.8 - 0.9)  # no vector: the median passage's gap
+
+
+class ProbeEmbedder(CountingEmbedder):
+    """Probes land on one axis and passages on another, so the floor is known exactly."""
+
+    name = "probe-test-model"
+
+    def queries(self, texts: Sequence[str]) -> Matrix:
+        rows = np.zeros((len(texts), 64), dtype=np.float32)
+        for i, text in enumerate(texts):
+            rows[i, 0 if text in semantic.OFF_TOPIC_PROBES else 1] = 1.0
+        return rows
+
+
+def test_the_off_topic_floor_is_where_questions_about_nothing_here_land() -> None:
+    passages = np.zeros((2, 64), dtype=np.float32)
+    passages[0, 0], passages[0, 1] = 0.6, 0.8  # probes reach 0.6, other questions 0.8
+    passages[1, 1] = 1.0
+    floor = semantic.off_topic_floor(ProbeEmbedder(), passages)
+    assert floor == pytest.approx(0.6 + semantic.OFF_TOPIC_MARGIN)
+    vectors = semantic.ServingVectors.of([0, 1], passages, floor)
+    assert vectors is not None
+    near = semantic.DenseRanking.of(vectors, passages[1])
+    far = semantic.DenseRanking.of(vectors, np.eye(64, dtype=np.float32)[0] * 0.5)
+    assert not near.off_topic() and far.off_topic()
+
+
+def test_no_floor_when_the_model_fails() -> None:
+    assert semantic.off_topic_floor(CountingEmbedder(fail_queries=True), np.eye(3)) is None
+
+
+@real_model
+@pytest.mark.parametrize(
+    "question", ["who won the basketball game on Saturday?", "what's the square root of 169?"]
+)
+def test_a_question_about_nothing_here_is_refused_though_a_word_matches(
+    seed_engine: SearchEngine, question: str
+) -> None:
+    assert not seed_engine.ask(question).answered
+
+
+@real_model
+def test_a_short_keyword_search_is_never_judged_off_topic(seed_engine: SearchEngine) -> None:
+    assert seed_engine.ask("capstone").answered
