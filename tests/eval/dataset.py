@@ -54,9 +54,10 @@ SPLITS = (
     "blind11",
     "blind12",
     "blind13",
+    "blind14",
 )
 #: The kinds of question each split was written with: the first eleven sets have no casual or
-#: Spanish questions, blind10 to blind13 have no query-syntax ones.
+#: Spanish questions, blind10 to blind14 have no query-syntax ones.
 _FIRST_KINDS = ("direct", "paraphrase", "typo", "keyword", "syntax", "unanswerable")
 SPLIT_CATEGORIES: dict[str, tuple[str, ...]] = {
     **{split: _FIRST_KINDS for split in SPLITS},
@@ -64,6 +65,7 @@ SPLIT_CATEGORIES: dict[str, tuple[str, ...]] = {
     "blind11": tuple(c for c in CATEGORIES if c != "syntax"),
     "blind12": tuple(c for c in CATEGORIES if c != "syntax"),
     "blind13": tuple(c for c in CATEGORIES if c != "syntax"),
+    "blind14": tuple(c for c in CATEGORIES if c != "syntax"),
     "foreign": ("direct", "paraphrase", "typo", "keyword", "unanswerable"),
     "foreign2": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
     "foreign3": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
