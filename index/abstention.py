@@ -33,9 +33,16 @@ def answers(
     wanted: frozenset[str],
     options: SearchOptions,
 ) -> tuple[bool, float, float]:
-    """(answered, coverage, relative weight) of the question by its first candidates."""
+    """(answered, coverage, relative weight) of the question by its candidates, best first.
+
+    Coverage is judged on the first `ANSWER_WINDOW` candidates as the words alone rank them
+    (`Candidate.by_words`), the kind of fact on the first ones as shown. The meaning layer may
+    lift a passage that shares few of the question's words into the answer; judging coverage on
+    it would refuse the paraphrases the meaning layer is there to find, and the thresholds were
+    measured on word rankings."""
     top = candidates[:ANSWER_WINDOW]
-    coverage, relative = judge(concepts, top, vocab)
+    worded = sorted(candidates, key=lambda c: -c.by_words)[:ANSWER_WINDOW]
+    coverage, relative = judge(concepts, worded, vocab)
     answered = not options.abstain or (
         coverage >= options.min_coverage
         and relative >= options.min_matched_weight

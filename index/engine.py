@@ -44,7 +44,7 @@ from index.models import (
     SkippedFile,
 )
 from index.options import SearchOptions
-from index.ranking import DENSE_WEIGHT, Candidate
+from index.ranking import Candidate
 from index.refusal import refuse
 from index.schema import weighting
 from index.search import search
@@ -365,7 +365,7 @@ def _parent_section(candidates: list[Candidate]) -> Candidate | None:
     for cand in candidates[1:ANSWER_WINDOW]:
         own = str(cand.fields.get("section", ""))
         leads_in = len(units(str(cand.fields.get("text", "")))) <= LEAD_IN_UNITS
-        words_first = _by_words(cand) >= _by_words(top)
+        words_first = cand.by_words >= top.by_words
         if (
             leads_in
             and words_first
@@ -394,8 +394,3 @@ def _off_topic(text: str, dense: DenseRanking | None, spanish: bool) -> bool:
         and len(text.split()) >= OFF_TOPIC_MIN_WORDS
         and dense.off_topic()
     )
-
-
-def _by_words(candidate: Candidate) -> float:
-    """A candidate's rerank without its meaning-layer share."""
-    return candidate.rerank - DENSE_WEIGHT * candidate.dense

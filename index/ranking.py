@@ -59,6 +59,11 @@ class Candidate:
     rerank: float = 0.0
     dense: float = 0.0  # cosine minus the question's best passage's: 0 best, below 0 the rest
 
+    @property
+    def by_words(self) -> float:
+        """The rerank without the meaning layer's share: how the words alone rank it."""
+        return self.rerank - DENSE_WEIGHT * self.dense
+
 
 def score_candidates(
     found: list[Found], concepts: list[Concept], dense: DenseRanking | None

@@ -94,5 +94,5 @@ def search(
     candidates = ranked[:limit]
     if not candidates:
         return SearchResult(concepts, [], False, 0.0, 0.0, wanted)
-    answered, coverage, relative = answers(question, concepts, candidates, vocab, wanted, options)
+    answered, coverage, relative = answers(question, concepts, ranked, vocab, wanted, options)
     return SearchResult(concepts, candidates, answered, coverage, relative, wanted)

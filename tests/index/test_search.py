@@ -377,3 +377,29 @@ def test_frequent_words_the_documents_do_not_use_do_not_refuse_a_paraphrase(
     answer = seed_engine.ask("what future does the alliance picture for students growing up here")
     assert answer.answered  # "picture", "growing" are a member's wording, not a missing topic
     assert any("Our Vision" in hit.passage.section for hit in answer.hits[:3])
+
+
+def test_coverage_is_judged_on_the_passages_the_words_rank_first() -> None:
+    from index.abstention import ANSWER_WINDOW, answers
+    from index.question import Concept
+
+    class Vocab:
+        max_idf = 2.0
+
+    concepts = [Concept("term", ("term",), weight=1.0), Concept("renew", ("renew",), weight=1.0)]
+    # the meaning layer put passages sharing no word first; the words rank the last one first
+    lifted = [
+        Candidate(i, {"text": "How long you serve."}, 0.0, rerank=2.0) for i in range(ANSWER_WINDOW)
+    ]
+    worded = Candidate(9, {"text": "A term; renew once."}, 5.0, {"term", "renew"}, rerank=1.4)
+    worded.dense = -0.03  # 30 × 0.03 below the best passage: 1.4 + 0.9 by words
+    ranked = [*lifted, worded]
+    answered, coverage, _ = answers(
+        "can I renew my term",
+        concepts,
+        ranked,
+        Vocab(),  # type: ignore[arg-type]
+        frozenset(),
+        SearchOptions(),
+    )
+    assert answered and coverage == 1.0
