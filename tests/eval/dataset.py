@@ -69,6 +69,7 @@ SPLIT_CATEGORIES: dict[str, tuple[str, ...]] = {
     "foreign": ("direct", "paraphrase", "typo", "keyword", "unanswerable"),
     "foreign2": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
     "foreign3": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
+    "foreign4": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
 }
 HERE = Path(__file__).resolve().parent
 SEED_CORPUS = HERE.parents[1] / "corpus"
@@ -79,11 +80,14 @@ FOREIGN_CORPUS = FOREIGN_DIR / "corpus"
 FOREIGN2_DIR = HERE / "foreign2"
 #: A third set: volunteer, fellowship, grant, event and governance documents of eight other groups.
 FOREIGN3_DIR = HERE / "foreign3"
+#: A fourth set: governance, mentoring, scholarship, study-group and event documents.
+FOREIGN4_DIR = HERE / "foreign4"
 #: Splits graded against another corpus than the seed pages: split -> (question file, corpus dir).
 OTHER_CORPUS_SPLITS: dict[str, tuple[Path, Path]] = {
     "foreign": (FOREIGN_DIR / "questions.jsonl", FOREIGN_CORPUS),
     "foreign2": (FOREIGN2_DIR / "questions.jsonl", FOREIGN2_DIR / "corpus"),
     "foreign3": (FOREIGN3_DIR / "questions.jsonl", FOREIGN3_DIR / "corpus"),
+    "foreign4": (FOREIGN4_DIR / "questions.jsonl", FOREIGN4_DIR / "corpus"),
 }
 #: Every committed split: the seed-corpus ones, then those over other corpora.
 ALL_SPLITS = (*SPLITS, *OTHER_CORPUS_SPLITS)
