@@ -61,6 +61,10 @@ _ASKS_PLACE = re.compile(
     re.IGNORECASE,
 )
 _ASKS_AMOUNT = re.compile(r"\bhow much\b", re.IGNORECASE)
+#: Number words that count units ("two-year term", "twelve weeks").
+_COUNTING_WORDS = frozenset(NUMBER_WORDS.values()) - {"zero"} | frozenset(
+    "eleven twelve fifteen twenty thirty forty fifty".split()
+)
 #: "How much does it cost / will I be paid", "what is the fee / per diem": a sum of money.
 _ASKS_MONEY = re.compile(
     r"\bhow much\b.*\b(?:costs?|charges?|pay|pays|paid|money|fees?|price|prices|spend|spent|"
@@ -78,8 +82,8 @@ _ASKS_DURATION = re.compile(
 #: A length of time: a number or "a/one" before a unit ("two-year term", "3 months", "a week"),
 #: or words that say it has none ("permanent", "indefinitely", "until …").
 _DURATION = re.compile(
-    rf"\b(?:\d+|a|an|one|{'|'.join(sorted(set(NUMBER_WORDS.values()) - {'zero'}))}|eleven|twelve|"
-    r"fifteen|twenty|thirty|forty|fifty|several|few)[\s-]+(?:full\s+|calendar\s+|business\s+)?"
+    rf"\b(?:\d+|a|an|several|few|{'|'.join(sorted(_COUNTING_WORDS))})[\s-]+"
+    r"(?:full\s+|calendar\s+|business\s+)?"
     r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|semesters?|quarters?)\b"
     r"|\b(?:permanent(?:ly)?|indefinite(?:ly)?|until|annual(?:ly)?|day-long|half-day|overnight)\b",
     re.IGNORECASE,
@@ -135,9 +139,8 @@ _DATE = re.compile(
 _DATE_OR_YEAR = re.compile(
     rf"\b(?:{_MONTH_PATTERN})\s+\d{{1,2}}\b|\b{_YEAR_PATTERN}\b", re.IGNORECASE
 )
-_NUMBER_WORDS = frozenset(NUMBER_WORDS.values()) - {"zero"} | frozenset(
-    """eleven twelve fifteen twenty thirty forty fifty hundred hundreds thousand thousands dozen
-    dozens half once twice both""".split()
+_NUMBER_WORDS = _COUNTING_WORDS | frozenset(
+    "hundred hundreds thousand thousands dozen dozens half once twice both".split()
 )
 #: How many words (stop words aside) before the counted word a number may stand ("two in-person
 #: half-day meetings").

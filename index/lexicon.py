@@ -31,6 +31,7 @@ shipped lists are used). It is re-read when it changes, like the synonym map.
 from __future__ import annotations
 
 import tomllib
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -131,7 +132,7 @@ class Lexicon:
         if word in self.common:
             return True
         return len(word) >= 6 and any(
-            slip(word, w) for w in self.common if w[0] == word[0] and abs(len(w) - len(word)) <= 1
+            slip(word, w) for w in _by_initial(self.common).get(word[0], ())
         )
 
     def real_word(self, word: str) -> bool:
@@ -174,6 +175,16 @@ def shipped_lists() -> dict[str, frozenset[str]]:
     text = resources.files("index").joinpath("data", LEXICON_FILE).read_text(encoding="utf-8")
     data = tomllib.loads(text)
     return {kind: _words(data[kind]["words"], f"[{kind}] words") for kind in KINDS}
+
+
+@lru_cache(maxsize=4)
+def _by_initial(words: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """`words` grouped by first letter, so a slip is looked for among one letter's words only
+    (`spelling.slip` never crosses a first letter)."""
+    groups: defaultdict[str, list[str]] = defaultdict(list)
+    for w in words:
+        groups[w[0]].append(w)
+    return {k: tuple(v) for k, v in groups.items()}
 
 
 @lru_cache(maxsize=1)

@@ -300,9 +300,10 @@ class DenseRanking:
         order = np.argsort(-self.cosines, kind="stable")[:k]
         return [self.vectors.docnums[int(i)] for i in order]
 
-    def cosine(self, docnum: int) -> float:
+    def cosine(self, docnum: int, missing: float = 0.0) -> float:
+        """The passage's cosine to the question (`missing` for a passage without a vector)."""
         row = self.vectors.rows.get(docnum)
-        return float(self.cosines[row]) if row is not None else 0.0
+        return float(self.cosines[row]) if row is not None else missing
 
     def off_topic(self) -> bool:
         """The question comes no closer to any passage than questions about nothing here."""
@@ -312,6 +313,4 @@ class DenseRanking:
     def gap(self, docnum: int) -> float:
         """How far a passage's cosine falls below the question's best passage's (0 for the best,
         negative for the rest; a passage without a vector counts as the median)."""
-        row = self.vectors.rows.get(docnum)
-        cosine = float(self.cosines[row]) if row is not None else self.median
-        return cosine - self.best
+        return self.cosine(docnum, missing=self.median) - self.best
