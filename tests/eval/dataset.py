@@ -55,9 +55,10 @@ SPLITS = (
     "blind12",
     "blind13",
     "blind14",
+    "blind15",
 )
 #: The kinds of question each split was written with: the first eleven sets have no casual or
-#: Spanish questions, blind10 to blind14 have no query-syntax ones.
+#: Spanish questions, blind10 to blind15 have no query-syntax ones.
 _FIRST_KINDS = ("direct", "paraphrase", "typo", "keyword", "syntax", "unanswerable")
 SPLIT_CATEGORIES: dict[str, tuple[str, ...]] = {
     **{split: _FIRST_KINDS for split in SPLITS},
@@ -66,10 +67,12 @@ SPLIT_CATEGORIES: dict[str, tuple[str, ...]] = {
     "blind12": tuple(c for c in CATEGORIES if c != "syntax"),
     "blind13": tuple(c for c in CATEGORIES if c != "syntax"),
     "blind14": tuple(c for c in CATEGORIES if c != "syntax"),
+    "blind15": tuple(c for c in CATEGORIES if c != "syntax"),
     "foreign": ("direct", "paraphrase", "typo", "keyword", "unanswerable"),
     "foreign2": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
     "foreign3": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
     "foreign4": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
+    "foreign5": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
 }
 HERE = Path(__file__).resolve().parent
 SEED_CORPUS = HERE.parents[1] / "corpus"
@@ -82,12 +85,15 @@ FOREIGN2_DIR = HERE / "foreign2"
 FOREIGN3_DIR = HERE / "foreign3"
 #: A fourth set: governance, mentoring, scholarship, study-group and event documents.
 FOREIGN4_DIR = HERE / "foreign4"
+#: A fifth set: election, mentoring, funding, sponsorship, volunteer and conduct documents.
+FOREIGN5_DIR = HERE / "foreign5"
 #: Splits graded against another corpus than the seed pages: split -> (question file, corpus dir).
 OTHER_CORPUS_SPLITS: dict[str, tuple[Path, Path]] = {
     "foreign": (FOREIGN_DIR / "questions.jsonl", FOREIGN_CORPUS),
     "foreign2": (FOREIGN2_DIR / "questions.jsonl", FOREIGN2_DIR / "corpus"),
     "foreign3": (FOREIGN3_DIR / "questions.jsonl", FOREIGN3_DIR / "corpus"),
     "foreign4": (FOREIGN4_DIR / "questions.jsonl", FOREIGN4_DIR / "corpus"),
+    "foreign5": (FOREIGN5_DIR / "questions.jsonl", FOREIGN5_DIR / "corpus"),
 }
 #: Every committed split: the seed-corpus ones, then those over other corpora.
 ALL_SPLITS = (*SPLITS, *OTHER_CORPUS_SPLITS)
