@@ -1,8 +1,8 @@
 """Text analysis shared by indexing and querying, so both sides see the same terms.
 
 `stem_analyzer` (words → lower case → accents folded → stop words dropped → Porter stems) feeds the
-scored fields; `plain_analyzer` (no stemming, no stop words) feeds the spelling field, whose
-vocabulary the spelling corrector checks against. `QUESTION_WORDS` are words members use to *ask*
+scored fields; `words` (no stemming, no stop words) gives the spelling vocabulary the corrector
+checks against (`index.words`). `QUESTION_WORDS` are words members use to *ask*
 ("what", "tell me", "explain") that say nothing about the topic: they are dropped from questions
 only, never from documents.
 """
@@ -68,12 +68,6 @@ def stem_analyzer() -> Analyzer:
     )
 
 
-@lru_cache(maxsize=1)
-def plain_analyzer() -> Analyzer:
-    """Lower-cased, accent-folded words with no stemming: the spelling vocabulary."""
-    return RegexTokenizer(_WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
-
-
 WORD = re.compile(_WORD_PATTERN)
 _WORD = WORD
 #: Whoosh types `accent_map` loosely; it is a `str.translate` table keyed by code point.
@@ -88,8 +82,9 @@ def fold(word: str) -> str:
 def words(text: str) -> list[str]:
     """Lower-cased, accent-folded words of `text`, in order, nothing dropped.
 
-    The same tokens as `plain_analyzer`, computed with one regex pass: this runs on every
-    question and every quoted passage, where the analyzer chain's per-token overhead shows.
+    The tokens the stemming chain sees before it drops stop words and stems, found with one regex
+    pass: this runs on every question and every quoted passage, where a chain's per-token
+    overhead shows.
     """
     return [m.group().lower().translate(_FOLD) for m in _WORD.finditer(text)]
 

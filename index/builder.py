@@ -37,7 +37,8 @@ from index.loader import LoadResult, load_corpus
 from index.models import SECTION_SEPARATOR, Passage, ReindexReport, SkippedFile
 from index.schema import INDEX_FORMAT, build_schema
 from index.semantic import MAX_PASSAGES, Embedder, Vectors, build_vectors
-from index.writing import PLAIN, STEMMED, FastDocuments
+from index.words import WordCounter, Words
+from index.writing import STEMMED, FastDocuments
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ GEN_PREFIX = "gen-"
 #: Old generations kept besides `current` (a searcher opened just before a swap may still read).
 KEEP_OLD = 1
 #: The text fields `index.writing` analyses (once per passage) instead of Whoosh's chains.
-TEXT_FIELDS = {"title": STEMMED, "heading": STEMMED, "body": STEMMED, "spell": PLAIN}
+TEXT_FIELDS = {"title": STEMMED, "heading": STEMMED, "body": STEMMED}
 #: Fields whose text repeats across a document's passages (their analysis is cached).
 REPEATED_FIELDS = frozenset({"title", "heading"})
 
@@ -291,15 +292,19 @@ def build_generation(
         writer = ix.writer(procs=1, limitmb=256)
         try:
             docs = FastDocuments(writer, TEXT_FIELDS, repeated=REPEATED_FIELDS)
+            words = WordCounter()
             for source in sorted(passages):
                 for passage in passages[source]:
-                    docs.add(passage_fields(passage))
+                    fields = passage_fields(passage)
+                    docs.add(fields)
+                    words.add(f"{fields['title']} {fields['heading']} {fields['body']}")
             docs.install()
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
         ix.close()  # type: ignore[no-untyped-call]
+        words.save(gen)
         if vectors is not None:
             vectors.save(gen)
         tmp = gen / (MANIFEST + ".tmp")
@@ -331,6 +336,9 @@ def serving_ok(gen: Path, manifest: Manifest) -> bool:
         log.warning(
             "index generation %s holds %d passages, not %d", gen.name, count, manifest.passages
         )
+        return False
+    if Words.load(gen) is None:
+        log.warning("index generation %s lost its words", gen.name)
         return False
     if manifest.semantic and Vectors.load(gen) is None:
         log.warning("index generation %s lost its vectors", gen.name)
@@ -367,7 +375,6 @@ def passage_fields(passage: Passage) -> dict[str, Any]:
         "title": passage.title,
         "heading": heading,
         "body": passage.text,
-        "spell": f"{passage.title} {heading} {passage.text}",
         "section": passage.section,
         "text": passage.text,
         "origin": passage.origin,

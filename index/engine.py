@@ -61,6 +61,7 @@ from index.semantic import (
 from index.spanish import is_spanish, read_spanish
 from index.synonyms import SYNONYMS_FILE, synonym_source
 from index.vocabulary import Vocabulary
+from index.words import Words
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +205,9 @@ class SearchEngine:
         if mine is not None and mine.generation == gen.name:
             return mine
         searcher = whoosh_index.open_dir(str(gen)).searcher(weighting=weighting())
-        fresh = _Reader(gen.name, searcher, Vocabulary(searcher), self._vectors(gen, searcher))
+        words = Words.load(gen) or Words({})  # a generation without its words is rebuilt
+        vocab = Vocabulary(searcher, words)
+        fresh = _Reader(gen.name, searcher, vocab, self._vectors(gen, searcher))
         with self._readers_lock:
             if mine is not None:
                 self._close_reader(mine)

@@ -16,7 +16,6 @@ MIN_MATCHED_WEIGHT = 0.15
 class SearchOptions:
     """Switches for each recall technique (all on in production; the eval toggles them)."""
 
-    stemming: bool = True
     question_words: bool = True
     spelling: bool = True
     variants: bool = True

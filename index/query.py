@@ -45,7 +45,6 @@ def build_query(
 ) -> Query:
     """A Whoosh query object built only from analysed terms (never parsed from user text);
     `keep_common` keeps the low-information words too."""
-    fields = QUERY_FIELDS if options.stemming else ("spell",)
     parts: list[Query] = []
     informative = [c for c in concepts if c.known and c.weight >= LOW_INFORMATION * vocab.max_idf]
     if keep_common and len(informative) <= COMMON_KEPT_UNDER and all(c.known for c in concepts):
@@ -54,12 +53,11 @@ def build_query(
         if not c.known or (informative and c not in informative):
             continue
         own_boost = CORRECTED_WEIGHT if c.corrected else 1.0
-        own = c.stems if options.stemming else ((c.corrected or c.word),)
-        for s in own:
-            parts.extend(Term(f, s, boost=own_boost) for f in fields)
-        for v in c.variants if options.stemming else ():
-            parts.extend(Term(f, v, boost=VARIANT_WEIGHT) for f in fields)
-        if options.synonyms and options.stemming:
+        for s in c.stems:
+            parts.extend(Term(f, s, boost=own_boost) for f in QUERY_FIELDS)
+        for v in c.variants:
+            parts.extend(Term(f, v, boost=VARIANT_WEIGHT) for f in QUERY_FIELDS)
+        if options.synonyms:
             # a phrase key ("more than one language") says what was meant more surely than a
             # single word does, so its expansions count like the member's own words
             boost = 1.0 if " " in c.word else SYNONYM_WEIGHT
@@ -67,7 +65,7 @@ def build_query(
                 if not all(vocab.df(s) for s in exp):
                     continue
                 if len(exp) == 1:
-                    parts.extend(Term(f, exp[0], boost=boost) for f in fields)
+                    parts.extend(Term(f, exp[0], boost=boost) for f in QUERY_FIELDS)
                 else:
                     parts.extend(
                         Phrase(f, list(exp), slop=1, boost=boost) for f in ("heading", "body")

@@ -4,7 +4,7 @@ Fields:
 - `title`, `heading` (the section's own headings, without the document title) and `body` are
   stemmed and scored with BM25F; `title` and `heading` carry field boosts because a question that
   names a section ("membership expectations") should land on that section.
-- `spell` holds the same words unstemmed, unscored: the vocabulary the spelling corrector uses.
+- The spelling vocabulary (the same words unstemmed) is not a field: `index.words` keeps it.
 - `id`, `source`, `section`, `text`, `origin`, `position` are stored to rebuild a `Passage`.
 """
 
@@ -13,10 +13,10 @@ from __future__ import annotations
 from whoosh import scoring
 from whoosh.fields import ID, STORED, TEXT, Schema
 
-from index.analysis import plain_analyzer, stem_analyzer
+from index.analysis import stem_analyzer
 
 #: Bump when the schema or analysis changes: an index of another format is rebuilt, not reused.
-INDEX_FORMAT = 7
+INDEX_FORMAT = 8
 
 TITLE_BOOST = 1.5
 HEADING_BOOST = 2.0
@@ -31,7 +31,6 @@ def build_schema() -> Schema:
         title=TEXT(analyzer=stem_analyzer(), stored=True, field_boost=TITLE_BOOST, phrase=False),
         heading=TEXT(analyzer=stem_analyzer(), field_boost=HEADING_BOOST, phrase=True),
         body=TEXT(analyzer=stem_analyzer(), field_boost=BODY_BOOST, phrase=True),
-        spell=TEXT(analyzer=plain_analyzer(), phrase=False),
         section=STORED(),
         text=STORED(),
         origin=STORED(),

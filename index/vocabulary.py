@@ -13,6 +13,7 @@ from whoosh.searching import Searcher
 
 from index.analysis import stem
 from index.spelling import damerau
+from index.words import Words
 
 SCORED_FIELDS = ("title", "heading", "body")
 #: What Porter leaves on one form of a word but not another ("mobiliz"/"mobil",
@@ -25,14 +26,14 @@ VARIANT_ENDINGS = frozenset(
 class Vocabulary:
     """Index statistics for one generation: document frequencies, IDF, known words, spelling."""
 
-    def __init__(self, searcher: Searcher) -> None:
+    def __init__(self, searcher: Searcher, words: Words) -> None:
         reader = searcher.reader()
+        self._words = words
         self._reader = reader
         self.n = max(1, reader.doc_count())
         self.max_idf = self._idf(0)
         self._df: dict[str, int] = {}
         self._spell: dict[str, str | None] = {}
-        self._known_words: dict[str, bool] = {}
         self._variants: dict[str, tuple[str, ...]] = {}
         self._documents: int | None = None
         self._titles: frozenset[str] | None = None
@@ -65,9 +66,8 @@ class Vocabulary:
         return stem(word) in self._titles
 
     def knows_word(self, word: str) -> bool:
-        if word not in self._known_words:
-            self._known_words[word] = self._reader.doc_frequency("spell", word) > 0
-        return self._known_words[word]
+        """Whether some passage uses `word` as written (folded, not stemmed)."""
+        return self._words.df(word) > 0
 
     def correct(self, word: str) -> str | None:
         """The closest index word to an unknown `word` (edit distance first, then frequency)."""
@@ -92,7 +92,7 @@ class Vocabulary:
 
     def _scored_candidates(self, word: str, maxdist: int) -> list[tuple[int, int, str]]:
         """(distance, -frequency, word) for index words within `maxdist` edits of `word`."""
-        found = set(self._reader.terms_within("spell", word, maxdist, prefix=1))
+        found = set(self._words.within(word, maxdist))
         if maxdist == 1:
             swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
             found.update(w for w in swaps if self.knows_word(w))
@@ -107,7 +107,7 @@ class Vocabulary:
                 if dist != 1 or not (swap or dropped):
                     continue
             if dist <= maxdist:
-                freq = self._reader.doc_frequency("spell", cand)
+                freq = self._words.df(cand)
                 scored.append((dist, -freq, cand))
         return scored
 

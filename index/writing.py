@@ -1,12 +1,11 @@
 """Writing passages into a Whoosh segment with each passage's words analysed once.
 
 `SegmentWriter.add_document` runs every text field's analyzer chain token by token (the title,
-heading and body through the stemming chain, then the same words again through the spelling
-chain), and at commit looks every posting's field length up again in the length column it has
-just written. At 20,000 passages that was most of a reindex. `FastDocuments` produces the very
-same postings, stored fields and lengths with one regex pass per text (`analysis.words`),
-cached Porter stems, cached results for the title and heading (shared by a document's
-passages), and the lengths kept in memory for the commit.
+heading and body through the stemming chain), and at commit looks every posting's field length
+up again in the length column it has just written. At 20,000 passages that was most of a
+reindex. `FastDocuments` produces the very same postings, stored fields and lengths with one
+regex pass per text (`analysis.words`), cached Porter stems, cached results for the title and
+heading (shared by a document's passages), and the lengths kept in memory for the commit.
 
 The index written is the one `add_document` writes, byte for byte in its postings
 (`tests/index/test_writing.py` compares the two); it leans on Whoosh's writer internals
@@ -25,21 +24,20 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import IndexWriter, SegmentWriter
 
-from index.analysis import WORD, fold, plain_analyzer, stem, stem_analyzer
+from index.analysis import WORD, fold, stem, stem_analyzer
 
 #: One posting's (term bytes, frequency, weight, encoded value), as `FieldType.index` yields.
 Item = tuple[bytes, int, float, bytes]
-#: The fields analysed here: (field name → which analysis); others go through Whoosh.
+#: The one analysis reproduced here (the `stem_analyzer` chain); other fields go through Whoosh.
 STEMMED = "stemmed"
-PLAIN = "plain"
 
 
 class FastDocuments:
     """Adds documents to a Whoosh `SegmentWriter`; call `install()` before the commit.
 
     `text_fields` names the schema's text fields by the analysis they get (`STEMMED`: the
-    `stem_analyzer` chain; `PLAIN`: the `plain_analyzer` chain); a field whose schema type is
-    not what this module reproduces falls back to Whoosh's own `field.index`.
+    `stem_analyzer` chain); a field whose schema type is not what this module reproduces falls
+    back to Whoosh's own `field.index`.
     """
 
     def __init__(
@@ -125,14 +123,7 @@ class FastDocuments:
         if cached is not None:
             return cached
         boost = float(self.schema[name].format.field_boost)
-        if kind == PLAIN:
-            counts = Counter(_words(value))
-            items = [
-                (w.encode("utf-8"), n, n * 1.0 * boost, pack_uint(n)) for w, n in counts.items()
-            ]
-            out = (items, sum(counts.values()))
-        else:
-            out = _stemmed(value, boost, self.schema[name].format)
+        out = _stemmed(value, boost, self.schema[name].format)
         if name in self._repeated:
             # titles and headings repeat across a document's passages; bodies do not
             if len(self._cache) > 50_000:
@@ -221,9 +212,9 @@ class _MemoryLengths:
 def _reproducible(field: FieldType, kind: str) -> bool:
     """Whether `field` is analysed exactly as this module analyses `kind` texts: the project's
     own analyzer object, a frequency or positions format, no vectors or spelling sub-field."""
-    expected = stem_analyzer() if kind == STEMMED else plain_analyzer()
     return (
-        field.analyzer is expected
+        kind == STEMMED
+        and field.analyzer is stem_analyzer()
         and type(field.format) in (Frequency, Positions)
         and not field.separate_spelling()
         and not field.vector

@@ -139,7 +139,7 @@ def _segments(gen: Path) -> list[Path]:
     return [p for p in gen.iterdir() if p.suffix in (".seg", ".toc")]
 
 
-@pytest.mark.parametrize("damage", ["truncate", "delete_toc"])
+@pytest.mark.parametrize("damage", ["truncate", "delete_toc", "delete_words", "garble_words"])
 def test_a_damaged_serving_generation_is_rebuilt_by_the_next_reindex(
     tmp_path: Path, damage: str
 ) -> None:
@@ -158,6 +158,10 @@ def test_a_damaged_serving_generation_is_rebuilt_by_the_next_reindex(
             path.write_bytes(path.read_bytes()[:20])
         if damage == "delete_toc" and path.suffix == ".toc":
             path.unlink()
+    if damage == "delete_words":
+        (gen / "words.tsv").unlink()
+    if damage == "garble_words":
+        (gen / "words.tsv").write_bytes(b"\xff\xfe not a word list")
     fresh = SearchEngine(corpus, index_dir, semantic=False)  # a restart
     report = fresh.reindex()
     assert not report.unchanged
