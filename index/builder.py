@@ -22,6 +22,7 @@ import logging
 import os
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -31,13 +32,14 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
+from index.analysis import stems
 from index.chunking import chunk_document
 from index.errors import IndexBusyError
 from index.loader import LoadResult, load_corpus
 from index.models import SECTION_SEPARATOR, Passage, ReindexReport, SkippedFile
 from index.schema import INDEX_FORMAT, build_schema
 from index.semantic import MAX_PASSAGES, Embedder, Vectors, build_vectors
-from index.words import WordCounter, Words
+from index.words import TITLE_STEMS_FILE, WORDS_FILE, TermCounter, Terms
 from index.writing import STEMMED, FastDocuments
 
 log = logging.getLogger(__name__)
@@ -49,9 +51,11 @@ GEN_PREFIX = "gen-"
 #: Old generations kept besides `current` (a searcher opened just before a swap may still read).
 KEEP_OLD = 1
 #: The text fields `index.writing` analyses (once per passage) instead of Whoosh's chains.
-TEXT_FIELDS = {"title": STEMMED, "heading": STEMMED, "body": STEMMED}
+TEXT_FIELDS = {"heading": STEMMED, "body": STEMMED}
 #: Fields whose text repeats across a document's passages (their analysis is cached).
-REPEATED_FIELDS = frozenset({"title", "heading"})
+REPEATED_FIELDS = frozenset({"heading"})
+#: The term tables every generation holds beside its Whoosh files (`index.words`).
+TABLES = (WORDS_FILE, TITLE_STEMS_FILE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,19 +296,22 @@ def build_generation(
         writer = ix.writer(procs=1, limitmb=256)
         try:
             docs = FastDocuments(writer, TEXT_FIELDS, repeated=REPEATED_FIELDS)
-            words = WordCounter()
+            words, titles = TermCounter(), TermCounter()
             for source in sorted(passages):
                 for passage in passages[source]:
                     fields = passage_fields(passage)
                     docs.add(fields)
-                    words.add(f"{fields['title']} {fields['heading']} {fields['body']}")
+                    words.add_words(f"{fields['title']} {fields['heading']} {fields['body']}")
+                for title, count in Counter(p.title for p in passages[source]).items():
+                    titles.add_terms(stems(title), count)
             docs.install()
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
         ix.close()  # type: ignore[no-untyped-call]
-        words.save(gen)
+        words.save(gen / WORDS_FILE)
+        titles.save(gen / TITLE_STEMS_FILE)
         if vectors is not None:
             vectors.save(gen)
         tmp = gen / (MANIFEST + ".tmp")
@@ -337,9 +344,10 @@ def serving_ok(gen: Path, manifest: Manifest) -> bool:
             "index generation %s holds %d passages, not %d", gen.name, count, manifest.passages
         )
         return False
-    if Words.load(gen) is None:
-        log.warning("index generation %s lost its words", gen.name)
-        return False
+    for table in TABLES:
+        if Terms.load(gen / table) is None:
+            log.warning("index generation %s lost its %s", gen.name, table)
+            return False
     if manifest.semantic and Vectors.load(gen) is None:
         log.warning("index generation %s lost its vectors", gen.name)
         return False

@@ -61,7 +61,7 @@ from index.semantic import (
 from index.spanish import is_spanish, read_spanish
 from index.synonyms import SYNONYMS_FILE, synonym_source
 from index.vocabulary import Vocabulary
-from index.words import Words
+from index.words import TITLE_STEMS_FILE, WORDS_FILE, Terms
 
 log = logging.getLogger(__name__)
 
@@ -205,8 +205,9 @@ class SearchEngine:
         if mine is not None and mine.generation == gen.name:
             return mine
         searcher = whoosh_index.open_dir(str(gen)).searcher(weighting=weighting())
-        words = Words.load(gen) or Words({})  # a generation without its words is rebuilt
-        vocab = Vocabulary(searcher, words)
+        # a generation without its tables is rebuilt; until then, no spelling or title counts
+        words = Terms.load(gen / WORDS_FILE) or Terms({})
+        vocab = Vocabulary(searcher, words, Terms.load(gen / TITLE_STEMS_FILE) or Terms({}))
         fresh = _Reader(gen.name, searcher, vocab, self._vectors(gen, searcher))
         with self._readers_lock:
             if mine is not None:

@@ -15,9 +15,9 @@ from index.options import SearchOptions
 from index.question import CORRECTED_WEIGHT, Concept
 from index.vocabulary import Vocabulary
 
-#: Fields the Whoosh query searches. The document title is indexed (its counts feed IDF) but not
-#: searched: every passage of a document shares it, so it ranks nothing and cost a third of the
-#: matching time; the heading re-rank covers questions that name a section.
+#: Fields the Whoosh query searches. The document title is not searched (its counts feed IDF, from
+#: `index.words`): every passage of a document shares it, so it ranks nothing and cost a third of
+#: the matching time; the heading re-rank covers questions that name a section.
 QUERY_FIELDS = ("heading", "body")
 #: Query weight of a synonym and of a Porter variant, relative to the member's own word.
 SYNONYM_WEIGHT = 0.6

@@ -1,11 +1,14 @@
 """The Whoosh schema: what is searchable, how it is weighted, and what is stored for citations.
 
 Fields:
-- `title`, `heading` (the section's own headings, without the document title) and `body` are
-  stemmed and scored with BM25F; `title` and `heading` carry field boosts because a question that
-  names a section ("membership expectations") should land on that section.
-- The spelling vocabulary (the same words unstemmed) is not a field: `index.words` keeps it.
-- `id`, `source`, `section`, `text`, `origin`, `position` are stored to rebuild a `Passage`.
+- `heading` (the section's own headings, without the document title) and `body` are stemmed and
+  scored with BM25F; `heading` carries a field boost because a question that names a section
+  ("membership expectations") should land on that section.
+- The document title is stored, not indexed: it is never searched, and the two things asked of
+  its words (is a word in a title, in how many passages) come from `index.words`' table, as do
+  the unstemmed words the spelling corrector checks.
+- `id`, `source`, `title`, `section`, `text`, `origin`, `position` are stored to rebuild a
+  `Passage`.
 """
 
 from __future__ import annotations
@@ -16,9 +19,8 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from index.analysis import stem_analyzer
 
 #: Bump when the schema or analysis changes: an index of another format is rebuilt, not reused.
-INDEX_FORMAT = 8
+INDEX_FORMAT = 9
 
-TITLE_BOOST = 1.5
 HEADING_BOOST = 2.0
 BODY_BOOST = 1.0
 
@@ -28,7 +30,7 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         source=ID(stored=True),
-        title=TEXT(analyzer=stem_analyzer(), stored=True, field_boost=TITLE_BOOST, phrase=False),
+        title=STORED(),
         heading=TEXT(analyzer=stem_analyzer(), field_boost=HEADING_BOOST, phrase=True),
         body=TEXT(analyzer=stem_analyzer(), field_boost=BODY_BOOST, phrase=True),
         section=STORED(),
@@ -40,5 +42,5 @@ def build_schema() -> Schema:
 
 
 def weighting() -> scoring.WeightingModel:
-    """BM25F; short heading/title fields are length-normalised less than the body."""
-    return scoring.BM25F(B=0.75, K1=1.2, title_B=0.3, heading_B=0.3)
+    """BM25F; the short heading field is length-normalised less than the body."""
+    return scoring.BM25F(B=0.75, K1=1.2, heading_B=0.3)

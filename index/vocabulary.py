@@ -13,9 +13,9 @@ from whoosh.searching import Searcher
 
 from index.analysis import stem
 from index.spelling import damerau
-from index.words import Words
+from index.words import Terms
 
-SCORED_FIELDS = ("title", "heading", "body")
+SCORED_FIELDS = ("heading", "body")
 #: What Porter leaves on one form of a word but not another ("mobiliz"/"mobil",
 #: "legislatur"/"legisl"); agent endings ("governor"/"govern") are different words.
 VARIANT_ENDINGS = frozenset(
@@ -26,9 +26,10 @@ VARIANT_ENDINGS = frozenset(
 class Vocabulary:
     """Index statistics for one generation: document frequencies, IDF, known words, spelling."""
 
-    def __init__(self, searcher: Searcher, words: Words) -> None:
+    def __init__(self, searcher: Searcher, words: Terms, title_stems: Terms) -> None:
         reader = searcher.reader()
         self._words = words
+        self._title_stems = title_stems
         self._reader = reader
         self.n = max(1, reader.doc_count())
         self.max_idf = self._idf(0)
@@ -36,7 +37,6 @@ class Vocabulary:
         self._spell: dict[str, str | None] = {}
         self._variants: dict[str, tuple[str, ...]] = {}
         self._documents: int | None = None
-        self._titles: frozenset[str] | None = None
 
     def documents(self) -> int:
         """Documents in the index (distinct `source` values), counted once."""
@@ -50,9 +50,10 @@ class Vocabulary:
     def df(self, term: str) -> int:
         """Passages containing stem `term` in any field."""
         if term not in self._df:
-            # passages with the term in any scored field, approximated by the largest field
-            # count (a separate all-fields index would cost a third more build time)
-            self._df[term] = max(int(self._reader.doc_frequency(f, term)) for f in SCORED_FIELDS)
+            # passages with the term in the title, a heading or the text, approximated by the
+            # largest of the three counts (an all-fields index would cost a third more build time)
+            fields = max(int(self._reader.doc_frequency(f, term)) for f in SCORED_FIELDS)
+            self._df[term] = max(fields, self._title_stems.df(term))
         return self._df[term]
 
     def idf(self, term: str) -> float:
@@ -60,10 +61,7 @@ class Vocabulary:
 
     def in_titles(self, word: str) -> bool:
         """Whether a document title uses `word` (the corpus's own names: "Learning Alliance")."""
-        if self._titles is None:
-            terms = self._reader.lexicon("title")
-            self._titles = frozenset(t.decode() if isinstance(t, bytes) else str(t) for t in terms)
-        return stem(word) in self._titles
+        return self._title_stems.df(stem(word)) > 0
 
     def knows_word(self, word: str) -> bool:
         """Whether some passage uses `word` as written (folded, not stemmed)."""

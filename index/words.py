@@ -1,18 +1,23 @@
-"""The corpus's own words and how many passages use each: the spelling vocabulary.
+"""Term tables kept beside a generation's Whoosh files: a term, and how many passages use it.
 
-The spelling corrector asks three things of the corpus: does it use this word, in how many
-passages, and which of its words lie within one or two edits of a typo. A generation answers
-them from `words.tsv` (one `word<TAB>passages` line per distinct word, sorted) written beside the
-Whoosh files, not from an unscored Whoosh field: such a field holds one posting per word per
-passage, as many as the scored fields together, and writing them was a third of a large build.
+- `words.tsv`, the spelling vocabulary: every word as `analysis.words` gives it (lower-cased,
+  accent-folded, nothing dropped) of a passage's title, headings and text. The corrector asks
+  three things of it: does the corpus use this word, in how many passages, and which words lie
+  within one or two edits of a typo.
+- `title_stems.tsv`: the stems of the document titles, counted per passage. Titles are never
+  searched (a question names a section, not a file), only asked whether they use a word
+  (`Vocabulary.in_titles`) and how often (document frequency).
 
-Words are what `analysis.words` gives (lower-cased, accent-folded, nothing dropped) of a
-passage's title, headings and text.
+Both were Whoosh fields once. An indexed field holds one posting per term per passage, and
+writing them was over a third of a large build, for tables that are this small.
+
+Each file has one `term<TAB>passages` line per distinct term, sorted.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 from rapidfuzz import process
@@ -21,17 +26,23 @@ from rapidfuzz.distance import Levenshtein
 from index.analysis import WORD, fold
 
 WORDS_FILE = "words.tsv"
+TITLE_STEMS_FILE = "title_stems.tsv"
 
 
-class WordCounter:
-    """Counts, while a generation is built, the passages that use each word."""
+class TermCounter:
+    """Counts, while a generation is built, the passages that use each term."""
 
     def __init__(self) -> None:
         self._df: Counter[str] = Counter()
         self._folded: dict[str, str] = {}
 
-    def add(self, text: str) -> None:
-        """Count one passage's text (each distinct word once)."""
+    def add_terms(self, terms: Iterable[str], passages: int = 1) -> None:
+        """Count `terms` (each distinct one once) for `passages` passages."""
+        for term in set(terms):
+            self._df[term] += passages
+
+    def add_words(self, text: str) -> None:
+        """Count one passage's words (each distinct word once)."""
         memo = self._folded
         seen = set()
         for raw in WORD.findall(text):
@@ -43,15 +54,14 @@ class WordCounter:
             seen.add(word)
         self._df.update(seen)
 
-    def save(self, gen: Path) -> None:
-        """Write `words.tsv` into the generation directory `gen` (fsynced with the rest)."""
+    def save(self, path: Path) -> None:
+        """Write the table to `path` (in a generation directory, fsynced with the rest)."""
         lines = "".join(f"{w}\t{n}\n" for w, n in sorted(self._df.items()))
-        path = gen / WORDS_FILE
         path.write_text(lines, encoding="utf-8")
 
 
-class Words:
-    """One generation's words, read once; `within` finds the near neighbours of a typo."""
+class Terms:
+    """One table, read once; `within` finds the near neighbours of a typo."""
 
     def __init__(self, df: dict[str, int]) -> None:
         self._df = df
@@ -59,10 +69,10 @@ class Words:
         self._groups: dict[tuple[str, int], list[str]] | None = None
 
     @classmethod
-    def load(cls, gen: Path) -> Words | None:
-        """The generation's words, or None when the file is missing or malformed."""
+    def load(cls, path: Path) -> Terms | None:
+        """The table at `path`, or None when the file is missing or malformed."""
         try:
-            text = (gen / WORDS_FILE).read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return None
         df: dict[str, int] = {}
@@ -77,7 +87,7 @@ class Words:
         return len(self._df)
 
     def df(self, word: str) -> int:
-        """Passages using `word` (0 for a word the corpus lacks)."""
+        """Passages using `word` (0 for a term the table lacks)."""
         return self._df.get(word, 0)
 
     def within(self, word: str, maxdist: int) -> list[str]:

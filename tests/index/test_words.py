@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from index import analysis
-from index.words import WORDS_FILE, WordCounter, Words
+from index.words import WORDS_FILE, TermCounter, Terms
 
 
-def _words(tmp_path: Path, *passages: str) -> Words:
-    counter = WordCounter()
+def _words(tmp_path: Path, *passages: str) -> Terms:
+    counter = TermCounter()
     for text in passages:
-        counter.add(text)
-    counter.save(tmp_path)
-    words = Words.load(tmp_path)
+        counter.add_words(text)
+    counter.save(tmp_path / WORDS_FILE)
+    words = Terms.load(tmp_path / WORDS_FILE)
     assert words is not None
     return words
 
@@ -86,6 +86,6 @@ def test_neighbours_are_the_ones_a_whoosh_levenshtein_automaton_finds(
 
 
 def test_a_missing_or_malformed_file_reads_as_none(tmp_path: Path) -> None:
-    assert Words.load(tmp_path) is None
+    assert Terms.load(tmp_path / WORDS_FILE) is None
     (tmp_path / WORDS_FILE).write_text("word-without-count\n", encoding="utf-8")
-    assert Words.load(tmp_path) is None
+    assert Terms.load(tmp_path / WORDS_FILE) is None
