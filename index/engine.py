@@ -34,6 +34,7 @@ from index.answer import (
 )
 from index.errors import QuestionError
 from index.lexicon import LEXICON_FILE, lexicon_source
+from index.matching import TermArrays
 from index.models import (
     SECTION_SEPARATOR,
     Answer,
@@ -76,6 +77,7 @@ class _Reader:
     generation: str
     searcher: Searcher
     vocab: Vocabulary
+    arrays: TermArrays
     dense: ServingVectors | None = None
 
 
@@ -145,6 +147,7 @@ class SearchEngine:
             dense=dense,
             lexicon=lexicon,
             known_item=False if spanish else None,
+            arrays=reader.arrays,
         )
         if result.answered and self.options.abstain and _off_topic(text, dense, spanish):
             result.answered = False
@@ -208,7 +211,8 @@ class SearchEngine:
         # a generation without its tables is rebuilt; until then, no spelling or title counts
         words = Terms.load(gen / WORDS_FILE) or Terms({})
         vocab = Vocabulary(searcher, words, Terms.load(gen / TITLE_STEMS_FILE) or Terms({}))
-        fresh = _Reader(gen.name, searcher, vocab, self._vectors(gen, searcher))
+        arrays = TermArrays(searcher, weighting())
+        fresh = _Reader(gen.name, searcher, vocab, arrays, self._vectors(gen, searcher))
         with self._readers_lock:
             if mine is not None:
                 self._close_reader(mine)

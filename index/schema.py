@@ -41,6 +41,6 @@ def build_schema() -> Schema:
     )
 
 
-def weighting() -> scoring.WeightingModel:
+def weighting() -> scoring.BM25F:
     """BM25F; the short heading field is length-normalised less than the body."""
     return scoring.BM25F(B=0.75, K1=1.2, heading_B=0.3)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from whoosh.query.qcore import NullQuery
+from whoosh.query.qcore import NullQuery, Query
 from whoosh.searching import Searcher
 
 from index.abstention import answers
 from index.lexicon import Lexicon
+from index.matching import TermArrays, UnsupportedQuery
 from index.options import SearchOptions
 from index.query import build_query
 from index.question import Concept, analyse_question, command_like
@@ -52,6 +53,7 @@ def search(
     dense: DenseRanking | None = None,
     lexicon: Lexicon | None = None,
     known_item: bool | None = None,
+    arrays: TermArrays | None = None,
 ) -> SearchResult:
     """Run the question and rank candidates; `answered` says whether the top ones answer it.
 
@@ -59,6 +61,8 @@ def search(
     join the lexical candidates and every candidate's rerank loses its cosine's gap to the best.
     `known_item` says whether the question names a thing (None: `question.command_like`
     decides; the Spanish path passes False, its English gloss having lost the asking words).
+    `arrays` (the reader's `index.matching.TermArrays`) scores the query the way Whoosh does,
+    faster; without it Whoosh's own matchers do.
     """
     concepts = analyse_question(question, vocab, synonyms, options, lexicon)
     commanded = command_like(question) if known_item is None else known_item
@@ -73,8 +77,7 @@ def search(
     # scores every matching passage; the few candidates are checked for matches instead.
     found: list[Found] = []
     if q is not NullQuery:
-        results = searcher.search(q, limit=max(limit, CANDIDATES))
-        found = [(hit.docnum, dict(hit.fields()), float(hit.score)) for hit in results]
+        found = _top(searcher, arrays, q, max(limit, CANDIDATES))
     if dense is not None:
         seen = {docnum for docnum, _, _ in found}
         for docnum in dense.top(DENSE_CANDIDATES):
@@ -96,3 +99,17 @@ def search(
         return SearchResult(concepts, [], False, 0.0, 0.0, wanted)
     answered, coverage, relative = answers(question, concepts, ranked, vocab, wanted, options)
     return SearchResult(concepts, candidates, answered, coverage, relative, wanted)
+
+
+def _top(searcher: Searcher, arrays: TermArrays | None, q: Query, limit: int) -> list[Found]:
+    """The query's best `limit` passages: (docnum, stored fields, score)."""
+    if arrays is not None:
+        try:
+            top = arrays.top(q, limit)
+        except UnsupportedQuery:
+            pass
+        else:
+            stored = searcher.reader().stored_fields
+            return [(docnum, dict(stored(docnum)), score) for docnum, score in top]
+    results = searcher.search(q, limit=limit)
+    return [(hit.docnum, dict(hit.fields()), float(hit.score)) for hit in results]
