@@ -13,6 +13,7 @@ from index.answer_types import Source, answer_type_present
 from index.options import SearchOptions
 from index.question import Concept
 from index.ranking import Candidate
+from index.semantic import DenseRanking
 from index.vocabulary import Vocabulary
 
 #: Passages the answer is composed from, and so judged together.
@@ -23,6 +24,9 @@ ANSWER_WINDOW = 3
 #: everyday word ("happens", "far", "come back") is phrasing outright, so it counts nothing.
 UNMATCHED_KNOWN_WEIGHT = 0.5
 UNMATCHED_EVERYDAY_WEIGHT = 0.0
+#: Words a question needs before the meaning layer may call it off topic: e5 places one- and
+#: two-word keyword searches ("capstone", "youth voice") low however well they match.
+OFF_TOPIC_MIN_WORDS = 3
 
 
 def answers(
@@ -32,6 +36,9 @@ def answers(
     vocab: Vocabulary,
     wanted: frozenset[str],
     options: SearchOptions,
+    *,
+    dense: DenseRanking | None = None,
+    spanish: bool = False,
 ) -> tuple[bool, float, float]:
     """(answered, coverage, relative weight) of the question by its candidates, best first.
 
@@ -39,7 +46,8 @@ def answers(
     (`Candidate.by_words`), the kind of fact on the first ones as shown. The meaning layer may
     lift a passage that shares few of the question's words into the answer; judging coverage on
     it would refuse the paraphrases the meaning layer is there to find, and the thresholds were
-    measured on word rankings."""
+    measured on word rankings. With `dense`, a question that is `off_topic` is refused whatever
+    its words match."""
     top = candidates[:ANSWER_WINDOW]
     worded = sorted(candidates, key=lambda c: -c.by_words)[:ANSWER_WINDOW]
     coverage, relative = judge(concepts, worded, vocab)
@@ -47,8 +55,23 @@ def answers(
         coverage >= options.min_coverage
         and relative >= options.min_matched_weight
         and answer_type_present(question, [_source(c) for c in top], wanted)
+        and not off_topic(question, dense, spanish=spanish)
     )
     return answered, coverage, relative
+
+
+def off_topic(question: str, dense: DenseRanking | None, *, spanish: bool = False) -> bool:
+    """An English question of a few words that comes no closer to any passage than questions
+    about nothing in the corpus (`semantic.off_topic_floor`); such a question is refused even
+    when its words match ("who won the World Series?" and the *World* View value). Spanish
+    questions are left to the words: the floor is measured with English probes, and a Spanish
+    question sits lower against English passages."""
+    return (
+        dense is not None
+        and not spanish
+        and len(question.split()) >= OFF_TOPIC_MIN_WORDS
+        and dense.off_topic()
+    )
 
 
 def judge(concepts: list[Concept], top: list[Candidate], vocab: Vocabulary) -> tuple[float, float]:

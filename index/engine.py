@@ -146,11 +146,9 @@ class SearchEngine:
             options=self.options,
             dense=dense,
             lexicon=lexicon,
-            known_item=False if spanish else None,
+            spanish=spanish,
             arrays=reader.arrays,
         )
-        if result.answered and self.options.abstain and _off_topic(text, dense, spanish):
-            result.answered = False
         candidates = result.candidates[:limit]
         if not result.answered or not candidates:
             hits = make_hits(candidates[:3], result.concepts) if candidates else ()
@@ -383,22 +381,3 @@ def _parent_section(candidates: list[Candidate]) -> Candidate | None:
         ):
             return cand
     return None
-
-
-#: Words a question needs before the meaning layer may call it off topic: e5 places one- and
-#: two-word keyword searches ("capstone", "youth voice") low however well they match.
-OFF_TOPIC_MIN_WORDS = 3
-
-
-def _off_topic(text: str, dense: DenseRanking | None, spanish: bool) -> bool:
-    """An English question of a few words that comes no closer to any passage than questions
-    about nothing in the corpus (`semantic.off_topic_floor`); such a question is refused even
-    when its words match ("who won the World Series?" and the *World* View value). Spanish
-    questions are left to the words: the floor is measured with English probes, and a Spanish
-    question sits lower against English passages."""
-    return (
-        dense is not None
-        and not spanish
-        and len(text.split()) >= OFF_TOPIC_MIN_WORDS
-        and dense.off_topic()
-    )

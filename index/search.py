@@ -53,6 +53,7 @@ def search(
     dense: DenseRanking | None = None,
     lexicon: Lexicon | None = None,
     known_item: bool | None = None,
+    spanish: bool = False,
     arrays: TermArrays | None = None,
 ) -> SearchResult:
     """Run the question and rank candidates; `answered` says whether the top ones answer it.
@@ -60,11 +61,15 @@ def search(
     With `dense` (the embedding model's ranking of this question), the passages it ranks highest
     join the lexical candidates and every candidate's rerank loses its cosine's gap to the best.
     `known_item` says whether the question names a thing (None: `question.command_like`
-    decides; the Spanish path passes False, its English gloss having lost the asking words).
+    decides). `spanish` says `question` is the English gloss of a Spanish question: it has lost
+    the asking words, so it never reads as naming a thing, and the meaning layer's off-topic
+    judgement (measured on English questions) is left out.
     `arrays` (the reader's `index.matching.TermArrays`) scores the query the way Whoosh does,
     faster; without it Whoosh's own matchers do.
     """
     concepts = analyse_question(question, vocab, synonyms, options, lexicon)
+    if spanish:
+        known_item = False
     commanded = command_like(question) if known_item is None else known_item
     # in a corpus of many documents such a question keeps its common words (`index.query`)
     many = commanded and vocab.documents() >= KNOWN_ITEM_DOCUMENTS
@@ -97,7 +102,9 @@ def search(
     candidates = ranked[:limit]
     if not candidates:
         return SearchResult(concepts, [], False, 0.0, 0.0, wanted)
-    answered, coverage, relative = answers(question, concepts, ranked, vocab, wanted, options)
+    answered, coverage, relative = answers(
+        question, concepts, ranked, vocab, wanted, options, dense=dense, spanish=spanish
+    )
     return SearchResult(concepts, candidates, answered, coverage, relative, wanted)
 
 
