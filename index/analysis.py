@@ -109,3 +109,15 @@ def stem(word: str) -> str:
 def stems(text: str) -> list[str]:
     """Index terms of `text` in order (stop words dropped)."""
     return [t.text for t in stem_analyzer()(text)]
+
+
+@lru_cache(maxsize=4096)
+def stem_sequence(text: str) -> tuple[str, ...]:
+    """Index terms of a stored text in order (stop words dropped), cached per text."""
+    return tuple(s for s in (stem(w) for w in words(text)) if s)
+
+
+@lru_cache(maxsize=4096)
+def text_stems(text: str) -> frozenset[str]:
+    """Index terms of a stored text (cached: the same passages come back for many questions)."""
+    return frozenset(stem_sequence(text))

@@ -14,11 +14,11 @@ import re
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 
-from index.analysis import stem, word_spans
+from index.analysis import stem, text_stems, word_spans
 from index.chunking import split_sentences
 from index.models import SECTION_SEPARATOR, Answer, Hit, Passage
 from index.question import Concept
-from index.ranking import Candidate, own_heading_stems, text_stems
+from index.ranking import Candidate, own_heading_stems
 
 MAX_ANSWER_SENTENCES = 3
 MAX_ANSWER_CHARS = 480

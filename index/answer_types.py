@@ -21,9 +21,10 @@ middle initial, a by-line, a role after it), because two capitalised words are a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from index.analysis import NUMBER_WORDS, STOP_WORDS, stem, word_spans
+from index.analysis import NUMBER_WORDS, STOP_WORDS, stem, text_stems, word_spans
 from index.lexicon import shipped
 
 _ASKS_TIME = re.compile(r"\b(what|which) (time|hour)\b", re.IGNORECASE)
@@ -164,14 +165,15 @@ def answer_type_present(
     question: str, sources: list[Source], counted: frozenset[str] = frozenset()
 ) -> bool:
     """False when the question asks for a kind of fact that none of `sources` holds. `counted`
-    holds the index stems of what a "how many" question is about (its words and their synonyms):
-    the count must stand before one of them."""
+    holds the index stems of what the question is about (its words and their synonyms): a count
+    must stand before one of them, and a time, year, date, length, limit or sum must stand in a
+    sentence that uses one (`_about`)."""
     if _ASKS_TIME.search(question):
-        return any(_CLOCK.search(s.full) for s in sources)
+        return _about(sources, counted, lambda t: _CLOCK.search(t) is not None)
     if _ASKS_YEAR.search(question):
-        return any(_YEAR.search(s.full) for s in sources)
+        return _about(sources, counted, lambda t: _YEAR.search(t) is not None)
     if _ASKS_DATE.search(question.strip()):
-        return any(_DATE.search(s.full) for s in sources)
+        return _about(sources, counted, lambda t: _DATE.search(t) is not None)
     named = _ASKS_NAMED.search(question)
     if named and not any(w.lower() in _NOT_A_MODIFIER for w in named.group(1).split()):
         kind = named.group(2).lower()
@@ -182,16 +184,51 @@ def answer_type_present(
     if _ASKS_PLACE.search(question.strip()):
         return any(_PLACE.search(s.text) for s in sources)
     if _ASKS_DURATION.search(question):
-        return any(_DURATION.search(s.full) for s in sources)
+        return _about(sources, counted, lambda t: _DURATION.search(t) is not None)
     if _ASKS_LIMIT.search(question):
-        return any(_numbers(s.full) for s in sources)
+        return _about(sources, counted, _numbers)
     if _ASKS_MONEY.search(question):
-        return any(_MONEY.search(s.full) for s in sources)
+        return _about(sources, counted, lambda t: _MONEY.search(t) is not None)
     if _ASKS_COUNT.search(question):
         return any(_counts(s.full, counted) for s in sources)
     if _ASKS_AMOUNT.search(question):
-        return any(_numbers(s.full) for s in sources)
+        return _about(sources, counted, _numbers)
     return True
+
+
+#: Where one sentence of a passage ends and the next begins (list items are lines).
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
+#: Stems of the words that name the kind of fact asked for ("how much does it *cost*"): they
+#: say what is wanted, not what it is about.
+_KIND_WORDS = frozenset(
+    stem(w)
+    for w in """much many long cost costs price fee fees pay paid time date day year years old
+    maximum minimum limit rate amount""".split()
+)
+
+
+def _about(sources: list[Source], about: frozenset[str], holds: Callable[[str], bool]) -> bool:
+    """Some passage holds the fact (`holds`) in a sentence about the question's subject: one
+    that uses one of the stems in `about` other than the passage's title words (which every
+    passage of the document shares) and the asking words, or in any sentence of a passage whose
+    own heading does. "How much does a Chi Hack Night membership cost?" is not answered by a
+    speaker fee elsewhere on the page. With no such stems, any sentence will do."""
+    for source in sources:
+        title = text_stems(source.title)
+        focus = about - title - _KIND_WORDS
+        if not focus:
+            if holds(source.full):
+                return True
+            continue
+        heading = text_stems(source.section) - title
+        if heading & focus:
+            if holds(source.full):
+                return True
+            continue
+        for sentence in _SENTENCE_END.split(source.text):
+            if holds(sentence) and not focus.isdisjoint(text_stems(sentence)):
+                return True
+    return False
 
 
 def _names_one(source: Source, ending: str) -> bool:

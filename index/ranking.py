@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from index.analysis import stem, words
+from index.analysis import stem_sequence, text_stems
 from index.options import SearchOptions
 from index.question import Concept
 from index.semantic import DenseRanking
@@ -154,23 +154,11 @@ def stem_positions(text: str) -> dict[str, tuple[int, ...]]:
 
 
 @lru_cache(maxsize=4096)
-def stem_sequence(text: str) -> tuple[str, ...]:
-    """Index terms of a stored text in order (stop words dropped), cached per text."""
-    return tuple(s for s in (stem(w) for w in words(text)) if s)
-
-
-@lru_cache(maxsize=4096)
 def own_heading_stems(section: str) -> frozenset[str]:
     """Index terms of a heading path below the document title ("Our Values", not "Vision,
     Mission, and Values › Our Values"): the title is shared by every passage of a document."""
     _, _, below = section.partition(" › ")
     return text_stems(below)
-
-
-@lru_cache(maxsize=4096)
-def text_stems(text: str) -> frozenset[str]:
-    """Index terms of a stored text (cached: the same passages come back for many questions)."""
-    return frozenset(stem_sequence(text))
 
 
 def _spread_sections(candidates: list[Candidate], per_document: int = SHOWN) -> list[Candidate]:

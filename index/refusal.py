@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from index.analysis import text_stems
 from index.models import SECTION_SEPARATOR, Answer, Hit
 from index.question import Concept
-from index.ranking import text_stems
 from index.smalltalk import small_talk_reply
 
 MAX_REFUSAL_CHARS = 300

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from index.analysis import stem
 from index.answer_types import Source, answer_type_present
 
 COALITION = "New Mexico High School Transformation Coalition"
@@ -110,6 +111,48 @@ ONLINE = Source("Guide", "Guide › Meetings", "Monthly meetings are held on Zoo
 )
 def test_answer_type(question, sources, counted, expected):
     assert answer_type_present(question, sources, frozenset(counted)) is expected
+
+
+HACK_NIGHT = "Chi Hack Night"
+FEES = Source(
+    HACK_NIGHT,
+    f"{HACK_NIGHT} › Speakers",
+    "Speakers receive a $100 honorarium. Membership is open to everyone who attends.",
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "source", "about", "expected"),
+    [
+        # the sum must be in a sentence about what is asked, not anywhere in the passage
+        ("How much does a membership cost?", FEES, {"membership"}, False),
+        ("How much is the speaker honorarium?", FEES, {"speaker", "honorarium"}, True),
+        # or in a passage whose own heading is about it
+        (
+            "How much does a membership cost?",
+            Source(HACK_NIGHT, f"{HACK_NIGHT} › Membership fees", "It is $20. Pay at the door."),
+            {"membership"},
+            True,
+        ),
+        # the title's words are every passage's, so they do not make a sentence about it
+        ("How much does Chi Hack Night cost?", FEES, {"chi", "hack", "night"}, True),
+        (
+            "When is the next election?",
+            Source("Guide", "Guide › Voting", "We met in March. Voting rules follow below."),
+            {"elect"},
+            False,
+        ),
+        (
+            "When is the next election?",
+            Source("Guide", "Guide › Voting", "Elections are held each March."),
+            {"elect"},
+            True,
+        ),
+    ],
+)
+def test_the_fact_must_be_about_what_is_asked(question, source, about, expected):
+    stems = frozenset(stem(w) for w in about)
+    assert answer_type_present(question, [source], stems) is expected
 
 
 def test_dates_are_not_counts():
