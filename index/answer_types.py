@@ -3,7 +3,7 @@
 Some questions ask for a fact that a passage either states or does not: a count ("how many
 schools are in the Innovation Zone?"), an amount, a sum of money ("how much does it cost?",
 "what is the stipend?": a currency figure or "free"/"unpaid"), a length of time ("how long does
-a ban last?"), a limit ("what is the maximum…?"), a clock time, a year, a date,
+a ban last?", "within what time…"), a limit ("what is the maximum…?"), a clock time, a year, a date,
 the name of a particular school, a particular person ("who chairs it?") or where a meeting is
 held. A passage can match every word of such a question (it names the zone, the site visit, the
 schools) and still not answer it. When none of the passages an answer would be built from holds
@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from index.analysis import NUMBER_WORDS, STOP_WORDS, stem, text_stems, word_spans
 from index.lexicon import shipped
 
-_ASKS_TIME = re.compile(r"\b(what|which) (time|hour)\b", re.IGNORECASE)
+#: "What time does it start?" asks for a clock time; "within what time…" for a length of time.
+_ASKS_TIME = re.compile(r"(?<!within )\b(what|which) (time|hour)\b", re.IGNORECASE)
 _ASKS_YEAR = re.compile(
     r"\b(what|which) year\b|\bwhen (was|were|did)\b.*\b(found|establish|creat|start|form)",
     re.IGNORECASE,
@@ -77,7 +78,8 @@ _ASKS_MONEY = re.compile(
 )
 #: "How long does a ban last / is the term / do I need to…" asks for a length of time.
 _ASKS_DURATION = re.compile(
-    r"\bhow long\s+(?:does|do|did|will|would|is|are|was|were|can|should|must|has|have)\b",
+    r"\bhow long\s+(?:does|do|did|will|would|is|are|was|were|can|should|must|has|have)\b"
+    r"|\bwithin (?:what|which) (?:time|period|timeframe)\b",
     re.IGNORECASE,
 )
 #: A length of time: a number or "a/one" before a unit ("two-year term", "3 months", "a week"),
@@ -143,6 +145,13 @@ _DATE_OR_YEAR = re.compile(
 _NUMBER_WORDS = _COUNTING_WORDS | frozenset(
     "hundred hundreds thousand thousands dozen dozens half once twice both".split()
 )
+#: "How many people/ppl…" counts whoever the passages count: members, seats, representatives.
+_PEOPLE = frozenset("people ppl persons folks individuals".split())
+_PERSON_COUNTS = frozenset(
+    stem(w)
+    for w in """people members individuals participants seats representatives delegates
+    volunteers""".split()  # not "person": "two in-person meetings" counts meetings
+)
 #: How many words (stop words aside) before the counted word a number may stand ("two in-person
 #: half-day meetings").
 _COUNT_REACH = 5
@@ -173,7 +182,13 @@ def answer_type_present(
     if _ASKS_YEAR.search(question):
         return _about(sources, counted, lambda t: _YEAR.search(t) is not None)
     if _ASKS_DATE.search(question.strip()):
-        return _about(sources, counted, lambda t: _DATE.search(t) is not None)
+        # "when are pull requests stale?", "what is the deadline?": a date, or a time relative
+        # to something ("after 30 days", "six weeks before the event")
+        return _about(
+            sources,
+            counted,
+            lambda t: _DATE.search(t) is not None or _DURATION.search(t) is not None,
+        )
     named = _ASKS_NAMED.search(question)
     if named and not any(w.lower() in _NOT_A_MODIFIER for w in named.group(1).split()):
         kind = named.group(2).lower()
@@ -189,7 +204,11 @@ def answer_type_present(
         return _about(sources, counted, _numbers)
     if _ASKS_MONEY.search(question):
         return _about(sources, counted, lambda t: _MONEY.search(t) is not None)
-    if _ASKS_COUNT.search(question):
+    count = _ASKS_COUNT.search(question)
+    if count:
+        counted_words = count.group(1).split()
+        if counted_words and counted_words[0].lower().strip("?,.!") in _PEOPLE:
+            counted = counted | _PERSON_COUNTS
         return any(_counts(s.full, counted) for s in sources)
     if _ASKS_AMOUNT.search(question):
         return _about(sources, counted, _numbers)
@@ -229,6 +248,10 @@ def _about(sources: list[Source], about: frozenset[str], holds: Callable[[str], 
             if holds(sentence) and not focus.isdisjoint(text_stems(sentence)):
                 return True
     return False
+
+
+def _dated(text: str) -> bool:
+    return _DATE.search(text) is not None or _DURATION.search(text) is not None
 
 
 def _names_one(source: Source, ending: str) -> bool:

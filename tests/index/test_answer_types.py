@@ -47,6 +47,13 @@ ONLINE = Source("Guide", "Guide › Meetings", "Monthly meetings are held on Zoo
         ("What's the deadline to apply?", [SIZE], set(), False),
         ("does it matter when schools change?", [SIZE], set(), True),
         ("when should a coroutine be decorated", [SIZE], set(), True),
+        # or a time relative to something
+        (
+            "When are pull requests considered stale?",
+            [Source("t", "t", "A pull request is stale after 30 days without activity.")],
+            set(),
+            True,
+        ),
         # a named school, not the title's "High School"
         ("Which high school hosts the site visit?", [SITE_VISIT], set(), False),
         ("Which high school hosts the site visit?", [NAMED], set(), True),
@@ -55,6 +62,9 @@ ONLINE = Source("Guide", "Guide › Meetings", "Monthly meetings are held on Zoo
         ("How many members will the coalition have?", [SIZE], {"member"}, True),
         ("How many meetings are there?", [SITE_VISIT], {"meet"}, True),
         ("How many schools are in the zone?", [SIZE, SITE_VISIT], {"school", "zone"}, False),
+        # "people" are counted as the passages count them
+        ("how many ppl can be on the coalition", [SIZE], {"coalit"}, True),
+        ("How many people work at the alliance?", [SITE_VISIT], {"work", "allianc"}, False),
         # a particular person: a name with a title, an initial, a by-line or a role
         ("Who leads the Learning Alliance?", [LETTER], set(), False),
         ("Who signed the letter to the Albuquerque Journal?", [LETTER], set(), False),
@@ -99,6 +109,18 @@ ONLINE = Source("Guide", "Guide › Meetings", "Monthly meetings are held on Zoo
             True,
         ),
         ("What is the maximum grant?", [SITE_VISIT], set(), True),
+        (
+            "Within what time must an incident be reported?",
+            [Source("t", "t", "Report it within 24 hours.")],
+            set(),
+            True,
+        ),
+        (
+            "Within what time must an incident be reported?",
+            [Source("t", "t", "Report it to the committee.")],
+            set(),
+            False,
+        ),
         (
             "What is the minimum age to attend?",
             [Source("t", "t", "All are welcome.")],
