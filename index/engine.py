@@ -134,7 +134,7 @@ class SearchEngine:
         lexicon = self.lexicon.get()
         searched = text
         if spanish:
-            searched, kept = read_spanish(text)
+            searched, kept = read_spanish(text, known=reader.vocab.knows_word)
             lexicon = lexicon.with_phrasing(kept)
         dense = self._dense(reader, text)
         result = search(

@@ -3,6 +3,9 @@
 Why: members write in Spanish; the documents are English. The embedding model (`index.semantic`)
 matches across the two languages, but word matching and its abstention check cannot read Spanish,
 so a Spanish question is also glossed word by word into English (`data/spanish.toml`) for them.
+A word the glossary lacks is tried as a cognate (`cognates`: "instituciones" → "institutions",
+"prioridad" → "priority", "implementar" → "implement") and read as the first of those English
+forms the corpus itself uses; otherwise it is kept as typed.
 
 The language is told by `py3langid` (a maintained fork of langid.py) limited to English and
 Spanish, not by a word list: a question is Spanish when the model is at least `CONFIDENCE` sure
@@ -118,20 +121,101 @@ def _stop_words() -> frozenset[str]:
     return frozenset(fold(w) for w in stopwords_for_language("es"))  # type: ignore[no-untyped-call]
 
 
-def read_spanish(text: str, glossary: Glossary | None = None) -> tuple[str, frozenset[str]]:
+#: Spanish endings and the English endings their cognates have, longest first ("-ciones" →
+#: "-tions"). An empty English ending drops the Spanish one ("implementar" → "implement").
+_COGNATE_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("cionales", ("tional", "tionals")),
+    ("cional", ("tional",)),
+    ("ciones", ("tions", "tion")),
+    ("cion", ("tion",)),
+    ("siones", ("sions", "sion")),
+    ("dades", ("ties", "ty")),
+    ("dad", ("ty",)),
+    ("ismos", ("isms", "ism")),
+    ("ismo", ("ism",)),
+    ("istas", ("ists", "ist")),
+    ("ista", ("ist",)),
+    ("encias", ("ences", "ence")),
+    ("encia", ("ence",)),
+    ("ancias", ("ances", "ance")),
+    ("ancia", ("ance",)),
+    ("mente", ("ly",)),
+    ("ivos", ("ive", "ives")),
+    ("ivas", ("ive", "ives")),
+    ("ivo", ("ive",)),
+    ("iva", ("ive",)),
+    ("osos", ("ous",)),
+    ("osas", ("ous",)),
+    ("oso", ("ous",)),
+    ("osa", ("ous",)),
+    ("arios", ("ary", "aries")),
+    ("arias", ("ary", "aries")),
+    ("ario", ("ary",)),
+    ("aria", ("ary",)),
+    ("icos", ("ic", "ics", "ical")),
+    ("icas", ("ic", "ics", "ical")),
+    ("ico", ("ic", "ical")),
+    ("ica", ("ic", "ical")),
+    ("ables", ("able",)),
+    ("ibles", ("ible",)),
+    ("ales", ("al", "als")),
+    ("antes", ("ant", "ants")),
+    ("entes", ("ent", "ents")),
+    ("ante", ("ant",)),
+    ("ente", ("ent",)),
+    ("ias", ("ies", "y")),
+    ("ia", ("y",)),
+    ("ar", ("", "ate", "e")),
+    ("er", ("", "e")),
+    ("ir", ("", "e")),
+    ("an", ("", "ate", "e")),
+    ("as", ("s", "")),
+    ("os", ("s", "")),
+    ("es", ("s", "", "es")),
+    ("a", ("", "e")),
+    ("o", ("", "e")),
+    ("e", ("",)),
+    ("s", ("",)),
+)
+#: Shorter words are too often another English word ("dato", "sal", "come").
+_COGNATE_MIN_LENGTH = 5
+
+
+def cognates(word: str) -> list[str]:
+    """English forms a folded Spanish `word` may have as a cognate, most likely first (not
+    checked against anything: `read_spanish` keeps the first the corpus uses)."""
+    if len(word) < _COGNATE_MIN_LENGTH or not word.isalpha():
+        return []
+    out: list[str] = []
+    for spanish, endings in _COGNATE_ENDINGS:
+        if word.endswith(spanish) and len(word) - len(spanish) >= 3:
+            stem = word[: len(word) - len(spanish)]
+            out.extend(stem + english for english in endings)
+    return list(dict.fromkeys(w for w in out if w != word))
+
+
+def read_spanish(
+    text: str,
+    glossary: Glossary | None = None,
+    *,
+    known: Callable[[str], bool] | None = None,
+) -> tuple[str, frozenset[str]]:
     """(an English reading, the words left as typed) of a Spanish question.
 
     The reading is for word matching: phrases and words in the glossary are translated, other
-    Spanish function words dropped, the rest kept as typed. The words kept as typed (lower
-    case, with and without accents) say nothing about what the corpus lacks when the index has
-    never seen them, only that the glossary lacks them, so search treats them as phrasing and
-    leaves the meaning layer to rank."""
-    out, kept = _read(text, glossary)
+    Spanish function words dropped, a word whose cognate the corpus uses (`known`, which says
+    whether a folded English word is in the corpus) read as it, the rest kept as typed. The
+    words kept as typed (lower case, with and without accents) say nothing about what the
+    corpus lacks when the index has never seen them, only that the glossary lacks them, so
+    search treats them as phrasing and leaves the meaning layer to rank."""
+    out, kept = _read(text, glossary, known)
     words = frozenset(w.lower() for w in kept) | frozenset(fold(w) for w in kept)
     return " ".join(w for w in out if w), words
 
 
-def _read(text: str, glossary: Glossary | None) -> tuple[list[str], list[str]]:
+def _read(
+    text: str, glossary: Glossary | None, known: Callable[[str], bool] | None = None
+) -> tuple[list[str], list[str]]:
     """(the English reading's words, the words kept as typed)."""
     table = glossary or _glossary()
     stop = _stop_words()
@@ -149,10 +233,21 @@ def _read(text: str, glossary: Glossary | None) -> tuple[list[str], list[str]]:
                 break
         else:
             word = folded[i]
+            cognate = _known_cognate(word, known) if word not in table.words else None
             if word in table.words:
                 out.append(table.words[word])
-            elif word not in stop:
+            elif word in stop:
+                pass
+            elif cognate is not None:
+                out.append(cognate)
+            else:
                 out.append(typed[i])
                 kept.append(typed[i])
             i += 1
     return out, kept
+
+
+def _known_cognate(word: str, known: Callable[[str], bool] | None) -> str | None:
+    if known is None or known(word):  # a word the corpus uses as typed is a name or English
+        return None
+    return next((c for c in cognates(word) if known(c)), None)
