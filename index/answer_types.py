@@ -38,7 +38,7 @@ _ASKS_YEAR = re.compile(
 #: change" for nothing.
 _ASKS_DATE = re.compile(
     r"(?:^|[.?!:;]\s*)when(?:'s|\s+(?:is|are|was|were|will|does|do|did))\b"
-    r"|\b(?:what|which) (?:date|day)s?\b|\bdeadlines?\b|\bdue dates?\b",
+    r"|\b(?:what|which) (?:date|day|month|week|season|semester)s?\b|\bdeadlines?\b|\bdue dates?\b",
     re.IGNORECASE,
 )
 _ASKS_COUNT = re.compile(r"\bhow many\s+(.*)", re.IGNORECASE)
@@ -176,7 +176,11 @@ def answer_type_present(
     """False when the question asks for a kind of fact that none of `sources` holds. `counted`
     holds the index stems of what the question is about (its words and their synonyms): a count
     must stand before one of them, and a time, year, date, length, limit or sum must stand in a
-    sentence that uses one (`_about`)."""
+    sentence that uses one (`_about`). A question that names a year ("the 2027 cohort") needs a
+    passage that names it too."""
+    years = set(_YEAR.findall(question))
+    if years and not any(set(_YEAR.findall(s.full)) >= years for s in sources):
+        return False
     if _ASKS_TIME.search(question):
         return _about(sources, counted, lambda t: _CLOCK.search(t) is not None)
     if _ASKS_YEAR.search(question):

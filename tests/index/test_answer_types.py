@@ -45,6 +45,7 @@ ONLINE = Source("Guide", "Guide › Meetings", "Monthly meetings are held on Zoo
         ("When is the application deadline?", [SIZE], set(), False),
         ("When are the in-person meetings?", [SITE_VISIT], set(), True),
         ("What's the deadline to apply?", [SIZE], set(), False),
+        ("In which month is the election held?", [SIZE], set(), False),
         ("does it matter when schools change?", [SIZE], set(), True),
         ("when should a coroutine be decorated", [SIZE], set(), True),
         # or a time relative to something
@@ -127,6 +128,9 @@ ONLINE = Source("Guide", "Guide › Meetings", "Monthly meetings are held on Zoo
             set(),
             False,
         ),
+        # a year the question names must be in a passage
+        ("When does the 2027 cohort begin?", [SITE_VISIT], set(), False),
+        ("What did members do between April and June 2023?", [SITE_VISIT], set(), True),
         # anything else is never refused here
         ("What are the membership expectations?", [SITE_VISIT], set(), True),
     ],
