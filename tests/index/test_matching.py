@@ -91,3 +91,20 @@ def test_a_query_of_another_shape_is_left_to_whoosh(seed_engine: SearchEngine) -
 
     with pytest.raises(UnsupportedQuery):
         arrays.top(Or([And([Term("body", "school"), Term("body", "mission")])]), 5)
+
+
+def test_the_posting_cache_stays_under_its_cap_and_answers_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.matching as matching
+
+    monkeypatch.setattr(matching, "MAX_CACHED_POSTINGS", 500)
+    engine = SearchEngine(_corpus(tmp_path / "corpus"), tmp_path / "index", semantic=False)
+    try:
+        reader = engine._reader()
+        arrays = TermArrays(reader.searcher, weighting())
+        for word in WORDS:
+            _same(arrays, reader.searcher, Or([Term("body", word), Term("heading", word)]), 10)
+            assert arrays._cached <= 500 or len(arrays._scored) == 1
+    finally:
+        engine.close()
