@@ -10,7 +10,8 @@ Layout of the index dir::
 A reader that opened the old generation keeps reading its files; a new reader follows `current`.
 A build that fails leaves `current` untouched and removes its half-built directory. The manifest
 records each file's content hash and passage ids, so the next reindex can report what was added,
-changed and removed, and skip the rebuild entirely when nothing changed.
+changed and removed, and skip the rebuild entirely when nothing changed (without cutting the
+documents into passages again: the manifest has them).
 """
 
 from __future__ import annotations
@@ -170,12 +171,17 @@ def reindex(
     started = time.perf_counter()
     with reindex_lock(index_dir, timeout=lock_timeout):
         loaded = load_corpus(corpus_dir, text_cache=index_dir / TEXT_CACHE)
-        passages = {doc.source: chunk_document(doc) for doc in loaded.documents}
         old_gen = current_generation(index_dir)
         old = read_manifest(old_gen) if old_gen else None
-        files = _file_entries(loaded, passages)
+        # every file as the serving generation has it: its passages are known without cutting
+        # the documents again (the slowest step of a no-change reindex)
+        files = None if force else _unchanged_entries(loaded, old)
+        passages: dict[str, list[Passage]] | None = None
+        if files is None:
+            passages = {doc.source: chunk_document(doc) for doc in loaded.documents}
+            files = _file_entries(loaded, passages)
         report = _diff(old, files, loaded.skipped, dry_run=dry_run)
-        count = sum(len(p) for p in passages.values())
+        count = report.passages
         model, note = _semantic_plan(embedder, semantic_off, count, max_vectors)
         same = (
             not force
@@ -200,6 +206,8 @@ def reindex(
                 semantic=kept[0],
                 semantic_note=kept[1],
             )
+        if passages is None:
+            passages = {doc.source: chunk_document(doc) for doc in loaded.documents}
         vectors, embedded = None, 0
         if embedder is not None and model:
             ordered = [p for source in sorted(passages) for p in passages[source]]
@@ -232,6 +240,23 @@ def _semantic_plan(embedder: Embedder | None, off: str, passages: int, cap: int)
     if passages > cap:
         return "", f"{passages:,} passages is over the {cap:,}-passage limit for meaning search"
     return embedder.name, ""
+
+
+def _unchanged_entries(
+    loaded: LoadResult, old: Manifest | None
+) -> dict[str, dict[str, Any]] | None:
+    """The old manifest's file entries when the corpus holds exactly its files, each with the
+    same content hash and title, and it was written by this index format (which chunking is
+    part of); otherwise None, and the documents are cut again."""
+    if old is None or old.format != INDEX_FORMAT:
+        return None
+    if {doc.source for doc in loaded.documents} != set(old.files):
+        return None
+    for doc in loaded.documents:
+        entry = old.files[doc.source]
+        if entry.get("digest") != doc.digest or entry.get("title") != doc.title:
+            return None
+    return {doc.source: old.files[doc.source] for doc in loaded.documents}
 
 
 def _file_entries(

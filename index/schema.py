@@ -18,7 +18,8 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 
 from index.analysis import stem_analyzer
 
-#: Bump when the schema or analysis changes: an index of another format is rebuilt, not reused.
+#: Bump when the schema, the analysis or the chunking changes: an index of another format is
+#: rebuilt, not reused (a no-change reindex trusts the old manifest's passages per file).
 INDEX_FORMAT = 9
 
 HEADING_BOOST = 2.0

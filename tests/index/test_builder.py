@@ -34,6 +34,27 @@ def test_nothing_changed_skips_the_rebuild(engine: SearchEngine, index_dir: Path
     assert os.readlink(index_dir / "current") == before
 
 
+def test_a_no_change_reindex_does_not_cut_the_documents_again(
+    engine: SearchEngine, corpus: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = engine.reindex()
+    calls: list[str] = []
+    real = builder.chunk_document
+
+    def counting(doc):  # type: ignore[no-untyped-def]
+        calls.append(doc.source)
+        return real(doc)
+
+    monkeypatch.setattr(builder, "chunk_document", counting)
+    report = engine.reindex()
+    assert report.unchanged and report.passages == first.passages and calls == []
+    values = corpus / VALUES
+    values.write_text(values.read_text() + "\n## Kindness\n\nWe value zorblax kindness.\n")
+    changed = engine.reindex()
+    assert not changed.unchanged and changed.changed == (VALUES,) and calls
+    assert engine.ask("zorblax kindness").answered
+
+
 def test_changes_are_reported_and_served(
     engine: SearchEngine, corpus: Path, index_dir: Path
 ) -> None:
