@@ -4,7 +4,8 @@ Layout of the index dir::
 
     index/
       current -> gen-20261123T023000-1a2b3c   (relative symlink; the generation now serving)
-      gen-…/                                  (Whoosh files + manifest.json)
+      gen-…/                                  (Whoosh files, words.tsv, title_stems.tsv,
+                                               vectors when the meaning layer is on, manifest.json)
       reindex.lock                            (serialises reindexes across threads and processes)
 
 A reader that opened the old generation keeps reading its files; a new reader follows `current`.
