@@ -89,6 +89,25 @@ def words(text: str) -> list[str]:
     return [m.group().lower().translate(_FOLD) for m in _WORD.finditer(text)]
 
 
+#: Raw word → folded word, remembered across texts (`folded_words`).
+_FOLDED: dict[str, str] = {}
+
+
+def folded_words(text: str) -> list[str]:
+    """`words(text)` with each distinct raw word folded once, for indexing: a build folds the
+    same few thousand words millions of times."""
+    memo = _FOLDED
+    if len(memo) > 200_000:
+        memo.clear()
+    out = []
+    for raw in _WORD.findall(text):
+        word = memo.get(raw)
+        if word is None:
+            word = memo[raw] = fold(raw)
+        out.append(word)
+    return out
+
+
 @lru_cache(maxsize=4096)
 def word_spans(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, folded word) for each word of `text`, for highlighting (cached: the same

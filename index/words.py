@@ -23,7 +23,7 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from index.analysis import WORD, fold
+from index.analysis import folded_words
 
 WORDS_FILE = "words.tsv"
 TITLE_STEMS_FILE = "title_stems.tsv"
@@ -34,7 +34,6 @@ class TermCounter:
 
     def __init__(self) -> None:
         self._df: Counter[str] = Counter()
-        self._folded: dict[str, str] = {}
 
     def add_terms(self, terms: Iterable[str], passages: int = 1) -> None:
         """Count `terms` (each distinct one once) for `passages` passages."""
@@ -43,16 +42,7 @@ class TermCounter:
 
     def add_words(self, text: str) -> None:
         """Count one passage's words (each distinct word once)."""
-        memo = self._folded
-        seen = set()
-        for raw in WORD.findall(text):
-            word = memo.get(raw)
-            if word is None:
-                if len(memo) > 200_000:
-                    memo.clear()
-                word = memo[raw] = fold(raw)
-            seen.add(word)
-        self._df.update(seen)
+        self._df.update(set(folded_words(text)))
 
     def save(self, path: Path) -> None:
         """Write the table to `path` (in a generation directory, fsynced with the rest)."""

@@ -4,7 +4,7 @@
 heading and body through the stemming chain), and at commit looks every posting's field length
 up again in the length column it has just written. At 20,000 passages that was most of a
 reindex. `FastDocuments` produces the very same postings, stored fields and lengths with one
-regex pass per text (`analysis.words`), cached Porter stems, cached results for the title and
+regex pass per text (`analysis.folded_words`), cached Porter stems, cached results for the title and
 heading (shared by a document's passages), and the lengths kept in memory for the commit.
 
 The index written is the one `add_document` writes, byte for byte in its postings
@@ -24,7 +24,7 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import IndexWriter, SegmentWriter
 
-from index.analysis import WORD, fold, stem, stem_analyzer
+from index.analysis import folded_words, stem, stem_analyzer
 
 #: One posting's (term bytes, frequency, weight, encoded value), as `FieldType.index` yields.
 Item = tuple[bytes, int, float, bytes]
@@ -137,7 +137,7 @@ def _stemmed(value: str, boost: float, fmt: Any) -> tuple[list[Item], int]:
     numbered on from the first kept word's own position (StopFilter's renumbering)."""
     terms: list[str] = []
     first = -1
-    for i, word in enumerate(_words(value)):
+    for i, word in enumerate(folded_words(value)):
         s = stem(word)
         if s:
             if first < 0:
@@ -155,24 +155,6 @@ def _stemmed(value: str, boost: float, fmt: Any) -> tuple[list[Item], int]:
         counts = Counter(terms)
         items = [(s.encode("utf-8"), n, n * 1.0 * boost, pack_uint(n)) for s, n in counts.items()]
     return items, len(terms)
-
-
-#: Raw word → folded word (`analysis.words` per word), remembered across passages.
-_FOLDED: dict[str, str] = {}
-
-
-def _words(text: str) -> list[str]:
-    """`analysis.words(text)`, each distinct raw word folded once."""
-    memo = _FOLDED
-    if len(memo) > 200_000:
-        memo.clear()
-    out = []
-    for raw in WORD.findall(text):
-        word = memo.get(raw)
-        if word is None:
-            word = memo[raw] = fold(raw)
-        out.append(word)
-    return out
 
 
 def _pool_extend(pool: Any, postings: Iterable[tuple[str, bytes, int, float, bytes]]) -> None:
