@@ -188,11 +188,7 @@ def answer_type_present(
     if _ASKS_DATE.search(question.strip()):
         # "when are pull requests stale?", "what is the deadline?": a date, or a time relative
         # to something ("after 30 days", "six weeks before the event")
-        return _about(
-            sources,
-            counted,
-            lambda t: _DATE.search(t) is not None or _DURATION.search(t) is not None,
-        )
+        return _about(sources, counted, _dated)
     named = _ASKS_NAMED.search(question)
     if named and not any(w.lower() in _NOT_A_MODIFIER for w in named.group(1).split()):
         kind = named.group(2).lower()
@@ -255,6 +251,7 @@ def _about(sources: list[Source], about: frozenset[str], holds: Callable[[str], 
 
 
 def _dated(text: str) -> bool:
+    """A date, or a length of time (a deadline is often "six weeks before the event")."""
     return _DATE.search(text) is not None or _DURATION.search(text) is not None
 
 

@@ -233,16 +233,15 @@ def _read(
                 break
         else:
             word = folded[i]
-            cognate = _known_cognate(word, known) if word not in table.words else None
             if word in table.words:
                 out.append(table.words[word])
-            elif word in stop:
-                pass
-            elif cognate is not None:
-                out.append(cognate)
-            else:
-                out.append(typed[i])
-                kept.append(typed[i])
+            elif word not in stop:
+                cognate = _known_cognate(word, known)
+                if cognate is not None:
+                    out.append(cognate)
+                else:
+                    out.append(typed[i])
+                    kept.append(typed[i])
             i += 1
     return out, kept
 
