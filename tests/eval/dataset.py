@@ -56,6 +56,7 @@ SPLITS = (
     "blind13",
     "blind14",
     "blind15",
+    "blind16",
 )
 #: The kinds of question each split was written with: the first eleven sets have no casual or
 #: Spanish questions, blind10 to blind15 have no query-syntax ones.
@@ -68,11 +69,13 @@ SPLIT_CATEGORIES: dict[str, tuple[str, ...]] = {
     "blind13": tuple(c for c in CATEGORIES if c != "syntax"),
     "blind14": tuple(c for c in CATEGORIES if c != "syntax"),
     "blind15": tuple(c for c in CATEGORIES if c != "syntax"),
+    "blind16": tuple(c for c in CATEGORIES if c != "syntax"),
     "foreign": ("direct", "paraphrase", "typo", "keyword", "unanswerable"),
     "foreign2": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
     "foreign3": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
     "foreign4": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
     "foreign5": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
+    "foreign6": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
 }
 HERE = Path(__file__).resolve().parent
 SEED_CORPUS = HERE.parents[1] / "corpus"
@@ -87,6 +90,8 @@ FOREIGN3_DIR = HERE / "foreign3"
 FOREIGN4_DIR = HERE / "foreign4"
 #: A fifth set: election, mentoring, funding, sponsorship, volunteer and conduct documents.
 FOREIGN5_DIR = HERE / "foreign5"
+#: A sixth set: governance, AI-contribution, release, judging, expense and conference documents.
+FOREIGN6_DIR = HERE / "foreign6"
 #: Splits graded against another corpus than the seed pages: split -> (question file, corpus dir).
 OTHER_CORPUS_SPLITS: dict[str, tuple[Path, Path]] = {
     "foreign": (FOREIGN_DIR / "questions.jsonl", FOREIGN_CORPUS),
@@ -94,6 +99,7 @@ OTHER_CORPUS_SPLITS: dict[str, tuple[Path, Path]] = {
     "foreign3": (FOREIGN3_DIR / "questions.jsonl", FOREIGN3_DIR / "corpus"),
     "foreign4": (FOREIGN4_DIR / "questions.jsonl", FOREIGN4_DIR / "corpus"),
     "foreign5": (FOREIGN5_DIR / "questions.jsonl", FOREIGN5_DIR / "corpus"),
+    "foreign6": (FOREIGN6_DIR / "questions.jsonl", FOREIGN6_DIR / "corpus"),
 }
 #: Every committed split: the seed-corpus ones, then those over other corpora.
 ALL_SPLITS = (*SPLITS, *OTHER_CORPUS_SPLITS)
