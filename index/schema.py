@@ -7,6 +7,7 @@ Fields:
 - The document title is stored, not indexed: it is never searched, and the two things asked of
   its words (is a word in a title, in how many passages) come from `index.words`' table, as do
   the unstemmed words the spelling corrector checks.
+- `source` is indexed only to count documents (its lexicon).
 - `id`, `source`, `title`, `section`, `text`, `origin`, `position` are stored to rebuild a
   `Passage`.
 """
@@ -20,7 +21,7 @@ from index.analysis import stem_analyzer
 
 #: Bump when the schema, the analysis or the chunking changes: an index of another format is
 #: rebuilt, not reused (a no-change reindex trusts the old manifest's passages per file).
-INDEX_FORMAT = 9
+INDEX_FORMAT = 10
 
 HEADING_BOOST = 2.0
 BODY_BOOST = 1.0
@@ -29,7 +30,7 @@ BODY_BOOST = 1.0
 def build_schema() -> Schema:
     """A fresh schema object (Whoosh schemas hold analyzers, so do not share one across indexes)."""
     return Schema(
-        id=ID(stored=True, unique=True),
+        id=STORED(),  # read back, never searched: an indexed id cost a term per passage
         source=ID(stored=True),
         title=STORED(),
         heading=TEXT(analyzer=stem_analyzer(), field_boost=HEADING_BOOST, phrase=True),
