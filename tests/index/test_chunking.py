@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from markdown_it import MarkdownIt
 
 from index.chunking import MAX_CHARS, chunk_document, split_sentences
 from index.loader import Document
@@ -134,3 +135,34 @@ def test_nested_lists_keep_their_lead_in_and_depth() -> None:
     text = "# Steps\n\nDo this:\n\n- first\n  - first, part a\n- second\n"
     (passage,) = chunk_document(doc(text))
     assert passage.text == "Do this:\n• first\n  • first, part a\n• second"
+
+
+INLINE_MARKUP = [
+    "Plain words\nover two lines  \nand a hard break.",
+    "Escapes: \\*not emphasis\\*, \\[not a link\\] and a trailing backslash\\\nbreak.",
+    "Entities &amp; &copy; &#169; &nbsp;and a bare & sign, `code *span*` and ``double``.",
+    "**Bold**, *it*, _under_, ~~struck~~, ***both*** and snake_case_words stay.",
+    'A [link](https://example.org "title"), an ![image *alt*](x.png), <https://auto.link>.',
+    "A [reference][ref] and a [collapsed][] one, <b>html</b> and <!-- a comment -->.",
+    "Unbalanced [bracket, *star and `tick.",
+]
+
+
+@pytest.mark.parametrize("markup", INLINE_MARKUP)
+def test_text_without_inline_markup_skips_the_inline_parse_and_reads_the_same(markup: str) -> None:
+    """The chunker parses inline markup only where a paragraph has some: its words are the ones
+    markdown-it's full pipeline gives."""
+    source = f"# Handbook\n\n{markup}\n\n[ref]: https://example.org/r\n[collapsed]: /c\n"
+    full = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    tokens = full.parse(source)
+    (inline,) = [t for t in tokens if t.type == "inline" and t.content.startswith(markup[:5])]
+    parts = []
+    for child in inline.children or []:
+        if child.type in ("text", "code_inline", "image"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    expected = " ".join("".join(parts).split())
+    (passage,) = chunk_document(doc(source))
+    assert passage.text == expected
+    assert expected and "&amp;" not in expected and "](" not in expected
