@@ -145,12 +145,15 @@ _DATE_OR_YEAR = re.compile(
 _NUMBER_WORDS = _COUNTING_WORDS | frozenset(
     "hundred hundreds thousand thousands dozen dozens half once twice both".split()
 )
-#: "How many people/ppl…" counts whoever the passages count: members, seats, representatives.
+#: "How many people/ppl…" counts whoever the passages count: members, seats, representatives,
+#: and the roles documents name people by ("a committee of 3+ stewards", "two judges").
 _PEOPLE = frozenset("people ppl persons folks individuals".split())
 _PERSON_COUNTS = frozenset(
     stem(w)
     for w in """people members individuals participants seats representatives delegates
-    volunteers""".split()  # not "person": "two in-person meetings" counts meetings
+    volunteers stewards mentors judges maintainers reviewers organizers organisers speakers
+    attendees staff officers directors trustees moderators panelists chairs leaders""".split()
+    # not "person": "two in-person meetings" counts meetings
 )
 #: How many words (stop words aside) before the counted word a number may stand ("two in-person
 #: half-day meetings").

@@ -66,6 +66,19 @@ ONLINE = Source("Guide", "Guide › Meetings", "Monthly meetings are held on Zoo
         # "people" are counted as the passages count them
         ("how many ppl can be on the coalition", [SIZE], {"coalit"}, True),
         ("How many people work at the alliance?", [SITE_VISIT], {"work", "allianc"}, False),
+        (
+            "how many people investigate a serious complaint",
+            [
+                Source(
+                    "t",
+                    "t",
+                    "A committee of 3+ disinterested stewards (possibly including non-steward "
+                    "members) shall investigate the complaint.",
+                )
+            ],
+            {"investig", "complaint"},
+            True,
+        ),
         # a particular person: a name with a title, an initial, a by-line or a role
         ("Who leads the Learning Alliance?", [LETTER], set(), False),
         ("Who signed the letter to the Albuquerque Journal?", [LETTER], set(), False),
