@@ -117,8 +117,8 @@ def chunk_document(doc: Document) -> list[Passage]:
 
 #: CommonMark with GitHub's tables and strikethrough; raw HTML is recognised so its tags can go.
 #: The core `inline` pass is left to `inline_text`, which skips it for text with no inline markup
-#: (most paragraphs): at 20,000 passages it was half of chunking. `text_join` only works on what
-#: that pass makes, and `inline_text` reads `text_special` as text itself.
+#: (most prose paragraphs), the costliest pass of a parse. `text_join` only works on what that
+#: pass makes, and `inline_text` reads `text_special` as text itself.
 _MARKDOWN = (
     MarkdownIt("commonmark", {"html": True})
     .enable(["table", "strikethrough"])
