@@ -24,8 +24,7 @@ import logging
 import os
 import shutil
 import time
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -34,15 +33,22 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from index.analysis import stems
 from index.chunking import chunk_document
 from index.errors import IndexBusyError
 from index.loader import LoadResult, load_corpus
-from index.models import SECTION_SEPARATOR, Passage, ReindexReport, SkippedFile
-from index.schema import INDEX_FORMAT, build_schema
+from index.models import Passage, ReindexReport, SkippedFile
+from index.schema import INDEX_FORMAT
+from index.segments import (
+    PARALLEL_MIN_CHARS,
+    Part,
+    adopt_segments,
+    build_parts,
+    default_processes,
+    wants_processes,
+    write_segment,
+)
 from index.semantic import MAX_PASSAGES, Embedder, Vectors, build_vectors
 from index.words import TITLE_STEMS_FILE, WORDS_FILE, TermCounter, Terms
-from index.writing import STEMMED, FastDocuments
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +56,10 @@ CURRENT = "current"
 MANIFEST = "manifest.json"
 LOCK_FILE = "reindex.lock"
 GEN_PREFIX = "gen-"
+#: A reindex's scratch folder (a large build's segments before they move into the generation).
+SCRATCH_PREFIX = ".build-"
 #: Old generations kept besides `current` (a searcher opened just before a swap may still read).
 KEEP_OLD = 1
-#: The text fields `index.writing` analyses (once per passage) instead of Whoosh's chains.
-TEXT_FIELDS = {"heading": STEMMED, "body": STEMMED}
-#: Fields whose text repeats across a document's passages (their analysis is cached).
-REPEATED_FIELDS = frozenset({"heading"})
 #: The term tables every generation holds beside its Whoosh files (`index.words`).
 TABLES = (WORDS_FILE, TITLE_STEMS_FILE)
 
@@ -158,6 +162,8 @@ def reindex(
     semantic_off: str = "",
     max_vectors: int = MAX_PASSAGES,
     force: bool = False,
+    processes: int | None = None,
+    parallel_min_chars: int = PARALLEL_MIN_CHARS,
 ) -> ReindexReport:
     """Rebuild the index from `corpus_dir` if anything changed; see the module docstring.
 
@@ -168,70 +174,120 @@ def reindex(
     With an `embedder`, the generation also holds passage vectors (`index.semantic`), unless the
     corpus has more than `max_vectors` passages; `semantic_off` says why there is no embedder.
     A change of model or of that state alone is a change: the next reindex rebuilds.
+
+    A corpus of at least `parallel_min_chars` characters is cut and written by `processes`
+    processes (default: the cores available, up to `index.segments.MAX_PROCESSES`); the
+    passages, rankings and answers are the same whatever the number (`index.segments`).
     """
     started = time.perf_counter()
     with reindex_lock(index_dir, timeout=lock_timeout):
-        loaded = load_corpus(corpus_dir, text_cache=index_dir / TEXT_CACHE)
-        old_gen = current_generation(index_dir)
-        old = read_manifest(old_gen) if old_gen else None
-        # every file as the serving generation has it: its passages are known without cutting
-        # the documents again (the slowest step of a no-change reindex)
-        files = None if force else _unchanged_entries(loaded, old)
-        passages: dict[str, list[Passage]] | None = None
-        if files is None:
-            passages = {doc.source: chunk_document(doc) for doc in loaded.documents}
-            files = _file_entries(loaded, passages)
-        report = _diff(old, files, loaded.skipped, dry_run=dry_run)
-        count = report.passages
-        model, note = _semantic_plan(embedder, semantic_off, count, max_vectors)
-        same = (
-            not force
-            and old is not None
-            and old_gen is not None
-            and old.format == INDEX_FORMAT
-            and not (report.added or report.changed or report.removed)
-            and old.skipped == loaded.skipped
-            and old.files == files
-            and old.semantic == model
-        )
-        if same and not dry_run and old_gen is not None and old is not None:
-            if not serving_ok(old_gen, old):
-                log.warning("index generation %s is damaged: rebuilding it", old_gen.name)
-                same = False
-        if same or dry_run:
-            kept = (old.semantic, old.semantic_note) if same and old else (model, note)
-            return _with(
-                report,
-                unchanged=same,
-                seconds=time.perf_counter() - started,
-                semantic=kept[0],
-                semantic_note=kept[1],
+        scratch = index_dir / f"{SCRATCH_PREFIX}{os.getpid()}-{os.urandom(3).hex()}"
+        try:
+            return _reindex_locked(
+                corpus_dir,
+                index_dir,
+                scratch,
+                started=started,
+                dry_run=dry_run,
+                clock=clock,
+                embedder=embedder,
+                semantic_off=semantic_off,
+                max_vectors=max_vectors,
+                force=force,
+                processes=default_processes() if processes is None else processes,
+                parallel_min_chars=parallel_min_chars,
             )
-        if passages is None:
-            passages = {doc.source: chunk_document(doc) for doc in loaded.documents}
-        vectors, embedded = None, 0
-        if embedder is not None and model:
-            ordered = [p for source in sorted(passages) for p in passages[source]]
-            previous = Vectors.load(old_gen) if old_gen else None
-            vectors, embedded = build_vectors(embedder, ordered, previous)
-        manifest = Manifest(
-            built_at=clock(),
-            files=files,
-            skipped=loaded.skipped,
-            passages=count,
-            semantic=model,
-            semantic_note=note,
-        )
-        gen = build_generation(index_dir, passages, manifest, vectors=vectors)
-        swap_current(index_dir, gen)
-        cleanup_generations(index_dir, keep=gen)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _reindex_locked(
+    corpus_dir: Path,
+    index_dir: Path,
+    scratch: Path,
+    *,
+    started: float,
+    dry_run: bool,
+    clock: Callable[[], datetime],
+    embedder: Embedder | None,
+    semantic_off: str,
+    max_vectors: int,
+    force: bool,
+    processes: int,
+    parallel_min_chars: int,
+) -> ReindexReport:
+    loaded = load_corpus(corpus_dir, text_cache=index_dir / TEXT_CACHE)
+    old_gen = current_generation(index_dir)
+    old = read_manifest(old_gen) if old_gen else None
+
+    def cut(write: bool) -> tuple[dict[str, list[Passage]], list[Part]]:
+        """The passages by source, and, for a large build, their segments written already."""
+        docs = loaded.documents
+        if write and wants_processes(docs, processes, parallel_min_chars):
+            scratch.mkdir()
+            parts = build_parts(docs, scratch, processes)
+            return {s: ps for part in parts for s, ps in part.passages.items()}, parts
+        return {doc.source: chunk_document(doc) for doc in docs}, []
+
+    # every file as the serving generation has it: its passages are known without cutting
+    # the documents again (the slowest step of a no-change reindex)
+    files = None if force else _unchanged_entries(loaded, old)
+    passages: dict[str, list[Passage]] | None = None
+    parts: list[Part] = []
+    if files is None:
+        passages, parts = cut(write=not dry_run)
+        files = _file_entries(loaded, passages)
+    report = _diff(old, files, loaded.skipped, dry_run=dry_run)
+    count = report.passages
+    model, note = _semantic_plan(embedder, semantic_off, count, max_vectors)
+    same = (
+        not force
+        and old is not None
+        and old_gen is not None
+        and old.format == INDEX_FORMAT
+        and not (report.added or report.changed or report.removed)
+        and old.skipped == loaded.skipped
+        and old.files == files
+        and old.semantic == model
+    )
+    if same and not dry_run and old_gen is not None and old is not None:
+        if not serving_ok(old_gen, old):
+            log.warning("index generation %s is damaged: rebuilding it", old_gen.name)
+            same = False
+    if same or dry_run:
+        kept = (old.semantic, old.semantic_note) if same and old else (model, note)
         return _with(
             report,
+            unchanged=same,
             seconds=time.perf_counter() - started,
-            semantic=model,
-            semantic_note=note,
-            embedded=embedded,
+            semantic=kept[0],
+            semantic_note=kept[1],
         )
+    if passages is None:
+        passages, parts = cut(write=True)
+    vectors, embedded = None, 0
+    if embedder is not None and model:
+        ordered = [p for source in sorted(passages) for p in passages[source]]
+        previous = Vectors.load(old_gen) if old_gen else None
+        vectors, embedded = build_vectors(embedder, ordered, previous)
+    manifest = Manifest(
+        built_at=clock(),
+        files=files,
+        skipped=loaded.skipped,
+        passages=count,
+        semantic=model,
+        semantic_note=note,
+    )
+    gen = build_generation(index_dir, passages, manifest, vectors=vectors, parts=parts)
+    swap_current(index_dir, gen)
+    cleanup_generations(index_dir, keep=gen, scratch=scratch)
+    return _with(
+        report,
+        seconds=time.perf_counter() - started,
+        semantic=model,
+        semantic_note=note,
+        embedded=embedded,
+    )
 
 
 def _semantic_plan(embedder: Embedder | None, off: str, passages: int, cap: int) -> tuple[str, str]:
@@ -311,31 +367,28 @@ def build_generation(
     manifest: Manifest,
     *,
     vectors: Vectors | None = None,
+    parts: Sequence[Part] = (),
 ) -> Path:
     """Write a complete new generation directory; on any failure remove it and re-raise.
-    The manifest is written last: a generation without one is never served."""
+    The manifest is written last: a generation without one is never served.
+
+    With `parts` (the same passages, already written as segments by `index.segments`), their
+    segments are moved in instead of writing the passages again."""
     stamp = manifest.built_at.strftime("%Y%m%dT%H%M%S")
     gen = index_dir / f"{GEN_PREFIX}{stamp}-{os.urandom(3).hex()}"
     gen.mkdir(parents=True)
     try:
-        ix = whoosh_index.create_in(str(gen), build_schema())
-        writer = ix.writer(procs=1, limitmb=256)
-        try:
-            docs = FastDocuments(writer, TEXT_FIELDS, repeated=REPEATED_FIELDS)
+        if parts:
+            adopt_segments(parts, gen)
             words, titles = TermCounter(), TermCounter()
-            for source in sorted(passages):
-                for passage in passages[source]:
-                    fields = passage_fields(passage)
-                    docs.add(fields)
-                    words.add_words(f"{fields['title']} {fields['heading']} {fields['body']}")
-                for title, count in Counter(p.title for p in passages[source]).items():
-                    titles.add_terms(stems(title), count)
-            docs.install()
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        ix.close()  # type: ignore[no-untyped-call]
+            for part in parts:
+                words.update(part.words)
+                titles.update(part.titles)
+        else:
+            words_counts, title_counts = write_segment(gen, passages)
+            words, titles = TermCounter(), TermCounter()
+            words.update(words_counts)
+            titles.update(title_counts)
         words.save(gen / WORDS_FILE)
         titles.save(gen / TITLE_STEMS_FILE)
         if vectors is not None:
@@ -397,26 +450,6 @@ def _fsync_tree(gen: Path) -> None:
         os.close(fd)
 
 
-def passage_fields(passage: Passage) -> dict[str, Any]:
-    """The Whoosh document for one passage (headings without the document title are scored)."""
-    headings = passage.section.split(SECTION_SEPARATOR)
-    if headings and headings[0] == passage.title:
-        headings = headings[1:]
-    heading = " ".join(headings)
-    return {
-        "id": passage.id,
-        "source": passage.source,
-        "title": passage.title,
-        "heading": heading,
-        "body": passage.text,
-        "section": passage.section,
-        "text": passage.text,
-        "origin": passage.origin,
-        "url": passage.url,
-        "position": passage.position,
-    }
-
-
 def swap_current(index_dir: Path, gen: Path) -> None:
     """Point `current` at `gen` atomically (`os.replace` of a fresh symlink)."""
     tmp_link = index_dir / f".{CURRENT}.{os.getpid()}.{os.urandom(3).hex()}"
@@ -434,10 +467,14 @@ def swap_current(index_dir: Path, gen: Path) -> None:
     log.info("index generation %s is now serving", gen.name)
 
 
-def cleanup_generations(index_dir: Path, *, keep: Path) -> None:
+def cleanup_generations(index_dir: Path, *, keep: Path, scratch: Path | None = None) -> None:
     """Delete half-built generations (no manifest: a build that died) and generations older
     than the newest `KEEP_OLD` complete ones besides `keep` (best effort), so what is kept as the
-    previous generation is always one that was whole."""
+    previous generation is always one that was whole. Scratch folders of builds that died
+    (every one but this build's `scratch`; reindexes hold the lock) go too."""
+    for stale in index_dir.glob(f"{SCRATCH_PREFIX}*"):
+        if stale.is_dir() and (scratch is None or stale.name != scratch.name):
+            shutil.rmtree(stale, ignore_errors=True)
     others = [p for p in index_dir.glob(f"{GEN_PREFIX}*") if p.is_dir() and p.name != keep.name]
     whole = [p for p in others if (p / MANIFEST).is_file()]
     for half in set(others) - set(whole):

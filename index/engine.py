@@ -49,6 +49,7 @@ from index.ranking import Candidate
 from index.refusal import refuse
 from index.schema import weighting
 from index.search import search
+from index.segments import PARALLEL_MIN_CHARS
 from index.semantic import (
     MAX_PASSAGES,
     DenseRanking,
@@ -94,15 +95,22 @@ class SearchEngine:
         semantic: bool | None = None,
         embedder: Embedder | None = None,
         max_vectors: int = MAX_PASSAGES,
+        build_processes: int | None = None,
+        parallel_min_chars: int = PARALLEL_MIN_CHARS,
     ) -> None:
         """`semantic` None follows `ALLIANCE_SEMANTIC`; `embedder` replaces the packaged model
-        (tests); above `max_vectors` passages search stays lexical (see `index.semantic`)."""
+        (tests); above `max_vectors` passages search stays lexical (see `index.semantic`).
+        A reindex of at least `parallel_min_chars` characters of documents runs in
+        `build_processes` processes (None: the cores available, up to four; see
+        `index.segments`)."""
         self.corpus_dir = Path(corpus_dir)
         if embedder is None and semantic is not False:
             embedder = load_embedder(enabled=semantic)
         self.embedder = embedder
         self.semantic_off = "" if embedder else unavailable_reason(enabled=semantic)
         self.max_vectors = max_vectors
+        self.build_processes = build_processes
+        self.parallel_min_chars = parallel_min_chars
         self.index_dir = Path(index_dir)
         self.options = options or SearchOptions()
         self.lock_timeout = lock_timeout
@@ -263,6 +271,8 @@ class SearchEngine:
             semantic_off=self.semantic_off,
             max_vectors=self.max_vectors,
             force=force,
+            processes=self.build_processes,
+            parallel_min_chars=self.parallel_min_chars,
         )
         problems = [
             SkippedFile(name, problem)

@@ -12,7 +12,8 @@ single one of them). Terms are scored here; phrases (a few synonym expansions, e
 few passages) are left to Whoosh and their scores added, as an `Or` adds its parts' scores.
 
 The arrays are cached per reader, up to `MAX_CACHED_POSTINGS` postings (least recently used
-terms go first): a 20,000-passage index holds about 430,000.
+terms go first): a 20,000-passage index holds about 430,000. A multi-segment index (a large
+build's, `index.segments`) is read one segment at a time, each at its docnum offset.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class TermArrays:
         self._searcher = searcher
         self._reader = searcher.reader()
         self._n = int(self._reader.doc_count_all())
+        self._leaves: list[tuple[Any, int]] = list(self._reader.leaf_readers())
         self._weighting = weighting
         self._lengths: dict[str, Floats] = {}
         #: (field, term) → (docnums, BM25F score of each before the query's boost)
@@ -107,27 +109,29 @@ class TermArrays:
         return scored
 
     def _postings(self, field: str, text: str) -> tuple[Ids, Floats]:
-        reader = self._reader
+        """Every passage using `text` in `field`, with its weight, read segment by segment
+        (a large build writes several: `index.segments`) at each segment's docnum offset."""
         btext = self._searcher.schema[field].to_bytes(text)
-        if (field, btext) not in reader:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-        m: Any = reader.postings(field, btext)
         ids: list[int] = []
         weights: list[float] = []
-        if type(m) is W3LeafMatcher:
-            # a block at a time, as the leaf matcher itself reads them
-            leaf: Any = m
-            while leaf.is_active():
-                leaf._read_ids()
-                leaf._read_weights()
-                ids.extend(leaf._ids)
-                weights.extend(leaf._weights)
-                leaf._next_block()
-        else:
-            while m.is_active():
-                ids.append(m.id())
-                weights.append(m.weight())
-                m.next()
+        for leaf, offset in self._leaves:
+            if (field, btext) not in leaf:
+                continue
+            m: Any = leaf.postings(field, btext)
+            if type(m) is W3LeafMatcher:
+                # a block at a time, as the leaf matcher itself reads them
+                block: Any = m
+                while block.is_active():
+                    block._read_ids()
+                    block._read_weights()
+                    ids.extend([d + offset for d in block._ids] if offset else block._ids)
+                    weights.extend(block._weights)
+                    block._next_block()
+            else:
+                while m.is_active():
+                    ids.append(m.id() + offset)
+                    weights.append(m.weight())
+                    m.next()
         return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
 
     def _bm25f(self, field: str, text: str, ids: Ids, weights: Floats) -> Floats:

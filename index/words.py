@@ -17,7 +17,7 @@ Each file has one `term<TAB>passages` line per distinct term, sorted.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from rapidfuzz import process
@@ -43,6 +43,14 @@ class TermCounter:
     def add_words(self, text: str) -> None:
         """Count one passage's words (each distinct word once)."""
         self._df.update(set(folded_words(text)))
+
+    def counts(self) -> Counter[str]:
+        """The counts so far (a copy)."""
+        return Counter(self._df)
+
+    def update(self, counts: Mapping[str, int]) -> None:
+        """Add another counter's counts (a share of the same generation's passages)."""
+        self._df.update(counts)
 
     def save(self, path: Path) -> None:
         """Write the table to `path` (in a generation directory, fsynced with the rest)."""

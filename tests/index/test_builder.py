@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from index import builder
+from index import builder, segments
 from index.engine import SearchEngine
 from index.errors import IndexBusyError
 
@@ -108,7 +108,7 @@ def test_a_build_that_fails_midway_leaves_the_old_index_serving(
     before = os.readlink(index_dir / "current")
     gens = generations(index_dir)
     (corpus / "new.md").write_text("# Dues\n\nMembers pay no quux dues.\n")
-    real = builder.passage_fields
+    real = segments.passage_fields
     calls = {"n": 0}
 
     def failing(passage):  # noqa: ANN001, ANN202
@@ -117,14 +117,14 @@ def test_a_build_that_fails_midway_leaves_the_old_index_serving(
             raise OSError("disk full")
         return real(passage)
 
-    monkeypatch.setattr(builder, "passage_fields", failing)
+    monkeypatch.setattr(segments, "passage_fields", failing)
     with pytest.raises(OSError, match="disk full"):
         engine.reindex()
     assert os.readlink(index_dir / "current") == before
     assert generations(index_dir) == gens  # the half-built generation was removed
     assert engine.ask("what are the values?").answered
     assert not engine.ask("quux dues").answered
-    monkeypatch.setattr(builder, "passage_fields", real)
+    monkeypatch.setattr(segments, "passage_fields", real)
     assert engine.reindex().added == ("new.md",)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from index import builder
+from index import segments
 from index.chunking import chunk_document
 from index.loader import load_corpus
 from index.models import Passage
@@ -31,12 +31,12 @@ def _build(path: Path, passages: list[Passage], fast: bool) -> Any:
     path.mkdir()
     ix = whoosh_index.create_in(str(path), build_schema())
     writer = ix.writer(procs=1, limitmb=64)
-    docs = FastDocuments(writer, builder.TEXT_FIELDS, repeated=builder.REPEATED_FIELDS)
+    docs = FastDocuments(writer, segments.TEXT_FIELDS, repeated=segments.REPEATED_FIELDS)
     for passage in passages:
         if fast:
-            docs.add(builder.passage_fields(passage))
+            docs.add(segments.passage_fields(passage))
         else:
-            writer.add_document(**builder.passage_fields(passage))
+            writer.add_document(**segments.passage_fields(passage))
     if fast:
         docs.install()
     writer.commit()
