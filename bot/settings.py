@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     semantic: bool = True
     semantic_max_passages: int = Field(default=3000, ge=0, le=1_000_000)
     min_coverage: float = Field(default=0.695, ge=0.0, le=1.0)
+    build_processes: int = Field(default=0, ge=0, le=16)  # 0: the cores available, up to 4
 
     @field_validator("guild_ids", mode="before")
     @classmethod

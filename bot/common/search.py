@@ -36,4 +36,5 @@ def search_engine(settings: Settings) -> SearchEngine:
         options=SearchOptions(min_coverage=settings.min_coverage),
         semantic=settings.semantic,
         max_vectors=settings.semantic_max_passages,
+        build_processes=settings.build_processes or None,
     )

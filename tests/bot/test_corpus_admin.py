@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from pydantic import ValidationError
 
 from bot.admin.corpus import added_by_admins
 from bot.admin.replies import upload_reply
@@ -163,3 +164,18 @@ def test_an_upload_whose_reindex_fails_leaves_nothing_behind_and_the_retry_works
         with pytest.raises(UploadRejected, match="was not added"):
             corpus.add(ADMIN, "notes.md", NOTES + b"More.\n", replace=True)
     assert path.read_bytes() == NOTES  # a failed replace puts the old text back
+
+
+@pytest.mark.parametrize(("value", "processes"), [("0", None), ("1", 1), ("3", 3)])
+def test_build_processes_setting_reaches_the_engine(
+    settings, monkeypatch: pytest.MonkeyPatch, value: str, processes: int | None
+) -> None:
+    monkeypatch.setenv("ALLIANCE_BUILD_PROCESSES", value)
+    fresh = Settings(_env_file=None, corpus_dir=settings.corpus_dir, data_dir=settings.data_dir)
+    assert search_engine(fresh).build_processes == processes
+
+
+def test_a_negative_build_processes_setting_is_refused(settings, monkeypatch) -> None:
+    monkeypatch.setenv("ALLIANCE_BUILD_PROCESSES", "-1")
+    with pytest.raises(ValidationError, match="build_processes"):
+        Settings(_env_file=None, corpus_dir=settings.corpus_dir, data_dir=settings.data_dir)
