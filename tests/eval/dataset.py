@@ -57,6 +57,7 @@ SPLITS = (
     "blind14",
     "blind15",
     "blind16",
+    "blind17",
 )
 #: The kinds of question each split was written with: the first eleven sets have no casual or
 #: Spanish questions, blind10 to blind15 have no query-syntax ones.
@@ -70,12 +71,14 @@ SPLIT_CATEGORIES: dict[str, tuple[str, ...]] = {
     "blind14": tuple(c for c in CATEGORIES if c != "syntax"),
     "blind15": tuple(c for c in CATEGORIES if c != "syntax"),
     "blind16": tuple(c for c in CATEGORIES if c != "syntax"),
+    "blind17": tuple(c for c in CATEGORIES if c != "syntax"),
     "foreign": ("direct", "paraphrase", "typo", "keyword", "unanswerable"),
     "foreign2": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
     "foreign3": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
     "foreign4": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
     "foreign5": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
     "foreign6": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
+    "foreign7": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
 }
 HERE = Path(__file__).resolve().parent
 SEED_CORPUS = HERE.parents[1] / "corpus"
@@ -92,6 +95,9 @@ FOREIGN4_DIR = HERE / "foreign4"
 FOREIGN5_DIR = HERE / "foreign5"
 #: A sixth set: governance, AI-contribution, release, judging, expense and conference documents.
 FOREIGN6_DIR = HERE / "foreign6"
+#: A seventh set: conduct response, governance charters, meeting rules, mentoring, fellowship,
+#: financial-aid and volunteer documents.
+FOREIGN7_DIR = HERE / "foreign7"
 #: Splits graded against another corpus than the seed pages: split -> (question file, corpus dir).
 OTHER_CORPUS_SPLITS: dict[str, tuple[Path, Path]] = {
     "foreign": (FOREIGN_DIR / "questions.jsonl", FOREIGN_CORPUS),
@@ -100,6 +106,7 @@ OTHER_CORPUS_SPLITS: dict[str, tuple[Path, Path]] = {
     "foreign4": (FOREIGN4_DIR / "questions.jsonl", FOREIGN4_DIR / "corpus"),
     "foreign5": (FOREIGN5_DIR / "questions.jsonl", FOREIGN5_DIR / "corpus"),
     "foreign6": (FOREIGN6_DIR / "questions.jsonl", FOREIGN6_DIR / "corpus"),
+    "foreign7": (FOREIGN7_DIR / "questions.jsonl", FOREIGN7_DIR / "corpus"),
 }
 #: Every committed split: the seed-corpus ones, then those over other corpora.
 ALL_SPLITS = (*SPLITS, *OTHER_CORPUS_SPLITS)

@@ -222,7 +222,15 @@ def test_the_engine_cuts_the_corpus_into_the_sections_the_set_expects(outline, t
 # ------------------------------------------------------------- the foreign (other people's) sets
 
 #: Splits over documents other people wrote, each with its own corpus of 8-12 documents.
-FOREIGN_SPLITS = ("foreign", "foreign2", "foreign3", "foreign4", "foreign5", "foreign6")
+FOREIGN_SPLITS = (
+    "foreign",
+    "foreign2",
+    "foreign3",
+    "foreign4",
+    "foreign5",
+    "foreign6",
+    "foreign7",
+)
 
 #: Front-matter keys every foreign document carries: where it came from and under which licence.
 PROVENANCE = ("title", "organisation", "source", "url", "licence", "captured")
