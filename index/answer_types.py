@@ -4,8 +4,9 @@ Some questions ask for a fact that a passage either states or does not: a count 
 schools are in the Innovation Zone?"), an amount, a sum of money ("how much does it cost?",
 "what is the stipend?": a currency figure or "free"/"unpaid"), a length of time ("how long does
 a ban last?", "within what time…"), a limit ("what is the maximum…?"), a clock time, a year, a date,
-the name of a particular school, a particular person ("who chairs it?") or where a meeting is
-held. A passage can match every word of such a question (it names the zone, the site visit, the
+the name of a particular school, a particular person ("who chairs it?", "who is the volunteer
+coordinator?", "who is on the council?"), where a meeting is held, a phone number, an email or
+postal address, sizes, a page or word limit, or whether a role is paid (words about pay). A passage can match every word of such a question (it names the zone, the site visit, the
 schools) and still not answer it. When none of the passages an answer would be built from holds
 that kind of fact, the search abstains rather than quote them.
 
@@ -52,8 +53,11 @@ _ASKS_PERSON = re.compile(
     r"signed|wrote|authored|reviews?|reviewed|picks?|picked|selects?|selected|chooses|chose|"
     r"appoints?|appointed|hired)\b"
     r"|(?:was|were|got|ended up)\s+(?:being\s+)?(?:picked|chosen|selected|hired|named|appointed)\b"
-    r"|(?:the|their|its|our)\s+(?:(?:current|new|next|executive|board)\s+)*"
-    r"(?:director|president|chair|chairperson|founder|ceo|superintendent|leader|head)s?\b)",
+    r"|(?:the|their|its|our)\s+(?:(?:current|new|next|executive|board)\s+)*(?:[\w'’-]+\s+){0,2}?"
+    r"(?:director|president|chair|chairperson|founder|ceo|superintendent|leader|head|"
+    r"coordinator|administrator|manager|organi[sz]er|secretary|treasurer|liaison)s?\b"
+    r"|(?:the\s+)?(?:current\s+)?members\s+of\b"
+    r"|on\s+the\s+(?:[\w'’-]+\s+){0,4}?(?:committee|team|council|board)\b)",
     re.IGNORECASE,
 )
 #: "Where is/are … held/located", "where will … meet" ask for a place.
@@ -63,15 +67,67 @@ _ASKS_PLACE = re.compile(
     re.IGNORECASE,
 )
 _ASKS_AMOUNT = re.compile(r"\bhow much\b", re.IGNORECASE)
+#: Contact details and sizes a passage spells out or does not: "what's the phone number",
+#: "which email address", "what's their postal address", "what sizes do the shirts come in".
+_ASKS_PHONE = re.compile(
+    r"\b(?:phone|telephone|cell|mobile)\s*(?:number|no\b|#)|\bnumber (?:i|we) (?:can|could) call\b",
+    re.IGNORECASE,
+)
+_PHONE = re.compile(
+    r"(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)\s?|\b\d{2,4}[\s.-])\d{3,4}[\s.-]?\d{3,4}\b"
+)
+_ASKS_EMAIL = re.compile(
+    r"\be-?mail\s+(?:address|addy)|\b(?:what|what's|whats|which)\s+(?:is\s+)?(?:the\s+|their\s+|"
+    r"an?\s+)?e-?mail\b",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.\w|\b[\w.+-]+\s?[\[(]at[\])]\s?[\w-]+", re.IGNORECASE)
+_ASKS_POSTAL = re.compile(
+    r"\b(?:postal|mailing|street|physical|snail[- ]mail)\s+address\b", re.IGNORECASE
+)
+_POSTAL = re.compile(
+    r"(?-i:\b\d+\s+(?:[A-Z][\w.]*\s+){1,3}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|"
+    r"Drive|Way|Lane|Ln|Strasse|Straße|Platz)\b)|\bP\.?\s?O\.?\s+Box\b|\b\d{5}(?:-\d{4})?\b",
+    re.IGNORECASE,
+)
+_ASKS_SIZES = re.compile(r"\b(?:what|which)\s+sizes?\b", re.IGNORECASE)
+_SIZES = re.compile(
+    r"(?-i:\b(?:XXS|XS|S|M|L|XL|XXL|XXXL|[2-5]XL)\b)|\b(?:small|medium|large|unisex|fitted)\b",
+    re.IGNORECASE,
+)
+#: "What's the page limit / word count", "how long can the proposal be": a length in pages or
+#: words.
+_ASKS_LENGTH_LIMIT = re.compile(
+    r"\b(?:page|word|character)\s+(?:limit|count|maximum|max)\b"
+    r"|\bhow long (?:can|should|must|may) (?:the|my|a|an|our) (?:proposal|application|essay|"
+    r"statement|abstract|submission)\b",
+    re.IGNORECASE,
+)
+#: "Are council members paid?", "do mentors get compensated?": whether a role is paid, which a
+#: passage says in words about pay or not at all.
+_ASKS_PAID = re.compile(
+    r"\b(?:are|is|do|does|will|would)\b[^.?!]*\b(?:paid|compensated|salaried)\b"
+    r"|\bget (?:a )?(?:stipend|salary|paycheck)\b",
+    re.IGNORECASE,
+)
+_PAY_WORDS = re.compile(
+    r"\b(?:paid|unpaid|pay|pays|compensat\w*|stipends?|honou?rari\w*|salar\w*|wages?|"
+    r"voluntary|volunteer basis|reimburs\w*)\b",
+    re.IGNORECASE,
+)
 #: Number words that count units ("two-year term", "twelve weeks").
 _COUNTING_WORDS = frozenset(NUMBER_WORDS.values()) - {"zero"} | frozenset(
     "eleven twelve fifteen twenty thirty forty fifty".split()
+)
+_LENGTH = re.compile(
+    rf"\b(?:\d+|{'|'.join(sorted(_COUNTING_WORDS))})[\s-]+(?:pages?|words?|characters?)\b",
+    re.IGNORECASE,
 )
 #: "How much does it cost / will I be paid", "what is the fee / per diem": a sum of money.
 _ASKS_MONEY = re.compile(
     r"\bhow much\b.*\b(?:costs?|charges?|pay|pays|paid|money|fees?|price|prices|spend|spent|"
     r"earn|earns|funding|reimburse\w*|dollars?)\b"
-    r"|\b(?:what|what's|whats)\s+(?:is|are|'s)?\s*(?:the|a|an|my|our|their)?\s*(?:[\w-]+\s+){0,3}?"
+    r"|\b(?:what|what's|whats)\s+(?:is|are|'s)?\s*(?:the|a|an|my|our|their)?\s*(?:[\w'’-]+\s+){0,3}?"
     r"(?:cost|price|fee|fees|salary|stipend|per diem|rate of pay|pay rate|honorarium|budget|"
     r"dollars?)\b",
     re.IGNORECASE,
@@ -201,6 +257,9 @@ def answer_type_present(
         return any(_names_a_person(s) for s in sources)
     if _ASKS_PLACE.search(question.strip()):
         return any(_PLACE.search(s.text) for s in sources)
+    for asks, holds in _SPELLED_OUT:
+        if asks.search(question):
+            return any(holds.search(s.full) for s in sources)
     if _ASKS_DURATION.search(question):
         return _about(sources, counted, lambda t: _DURATION.search(t) is not None)
     if _ASKS_LIMIT.search(question):
@@ -216,6 +275,17 @@ def answer_type_present(
     if _ASKS_AMOUNT.search(question):
         return _about(sources, counted, _numbers)
     return True
+
+
+#: Facts a passage spells out in a shape of their own, anywhere in it: (what asks, what holds it).
+_SPELLED_OUT = (
+    (_ASKS_PHONE, _PHONE),
+    (_ASKS_EMAIL, _EMAIL),
+    (_ASKS_POSTAL, _POSTAL),
+    (_ASKS_SIZES, _SIZES),
+    (_ASKS_LENGTH_LIMIT, _LENGTH),
+    (_ASKS_PAID, re.compile(f"{_PAY_WORDS.pattern}|{_MONEY.pattern}", re.IGNORECASE)),
+)
 
 
 #: Where one sentence of a passage ends and the next begins (list items are lines).
@@ -294,6 +364,11 @@ _PERSON = (
         r"officer|said|says|wrote|writes|leads|led|chairs|founded|signed)\b"
     ),
 )
+#: A list item that is a name and nothing else (or a name, then a comma or a bracket).
+_LISTED_NAME = re.compile(
+    rf"^[ \t]*•[ \t]+{_NAME}(?:[ \t]+{_NAME})?[ \t]+(?P<last>{_NAME})[ \t]*(?:[,(].*)?$",
+    re.MULTILINE,
+)
 #: What the place a meeting is held in looks like: a street address, a room, building or other
 #: venue, an online meeting, or "held/meets … at/in" a named place.
 _PLACE = re.compile(
@@ -308,8 +383,17 @@ _PLACE = re.compile(
 
 def _names_a_person(source: Source) -> bool:
     """A person's name in the passage ("by Sal Christ", "Kari L. Jordan", "Dr. Ruiz"), not an
-    organisation's or a place's words ("by Learning Alliance", "Director Santa Fe")."""
+    organisation's or a place's words ("by Learning Alliance", "Director Santa Fe"), or a list
+    of names (two or more list items that are each a name whose last word is no common English
+    word: "• Donghee Na", not "• Code Review")."""
     text = source.text.replace(source.title, " ") if source.title else source.text
+    common = shipped().common
+    listed = 0
+    for match in _LISTED_NAME.finditer(text):
+        if match.group("last").lower() not in common | _NOT_PERSON_WORDS:
+            listed += 1
+            if listed >= 2:
+                return True
     for pattern in _PERSON:
         for match in pattern.finditer(text):
             names = [n.lower() for n in match.groupdict().values() if n]

@@ -144,8 +144,53 @@ ONLINE = Source("Guide", "Guide › Meetings", "Monthly meetings are held on Zoo
         # a year the question names must be in a passage
         ("When does the 2027 cohort begin?", [SITE_VISIT], set(), False),
         ("What did members do between April and June 2023?", [SITE_VISIT], set(), True),
+        # contact details, sizes and lengths a passage spells out
+        ("is there a phone number I can call?", [ROLE], set(), False),
+        (
+            "what's the phone number?",
+            [Source("t", "t", "Call (505) 555-0134 any day.")],
+            set(),
+            True,
+        ),
+        ("What email address do I send my application to?", [ROLE], set(), False),
+        ("which email do I use?", [Source("t", "t", "Write to help@example.org.")], set(), True),
+        ("what's the postal address of the society?", [ROLE], set(), False),
+        ("postal address?", [Source("t", "t", "Send it to PO Box 12, Taos.")], set(), True),
+        ("what sizes do the t-shirts come in?", [ONLINE], set(), False),
+        ("what sizes do the t-shirts come in?", [Source("t", "t", "Sizes S to XL.")], set(), True),
+        ("what's the page limit for the proposal?", [SIZE], set(), False),
+        ("page limit?", [Source("t", "t", "Proposals are at most two pages.")], set(), True),
+        # whether a role is paid, said in words about pay
+        ("are council members paid for the work?", [SIZE], set(), False),
+        ("do facilitators get paid?", [Source("t", "t", "They get an honourarium.")], set(), True),
+        ("are volunteers paid?", [Source("t", "t", "All roles are unpaid.")], set(), True),
+        # particular people: a role, the members of a body, who is on a committee
+        ("who is the volunteer coordinator?", [SIZE], set(), False),
+        ("who is the volunteer coordinator?", [ROLE], set(), True),
+        ("Who are the members of the conduct committee?", [SIZE], set(), False),
+        ("who is on the steering council?", [SIZE], set(), False),
+        (
+            "who is on the steering council?",
+            [
+                Source(
+                    "t",
+                    "t",
+                    "The council:\n• Barry Warsaw\n• Pablo Galindo Salgado\n• Savannah Ostrowski",
+                )
+            ],
+            set(),
+            True,
+        ),
+        (
+            "who is on the steering council?",
+            [Source("t", "t", "It covers:\n• Code Review\n• Funding Questions")],
+            set(),
+            False,
+        ),
+        ("what's the technical committee's yearly budget?", [SIZE], set(), False),
         # anything else is never refused here
         ("What are the membership expectations?", [SITE_VISIT], set(), True),
+        ("who can apply?", [SIZE], set(), True),
     ],
 )
 def test_answer_type(question, sources, counted, expected):
