@@ -3,12 +3,13 @@
 Some questions ask for a fact that a passage either states or does not: a count ("how many
 schools are in the Innovation Zone?"), an amount, a sum of money ("how much does it cost?",
 "what is the stipend?": a currency figure or "free"/"unpaid"), a length of time ("how long does
-a ban last?", "within what time…"), a limit ("what is the maximum…?"), a clock time, a year, a date,
-the name of a particular school, a particular person ("who chairs it?", "who is the volunteer
-coordinator?", "who is on the council?"), where a meeting is held, a phone number, an email or
-postal address, sizes, a page or word limit, or whether a role is paid (words about pay). A passage can match every word of such a question (it names the zone, the site visit, the
-schools) and still not answer it. When none of the passages an answer would be built from holds
-that kind of fact, the search abstains rather than quote them.
+a ban last?", "within what time…"), a limit ("what is the maximum…?"), a clock time, a year, a
+date, how often something happens, the name of a particular school, a particular person ("who
+chairs it?", "who is the volunteer coordinator?", "who is on the council?"), where a meeting is
+held, a phone number, an email or postal address, sizes, a page or word limit, or whether a
+role is paid (words about pay). A passage can match every word of such a question (it names the
+zone, the site visit, the schools) and still not answer it. When none of the passages an answer
+would be built from holds that kind of fact, the search abstains rather than quote them.
 
 The checks are deliberately narrow, so that they refuse only what they are sure of: "when" counts
 only at the start of a sentence and before "is/was/will/does…" ("... when schools change" and
@@ -147,6 +148,16 @@ _DURATION = re.compile(
     r"|\b(?:permanent(?:ly)?|indefinite(?:ly)?|until|annual(?:ly)?|day-long|half-day|overnight)\b",
     re.IGNORECASE,
 )
+#: "How often do they meet?": a frequency ("monthly", "every two weeks", "twice a year").
+_ASKS_FREQUENCY = re.compile(r"\bhow (?:often|frequently)\b", re.IGNORECASE)
+_FREQUENCY = re.compile(
+    r"\b(?:daily|weekly|fortnightly|monthly|yearly|annual(?:ly)?|quarterly|bi-?weekly|"
+    r"bi-?monthly|bi-?annual(?:ly)?|semi-?annual(?:ly)?|every|each\s+(?:day|week|month|year|"
+    r"quarter|semester|term)|once|twice|thrice|times\s+(?:a|per|each)|per\s+(?:day|week|month|"
+    r"year|quarter)|a\s+(?:day|week|month|year)|regular(?:ly)?|ongoing|as needed|whenever|"
+    r"(?:after|before|at|with)\s+(?:each|every))\b",
+    re.IGNORECASE,
+)
 #: "What is the maximum / minimum / limit …", "how old must I be": a figure.
 _ASKS_LIMIT = re.compile(
     r"\b(?:what|what's|whats|is there)\s+(?:is\s+|are\s+)?(?:the\s+|a\s+)?"
@@ -260,6 +271,8 @@ def answer_type_present(
     for asks, holds in _SPELLED_OUT:
         if asks.search(question):
             return any(holds.search(s.full) for s in sources)
+    if _ASKS_FREQUENCY.search(question):
+        return _about(sources, counted, lambda t: _FREQUENCY.search(t) is not None)
     if _ASKS_DURATION.search(question):
         return _about(sources, counted, lambda t: _DURATION.search(t) is not None)
     if _ASKS_LIMIT.search(question):

@@ -160,6 +160,15 @@ ONLINE = Source("Guide", "Guide › Meetings", "Monthly meetings are held on Zoo
         ("what sizes do the t-shirts come in?", [Source("t", "t", "Sizes S to XL.")], set(), True),
         ("what's the page limit for the proposal?", [SIZE], set(), False),
         ("page limit?", [Source("t", "t", "Proposals are at most two pages.")], set(), True),
+        # how often: a frequency, or "after each …"
+        ("How often do the learning circles meet?", [SIZE], set(), False),
+        ("how often do they meet?", [Source("t", "t", "They meet monthly.")], set(), True),
+        (
+            "how often is a new council picked?",
+            [Source("t", "t", "A new council is elected after each feature release.")],
+            set(),
+            True,
+        ),
         # whether a role is paid, said in words about pay
         ("are council members paid for the work?", [SIZE], set(), False),
         ("do facilitators get paid?", [Source("t", "t", "They get an honourarium.")], set(), True),
