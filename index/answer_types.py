@@ -107,7 +107,8 @@ _ASKS_LENGTH_LIMIT = re.compile(
 #: "Are council members paid?", "do mentors get compensated?": whether a role is paid, which a
 #: passage says in words about pay or not at all.
 _ASKS_PAID = re.compile(
-    r"\b(?:are|is|do|does|will|would)\b[^.?!]*\b(?:paid|compensated|salaried)\b"
+    r"(?:^|[.?!:;]\s*)(?:(?:so|but|and|ok|okay)\s+)?(?:are|is|do|does|will|would)\b[^.?!]*"
+    r"\b(?:paid|compensated|salaried)\b"
     r"|\bget (?:a )?(?:stipend|salary|paycheck)\b",
     re.IGNORECASE,
 )
@@ -269,7 +270,7 @@ def answer_type_present(
     if _ASKS_PLACE.search(question.strip()):
         return any(_PLACE.search(s.text) for s in sources)
     for asks, holds in _SPELLED_OUT:
-        if asks.search(question):
+        if asks.search(question.strip()):
             return any(holds.search(s.full) for s in sources)
     if _ASKS_FREQUENCY.search(question):
         return _about(sources, counted, lambda t: _FREQUENCY.search(t) is not None)

@@ -251,3 +251,9 @@ def test_the_fact_must_be_about_what_is_asked(question, source, about, expected)
 def test_dates_are_not_counts():
     dated = Source("t", "t", "Outcomes by June 30, 2023.")
     assert not answer_type_present("How many outcomes are there?", [dated], frozenset({"outcom"}))
+
+
+def test_a_question_about_how_someone_is_paid_is_not_a_yes_no_about_pay():
+    contractors = Source("Guide", "Guide › Contractors", "Contractors send an invoice each month.")
+    assert answer_type_present("How are contractors paid for work done?", [contractors])
+    assert not answer_type_present("Are contractors paid for work done?", [contractors])
