@@ -197,6 +197,18 @@ def common_words() -> frozenset[str]:
     )
 
 
+IRREGULAR_FILE = "irregular_en.txt"
+
+
+@lru_cache(maxsize=1)
+def irregular_forms() -> dict[str, str]:
+    """Irregular English forms and their base forms ("paid" → "pay", `index/data/irregular_en.txt`;
+    `#` lines are comments)."""
+    text = resources.files("index").joinpath("data", IRREGULAR_FILE).read_text(encoding="utf-8")
+    pairs = (line.split() for line in text.splitlines() if not line.startswith("#"))
+    return {pair[0]: pair[1] for pair in pairs if len(pair) == 2}
+
+
 @lru_cache(maxsize=1)
 def shipped() -> Lexicon:
     """The packaged lexicon with no admin changes."""

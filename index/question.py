@@ -1,7 +1,8 @@
 """What a member's question asks for: its informative words as weighted *concepts*.
 
 Each informative word becomes a concept with alternatives: its stem, a spelling correction from
-the index vocabulary (when the word is unknown), Porter variants, two index words run together,
+the index vocabulary (when the word is unknown), the base form of an unknown irregular form
+("paid" → "pay"), Porter variants, two index words run together,
 and synonym-map expansions. A concept's weight is its IDF in this index, so "New Mexico" or
 "students" weigh little in a corpus where every passage says them, whatever the corpus. Words the
 index has never seen are sorted by the lexicon (`index.lexicon`): phrasing is dropped, a word
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from index.analysis import ASKING_WORDS, COMMAND_WORDS, NUMBER_WORDS, QUESTION_WORDS, stem, words
-from index.lexicon import Lexicon, shipped
+from index.lexicon import Lexicon, irregular_forms, shipped
 from index.options import SearchOptions
 from index.spelling import slip
 from index.synonyms import SynonymMap
@@ -167,6 +168,11 @@ def _weigh(concept: Concept, vocab: Vocabulary, options: SearchOptions, lexicon:
     if not known_stems and options.variants:
         concept.variants = tuple(v for s in concept.stems for v in vocab.variants(s))
         known_stems = list(concept.variants)
+    if not known_stems and " " not in concept.word:
+        base = irregular_forms().get(concept.word)
+        if base is not None and vocab.df(stem(base)) > 0:  # "paid" where the corpus says "pay"
+            concept.stems = (*concept.stems, stem(base))
+            known_stems = [stem(base)]
     if not known_stems and options.spelling and " " not in concept.word:
         parts = _compound_parts(concept.word, vocab)
         if parts:  # "highschools", "coursework": two index words run together

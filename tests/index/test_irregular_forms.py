@@ -1,0 +1,49 @@
+"""A question's irregular form ("paid", "held", "children") finds the base form a document uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from index.engine import SearchEngine
+from index.lexicon import irregular_forms
+
+GUIDE = """# Mentoring guide
+
+## Mentor pay
+
+We pay every mentor a stipend at the end of each month of the programme.
+
+## Venue
+
+Sessions take place in the library downtown, next to the train station.
+
+## Families
+
+Each child may bring one guardian to the closing celebration.
+"""
+
+
+def _engine(tmp_path: Path) -> SearchEngine:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "guide.md").write_text(GUIDE, encoding="utf-8")
+    engine = SearchEngine(corpus, tmp_path / "index", semantic=False)
+    engine.reindex()
+    return engine
+
+
+def test_an_unknown_irregular_form_searches_its_base_form(tmp_path: Path) -> None:
+    engine = _engine(tmp_path)
+    paid = engine.ask("how are mentors paid?")
+    assert paid.answered
+    assert paid.hits[0].passage.section == "Mentoring guide › Mentor pay"
+    children = engine.ask("can children bring a guardian?")
+    assert children.answered
+    assert children.hits[0].passage.section == "Mentoring guide › Families"
+
+
+def test_the_table_maps_forms_to_base_forms() -> None:
+    forms = irregular_forms()
+    assert forms["paid"] == "pay"
+    assert forms["held"] == "hold"
+    assert all(form != base for form, base in forms.items())
