@@ -220,7 +220,8 @@ _PERSON_COUNTS = frozenset(
     stem(w)
     for w in """people members individuals participants seats representatives delegates
     volunteers stewards mentors judges maintainers reviewers organizers organisers speakers
-    attendees staff officers directors trustees moderators panelists chairs leaders""".split()
+    attendees staff officers directors trustees moderators panelists chairs leaders helpers
+    workers""".split()
     # not "person": "two in-person meetings" counts meetings
 )
 #: How many words (stop words aside) before the counted word a number may stand ("two in-person
@@ -283,9 +284,14 @@ def answer_type_present(
     count = _ASKS_COUNT.search(question)
     if count:
         counted_words = count.group(1).split()
-        if counted_words and counted_words[0].lower().strip("?,.!") in _PEOPLE:
-            counted = counted | _PERSON_COUNTS
-        return any(_counts(s.full, counted) for s in sources)
+        head = _count_head(counted_words)
+        people = bool(counted_words) and counted_words[0].lower().strip("?,.!") in _PEOPLE
+        if people or head & _PERSON_COUNTS:  # "how many helpers" is answered by "40 volunteers"
+            head = head | _PERSON_COUNTS
+        # the document's own subject ("stewards" on the stewards' page) counts only when it is
+        # what the question counts: "how many complaints have the stewards handled?" is not
+        # answered by "a committee of three stewards"
+        return any(_counts(s.full, _count_focus(s, counted, head)) for s in sources)
     if _ASKS_AMOUNT.search(question):
         return _about(sources, counted, _numbers)
     return True
@@ -414,6 +420,26 @@ def _names_a_person(source: Source) -> bool:
             if not any(n in _NOT_PERSON_WORDS or n in shipped().places for n in names):
                 return True
     return False
+
+
+def _count_focus(source: Source, counted: frozenset[str], head: frozenset[str]) -> frozenset[str]:
+    """The stems a count in `source` must stand before: the question's own (less the title's
+    and the asking words) and what it counts."""
+    if not counted:
+        return head
+    return (counted - text_stems(source.title) - _KIND_WORDS) | head
+
+
+def _count_head(words: list[str]) -> frozenset[str]:
+    """Stems of what "how many …" counts: the words after it up to the first stop word
+    ("how many *paid sick days* do contractors get")."""
+    head: list[str] = []
+    for raw in words[:4]:
+        word = raw.lower().strip("?,.!;:")
+        if not word or word in STOP_WORDS or word in _NOT_A_MODIFIER:
+            break
+        head.append(stem(word))
+    return frozenset(h for h in head if h)
 
 
 def _counts(text: str, counted: frozenset[str]) -> bool:

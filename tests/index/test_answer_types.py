@@ -257,3 +257,25 @@ def test_a_question_about_how_someone_is_paid_is_not_a_yes_no_about_pay():
     contractors = Source("Guide", "Guide › Contractors", "Contractors send an invoice each month.")
     assert answer_type_present("How are contractors paid for work done?", [contractors])
     assert not answer_type_present("Are contractors paid for work done?", [contractors])
+
+
+STEWARDS = "Julia Community Stewards"
+COMMITTEE = Source(
+    STEWARDS,
+    f"{STEWARDS} › Committee",
+    "Reports are handled by a committee of three stewards who meet when a report comes in.",
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # what "how many" counts may be the document's own subject
+        ("How many stewards are on the committee?", True),
+        # but another count of the subject does not answer a count of something else
+        ("How many complaints have the stewards handled so far?", False),
+    ],
+)
+def test_a_count_stands_before_what_is_counted(question, expected):
+    about = frozenset(stem(w) for w in question.lower().strip("?").split()) - {""}
+    assert answer_type_present(question, [COMMITTEE], about) is expected
