@@ -349,10 +349,21 @@ def _dated(text: str) -> bool:
 
 
 def _names_one(source: Source, ending: str) -> bool:
-    """A capitalised name ending in `ending` ("Manzano High School") outside the title."""
-    text = source.full.replace(source.title, " ") if source.title else source.full
-    pattern = r"\b(?:[A-Z][\w'.-]*\s+){1,5}(?:" + ending + r")\b"
-    return re.search(pattern, text) is not None
+    """A capitalised name ending in `ending` ("Manzano High School") outside the title, also
+    when the title is shortened ("The High School Transformation Coalition" names no school)."""
+    text = source.full
+    words = source.title.split()
+    for k in range(len(words), 1, -1):  # the title, then its ever shorter endings
+        text = text.replace(" ".join(words[-k:]), " ")
+    pattern = r"\b((?:[A-Z][\w'.-]*\s+){1,5})(?:" + ending + r")\b"
+    return any(
+        any(w.lower() not in _NOT_A_NAME for w in m.group(1).split())
+        for m in re.finditer(pattern, text)
+    )
+
+
+#: Capitalised words that begin a sentence, not a name ("The High School…", "Our School…").
+_NOT_A_NAME = frozenset("the this that our their its a an each every all any some".split())
 
 
 #: Capitalised words that make a name an organisation's, a heading's or a date's, not a person's.

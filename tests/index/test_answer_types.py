@@ -279,3 +279,14 @@ COMMITTEE = Source(
 def test_a_count_stands_before_what_is_counted(question, expected):
     about = frozenset(stem(w) for w in question.lower().strip("?").split()) - {""}
     assert answer_type_present(question, [COMMITTEE], about) is expected
+
+
+def test_a_shortened_title_names_no_school():
+    shortened = Source(
+        COALITION,
+        f"{COALITION} › Our Mission",
+        "The High School Transformation Coalition brings together representatives.",
+    )
+    question = "Which innovative high school hosts the site visit?"
+    assert not answer_type_present(question, [shortened])
+    assert answer_type_present(question, [shortened, NAMED])
