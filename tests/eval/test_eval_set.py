@@ -230,6 +230,7 @@ FOREIGN_SPLITS = (
     "foreign5",
     "foreign6",
     "foreign7",
+    "foreign8",
 )
 
 #: Front-matter keys every foreign document carries: where it came from and under which licence.
