@@ -30,7 +30,15 @@ from index.analysis import NUMBER_WORDS, STOP_WORDS, stem, text_stems, word_span
 from index.lexicon import shipped
 
 #: "What time does it start?" asks for a clock time; "within what time…" for a length of time.
-_ASKS_TIME = re.compile(r"(?<!within )\b(what|which) (time|hour)\b", re.IGNORECASE)
+_ASKS_TIME = re.compile(r"(?<!within )\b(what|which) (time|hour)\b(?!\s*zones?\b)", re.IGNORECASE)
+#: "What time zone …": a zone as passages name one.
+_ASKS_ZONE = re.compile(r"\b(?:what|which)\s+time\s*zones?\b", re.IGNORECASE)
+_ZONE = re.compile(
+    r"(?-i:\b(?:UTC|GMT|CET|CEST|EET|EST|EDT|CST|CDT|MST|MDT|PST|PDT|BST|IST|JST|AEST|AoE|"
+    r"ET|PT|CT|MT)\b)|\btime\s*zones?\b|\b(?:Eastern|Central|Mountain|Pacific|European|Greenwich)"
+    r"(?:\s+(?:Standard|Daylight|Summer))?\s+Time\b|\banywhere on earth\b",
+    re.IGNORECASE,
+)
 _ASKS_YEAR = re.compile(
     r"\b(what|which) year\b|\bwhen (was|were|did)\b.*\b(found|establish|creat|start|form)",
     re.IGNORECASE,
@@ -40,6 +48,8 @@ _ASKS_YEAR = re.compile(
 #: change" for nothing.
 _ASKS_DATE = re.compile(
     r"(?:^|[.?!:;]\s*)when(?:'s|\s+(?:is|are|was|were|will|does|do|did))\b"
+    r"(?!\s+it\s+(?:ok|okay|fine|alright|acceptable|appropriate|allowed|possible|necessary|"
+    r"better|best|worth|a good idea)\b)"
     r"|\b(?:what|which) (?:date|day|month|week|season|semester)s?\b|\bdeadlines?\b|\bdue dates?\b",
     re.IGNORECASE,
 )
@@ -129,7 +139,8 @@ _LENGTH = re.compile(
 _ASKS_MONEY = re.compile(
     r"\bhow much\b.*\b(?:costs?|charges?|pay|pays|paid|money|fees?|price|prices|spend|spent|"
     r"earn|earns|funding|reimburse\w*|dollars?)\b"
-    r"|\b(?:what|what's|whats)\s+(?:is|are|'s)?\s*(?:the|a|an|my|our|their)?\s*(?:[\w'’-]+\s+){0,3}?"
+    r"|\b(?:what|what's|whats)\s+(?!(?:should|can|could|would|will|do|does|did|must|might)\b)"
+    r"(?:is|are|'s)?\s*(?:the|a|an|my|our|their)?\s*(?:[\w'’-]+\s+){0,3}?"
     r"(?:cost|price|fee|fees|salary|stipend|per diem|rate of pay|pay rate|honorarium|budget|"
     r"dollars?)\b",
     re.IGNORECASE,
@@ -253,6 +264,8 @@ def answer_type_present(
     years = set(_YEAR.findall(question))
     if years and not any(set(_YEAR.findall(s.full)) >= years for s in sources):
         return False
+    if _ASKS_ZONE.search(question):  # before the date: "what time zone is the deadline in?"
+        return any(_ZONE.search(s.full) for s in sources)
     if _ASKS_TIME.search(question):
         return _about(sources, counted, lambda t: _CLOCK.search(t) is not None)
     if _ASKS_YEAR.search(question):
@@ -291,6 +304,8 @@ def answer_type_present(
         # the document's own subject ("stewards" on the stewards' page) counts only when it is
         # what the question counts: "how many complaints have the stewards handled?" is not
         # answered by "a committee of three stewards"
+        if not head and any(_LIST_ITEMS.search(s.text) for s in sources):
+            return True  # "how many are there?" is answered by a list of them
         return any(_counts(s.full, _count_focus(s, counted, head)) for s in sources)
     if _ASKS_AMOUNT.search(question):
         return _about(sources, counted, _numbers)
@@ -395,6 +410,8 @@ _PERSON = (
         r"officer|said|says|wrote|writes|leads|led|chairs|founded|signed)\b"
     ),
 )
+#: Two or more list items in a row.
+_LIST_ITEMS = re.compile(r"^[ \t]*•.*\n[ \t]*•", re.MULTILINE)
 #: A list item that is a name and nothing else (or a name, then a comma or a bracket).
 _LISTED_NAME = re.compile(
     rf"^[ \t]*•[ \t]+{_NAME}(?:[ \t]+{_NAME})?[ \t]+(?P<last>{_NAME})[ \t]*(?:[,(].*)?$",

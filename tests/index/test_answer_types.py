@@ -197,6 +197,18 @@ ONLINE = Source("Guide", "Guide › Meetings", "Monthly meetings are held on Zoo
             False,
         ),
         ("what's the technical committee's yearly budget?", [SIZE], set(), False),
+        # a time zone, not a clock time; a condition, not a date; advice, not a sum
+        ("in what time zone are the calls held?", [ONLINE], set(), False),
+        ("what time zone?", [Source("t", "t", "Votes close at 23:59 UTC.")], set(), True),
+        ("When is it fine to hold the call less often?", [ONLINE], set(), True),
+        ("What should an early budget outline contain?", [ONLINE], set(), True),
+        # "how many are there" is answered by a list of them
+        (
+            "the values, how many are there?",
+            [Source("t", "t", "Values:\n• Respect\n• Urgency")],
+            set(),
+            True,
+        ),
         # anything else is never refused here
         ("What are the membership expectations?", [SITE_VISIT], set(), True),
         ("who can apply?", [SIZE], set(), True),
