@@ -62,11 +62,12 @@ _ASKS_PERSON = re.compile(
     r"\s+(?:(?:actually|currently|really|now|finally|then)\s+)?(?:"
     r"(?:leads?|led|chairs?|chaired|heads?|headed|runs?|ran|directs?|directed|founded|started|"
     r"signed|wrote|authored|reviews?|reviewed|picks?|picked|selects?|selected|chooses|chose|"
-    r"appoints?|appointed|hired)\b"
+    r"appoints?|appointed|hired|won|wins)\b"
     r"|(?:was|were|got|ended up)\s+(?:being\s+)?(?:picked|chosen|selected|hired|named|appointed)\b"
-    r"|(?:the|their|its|our)\s+(?:(?:current|new|next|executive|board)\s+)*(?:[\w'’-]+\s+){0,2}?"
+    r"|(?:the|their|its|our|[\w-]+['’]s)\s+(?:(?:current|new|next|executive|board)\s+)*"
+    r"(?:[\w'’-]+\s+){0,3}?"
     r"(?:director|president|chair|chairperson|founder|ceo|superintendent|leader|head|"
-    r"coordinator|administrator|manager|organi[sz]er|secretary|treasurer|liaison)s?\b"
+    r"coordinator|administrator|manager|organi[sz]er|secretary|treasurer|liaison|maintainer)s?\b"
     r"|(?:the\s+)?(?:current\s+)?members\s+of\b"
     r"|on\s+the\s+(?:[\w'’-]+\s+){0,4}?(?:committee|team|council|board)\b)",
     re.IGNORECASE,
@@ -138,7 +139,7 @@ _LENGTH = re.compile(
 #: "How much does it cost / will I be paid", "what is the fee / per diem": a sum of money.
 _ASKS_MONEY = re.compile(
     r"\bhow much\b.*\b(?:costs?|charges?|pay|pays|paid|money|fees?|price|prices|spend|spent|"
-    r"earn|earns|funding|reimburse\w*|dollars?)\b"
+    r"earn|earns|funding|reimburse\w*|dollars?|stipends?|honorari\w*|salary|salaries|budget)\b"
     r"|\b(?:what|what's|whats)\s+(?!(?:should|can|could|would|will|do|does|did|must|might)\b)"
     r"(?:is|are|'s)?\s*(?:the|a|an|my|our|their)?\s*(?:[\w'’-]+\s+){0,3}?"
     r"(?:cost|price|fee|fees|salary|stipend|per diem|rate of pay|pay rate|honorarium|budget|"
@@ -172,8 +173,8 @@ _FREQUENCY = re.compile(
 )
 #: "What is the maximum / minimum / limit …", "how old must I be": a figure.
 _ASKS_LIMIT = re.compile(
-    r"\b(?:what|what's|whats|is there)\s+(?:is\s+|are\s+)?(?:the\s+|a\s+)?"
-    r"(?:maximum|minimum|max|min|upper limit|lower limit|age limit|size limit|cap)\b"
+    r"\b(?:what|what's|whats|is there)\s+(?:is\s+|are\s+)?(?:the\s+|a\s+|an\s+)?"
+    r"(?:maximum|minimum|max|min|upper limit|lower limit|age limit|size limit|cap|most|least)\b"
     r"|\bhow (?:old|young)\b",
     re.IGNORECASE,
 )
