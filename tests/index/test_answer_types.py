@@ -213,7 +213,7 @@ ONLINE = Source("Guide", "Guide › Meetings", "Monthly meetings are held on Zoo
         ("Who is the current open source community coordinator?", [SIZE], set(), False),
         ("Who is PyTorch's lead core maintainer right now?", [SIZE], set(), False),
         ("Who won the 2024 board election?", [SIZE], set(), False),
-        ("Is there an age limit for joining?", [SITE_VISIT], set(), False),
+        ("Is there an age limit for joining?", [ONLINE], set(), False),
         ("How much is the stipend for a project?", [SITE_VISIT], set(), False),
         # anything else is never refused here
         ("What are the membership expectations?", [SITE_VISIT], set(), True),
