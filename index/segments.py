@@ -33,7 +33,7 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -225,7 +225,7 @@ def _start_worker(documents: list[Document], folder: Path) -> subprocess.Popen[b
         with open(folder / SHARE_FILE, "wb") as fh:
             pickle.dump(documents, fh, protocol=pickle.HIGHEST_PROTOCOL)
         root = str(Path(__file__).resolve().parents[1])
-        env = dict(os.environ)
+        env = worker_environment(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
         with open(folder / LOG_FILE, "wb") as errors:
             return subprocess.Popen(  # noqa: S603 (our interpreter, our module, our folder)
@@ -239,6 +239,16 @@ def _start_worker(documents: list[Document], folder: Path) -> subprocess.Popen[b
     except (OSError, pickle.PicklingError, ValueError) as exc:
         log.warning("index build worker did not start (%s); writing its share here", exc)
         return None
+
+
+#: Parts of environment variable names a worker never needs (the bot's token, say).
+_SECRET_NAMES = ("TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "API_KEY", "PRIVATE_KEY")
+
+
+def worker_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment a worker starts with: this process's, without secrets (a worker only
+    reads documents and writes index files)."""
+    return {k: v for k, v in environ.items() if not any(n in k.upper() for n in _SECRET_NAMES)}
 
 
 def _finish_worker(proc: subprocess.Popen[bytes] | None, folder: Path) -> Part | None:

@@ -126,3 +126,10 @@ def test_shares_are_contiguous_runs_of_about_equal_text() -> None:
     assert len(runs) == 3
     assert all(sum(len(d.text) for d in run) <= 12 for run in runs)
     assert segments.shares(docs[:2], 4) == [[docs[0]], [docs[1]]]
+
+
+def test_a_worker_starts_without_the_secrets_in_the_environment() -> None:
+    env = segments.worker_environment(
+        {"ALLIANCE_DISCORD_TOKEN": "x", "AWS_SECRET_ACCESS_KEY": "y", "HOME": "/h", "LANG": "C"}
+    )
+    assert env == {"HOME": "/h", "LANG": "C"}
