@@ -465,7 +465,7 @@ def _count_head(words: list[str]) -> frozenset[str]:
     head: list[str] = []
     for raw in words[:4]:
         word = raw.lower().strip("?,.!;:")
-        if not word or word in STOP_WORDS or word in _NOT_A_MODIFIER:
+        if not word or word in _NOT_A_MODIFIER:  # stop words and auxiliaries
             break
         head.append(stem(word))
     return frozenset(h for h in head if h)

@@ -380,15 +380,13 @@ def build_generation(
     try:
         if parts:
             adopt_segments(parts, gen)
-            words, titles = TermCounter(), TermCounter()
-            for part in parts:
-                words.update(part.words)
-                titles.update(part.titles)
+            counts = [(part.words, part.titles) for part in parts]
         else:
-            words_counts, title_counts = write_segment(gen, passages)
-            words, titles = TermCounter(), TermCounter()
-            words.update(words_counts)
-            titles.update(title_counts)
+            counts = [write_segment(gen, passages)]
+        words, titles = TermCounter(), TermCounter()
+        for share_words, share_titles in counts:
+            words.update(share_words)
+            titles.update(share_titles)
         words.save(gen / WORDS_FILE)
         titles.save(gen / TITLE_STEMS_FILE)
         if vectors is not None:
