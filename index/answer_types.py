@@ -6,9 +6,13 @@ schools are in the Innovation Zone?"), an amount, a sum of money ("how much does
 a ban last?", "within what time…"), a limit ("what is the maximum…?"), a clock time, a year, a
 date, how often something happens, the name of a particular school, a particular person ("who
 chairs it?", "who is the volunteer coordinator?", "who is on the council?"), where a meeting is
-held, a phone number, an email or postal address, sizes, a page or word limit, or whether a
-role is paid (words about pay). A passage can match every word of such a question (it names the
-zone, the site visit, the schools) and still not answer it. When none of the passages an answer
+held (for an in-person meeting or a city, not the online call), the platform calls are held
+on, a phone number, an email or postal address, sizes, a page or word limit, a quorum, how
+quickly something happens, a tally of what happened ("how many applied?", which a limit such as
+"up to 25 members" does not give), or whether a role is paid (words about pay). A question that
+names a release ("Godot 4.4") or a year needs a passage that names it. A passage can match
+every word of such a question (it names the zone, the site visit, the schools) and still not
+answer it. When none of the passages an answer
 would be built from holds that kind of fact, the search abstains rather than quote them.
 
 The checks are deliberately narrow, so that they refuse only what they are sure of: "when" counts
@@ -67,18 +71,85 @@ _ASKS_PERSON = re.compile(
     r"|(?:the|their|its|our|[\w-]+['’]s)\s+(?:(?:current|new|next|executive|board)\s+)*"
     r"(?:[\w'’-]+\s+){0,3}?"
     r"(?:director|president|chair|chairperson|founder|ceo|superintendent|leader|head|"
-    r"coordinator|administrator|manager|organi[sz]er|secretary|treasurer|liaison|maintainer)s?\b"
+    r"coordinator|administrator|manager|organi[sz]er|secretary|treasurer|liaison|maintainer|"
+    r"officer|moderator|editor|facilitator|spokesperson)s?\b"
     r"|(?:the\s+)?(?:current\s+)?members\s+of\b"
-    r"|on\s+the\s+(?:[\w'’-]+\s+){0,4}?(?:committee|team|council|board)\b)",
+    r"|(?:(?:sits?|serves?|sitting|serving)\s+)?on\s+the\s+(?:[\w'’-]+\s+){0,4}?"
+    r"(?:committee|team|council|board)\b)",
     re.IGNORECASE,
 )
 #: "Where is/are … held/located", "where will … meet" ask for a place.
 _ASKS_PLACE = re.compile(
     r"(?:^|[.?!:;]\s*)where\b(?:(?!\bwhere\b).)*?\b(?:held|located|hosted|take place|"
-    r"taking place|meet|meets|meeting)\b",
+    r"taking place|meet|meets|meeting|venue|location)\b"
+    r"|\b(?:in\s+)?(?:what|which)\s+(?:city|town|venue|building)\b",
     re.IGNORECASE,
 )
+#: "Where are the in-person meetings held?", "in which city?" are not answered by the online one.
+_IN_PERSON = re.compile(
+    r"\bin[\s-]person\b|\bface[\s-]to[\s-]face\b|\b(?:city|town)\b", re.IGNORECASE
+)
+_ONLINE = re.compile(r"\b(?:online|virtual|virtually|zoom|webex|remote|remotely)\b", re.IGNORECASE)
 _ASKS_AMOUNT = re.compile(r"\bhow much\b", re.IGNORECASE)
+#: "Which video platform do the calls use?", "what chat app is the team on?": a product a passage
+#: names, when the question is about talking or meeting (a "which tool" question may ask for
+#: anything).
+_ASKS_PLATFORM = re.compile(
+    r"\b(?:which|what)\s+(?:[\w-]+\s+){0,3}?(?:platforms?|apps?|applications?|software|"
+    r"services?|tools?|programs?)\b",
+    re.IGNORECASE,
+)
+_TALKING = re.compile(
+    r"\b(?:video|calls?|meetings?|meet|chats?|conferenc\w*|messag\w*|(?:live)?stream\w*|"
+    r"webinars?|communicat\w*|talk|talks|sync|standups?|hangouts?)\b",
+    re.IGNORECASE,
+)
+_PLATFORM = re.compile(
+    r"(?-i:\b(?:Zoom|Jitsi|Meet|Teams|Webex|Discord|Slack|Zulip|Matrix|Element|IRC|"
+    r"GoToMeeting|BigBlueButton|Big Blue Button|Gather|YouTube|Twitch|Mattermost|Gitter|Telegram|"
+    r"WhatsApp|Signal|Skype|Hangouts|Discourse|Whereby|Hopin|Airmeet|Crowdcast|Vimeo|StreamYard|"
+    r"Mumble|Rocket\.Chat|Keybase|Libera|OFTC|Google Groups|Groups\.io|Mailman)\b)"
+    r"|\b(?:mailing lists?|phone calls?|conference calls?|dial-in)\b",
+    re.IGNORECASE,
+)
+#: A release a question names ("Godot 4.4", "version 2.1"): a passage must name it too.
+_VERSION = re.compile(
+    r"(?:\b[Vv]ersion\s+|\b[Rr]elease\s+|\bv|\b(?!(?:Is|Are|Was|Were|Do|Does|Did|Can|Will|Would|"
+    r"Should|Could|If|And|Or|But|At|In|On|Of|To|For|With|By|From|Over|Under|About|A|An|The)\b)"
+    r"[A-Z][a-z][\w+-]*\s+)(\d+\.\d+(?:\.\d+)*)\b"
+)
+#: Only a question asking for a fact about the release needs it named ("when did Godot 4.4 come
+#: out?"); "is Godot 4.0 still supported?" may be answered by the support policy.
+_WH_QUESTION = re.compile(r"^\W*(?:what|when|which|how|who|where)\b", re.IGNORECASE)
+_ANY_VERSION = re.compile(r"(?<![\d.])\d+\.\d+(?:\.\d+)*(?![\d.]*\d)")
+#: "How quickly / how soon will they reply?": a length of time, a date, or words that say it.
+_ASKS_SPEED = re.compile(r"\bhow (?:quickly|soon|fast|promptly)\b", re.IGNORECASE)
+_PROMPTLY = re.compile(
+    r"\b(?:promptly|immediately|as soon as|right away|without delay|at once|asap|swiftly|"
+    r"within|timely|same day|next day|quickly|rapid\w*|urgen\w*)\b",
+    re.IGNORECASE,
+)
+#: "What is the quorum?": a number, or a share of the members.
+_ASKS_QUORUM = re.compile(
+    r"\b(?:what|what's|whats|how many|how much)\b[^?]*\bquorums?\b", re.IGNORECASE
+)
+_SHARE = re.compile(r"\b(?:majority|half|third|thirds|quarter|percent|per cent)\b|%", re.IGNORECASE)
+#: "How many people applied / voted / attended", "how many … so far / right now": a tally of
+#: what happened or is so now, which a limit ("up to 25 members") does not give.
+_ASKS_TALLY = re.compile(
+    r"\bhow many\b.*\b(?P<verb>applied|voted|attended|registered|enrolled|joined|"
+    r"participated|submitted|graduated|reported|received|mentored|signed up|took part|"
+    r"showed up|turned up)\b"
+    r"|\bhow many\b.*\b(?:so far|to date|right now|currently|at the moment|at present|"
+    r"last year|this year)\b",
+    re.IGNORECASE,
+)
+_LIMITED = re.compile(
+    r"\b(?:up to|at most|no more than|not more than|a maximum of|maximum of|max(?:imum)?|"
+    r"a minimum of|minimum of|min(?:imum)?|at least|fewer than|less than|more than|over|"
+    r"between)\s+(?:\d+|[a-z]+)\b",
+    re.IGNORECASE,
+)
 #: Contact details and sizes a passage spells out or does not: "what's the phone number",
 #: "which email address", "what's their postal address", "what sizes do the shirts come in".
 _ASKS_PHONE = re.compile(
@@ -143,7 +214,7 @@ _ASKS_MONEY = re.compile(
     r"|\b(?:what|what's|whats)\s+(?!(?:should|can|could|would|will|do|does|did|must|might)\b)"
     r"(?:is|are|'s)?\s*(?:the|a|an|my|our|their)?\s*(?:[\w'’-]+\s+){0,3}?"
     r"(?:cost|price|fee|fees|salary|stipend|per diem|rate of pay|pay rate|honorarium|budget|"
-    r"dollars?)\b",
+    r"dollars?|(?:hourly|daily|day)\s+rates?|wages?)\b",
     re.IGNORECASE,
 )
 #: "How long does a ban last / is the term / do I need to…" asks for a length of time.
@@ -265,6 +336,9 @@ def answer_type_present(
     years = set(_YEAR.findall(question))
     if years and not any(set(_YEAR.findall(s.full)) >= years for s in sources):
         return False
+    versions = set(_VERSION.findall(question)) if _WH_QUESTION.search(question) else set()
+    if versions and not any(set(_ANY_VERSION.findall(s.full)) >= versions for s in sources):
+        return False
     if _ASKS_ZONE.search(question):  # before the date: "what time zone is the deadline in?"
         return any(_ZONE.search(s.full) for s in sources)
     if _ASKS_TIME.search(question):
@@ -283,7 +357,10 @@ def answer_type_present(
     if _ASKS_PERSON.search(question.strip()):
         return any(_names_a_person(s) for s in sources)
     if _ASKS_PLACE.search(question.strip()):
-        return any(_PLACE.search(s.text) for s in sources)
+        in_person = _IN_PERSON.search(question) is not None
+        return any(_names_a_place(s.text, in_person=in_person) for s in sources)
+    if _ASKS_PLATFORM.search(question) and _TALKING.search(question):
+        return any(_PLATFORM.search(s.full) for s in sources)
     for asks, holds in _SPELLED_OUT:
         if asks.search(question.strip()):
             return any(holds.search(s.full) for s in sources)
@@ -291,6 +368,10 @@ def answer_type_present(
         return _about(sources, counted, lambda t: _FREQUENCY.search(t) is not None)
     if _ASKS_DURATION.search(question):
         return _about(sources, counted, lambda t: _DURATION.search(t) is not None)
+    if _ASKS_SPEED.search(question):
+        return _about(sources, counted, lambda t: _dated(t) or _PROMPTLY.search(t) is not None)
+    if _ASKS_QUORUM.search(question):
+        return _about(sources, counted, lambda t: _numbers(t) or _SHARE.search(t) is not None)
     if _ASKS_LIMIT.search(question):
         return _about(sources, counted, _numbers)
     if _ASKS_MONEY.search(question):
@@ -307,6 +388,9 @@ def answer_type_present(
         # answered by "a committee of three stewards"
         if not head and any(_LIST_ITEMS.search(s.text) for s in sources):
             return True  # "how many are there?" is answered by a list of them
+        tally = _ASKS_TALLY.search(question)
+        if tally:
+            return any(_tallies(s, _count_focus(s, counted, head), tally["verb"]) for s in sources)
         return any(_counts(s.full, _count_focus(s, counted, head)) for s in sources)
     if _ASKS_AMOUNT.search(question):
         return _about(sources, counted, _numbers)
@@ -430,6 +514,15 @@ _PLACE = re.compile(
 )
 
 
+def _names_a_place(text: str, *, in_person: bool) -> bool:
+    """A place a meeting is held in (`_PLACE`); for an in-person meeting, one that is not the
+    online call ("the virtual one-hour meeting" answers no "where are the in-person ones?")."""
+    for match in _PLACE.finditer(text):
+        if not (in_person and _ONLINE.fullmatch(match.group(0))):
+            return True
+    return False
+
+
 def _names_a_person(source: Source) -> bool:
     """A person's name in the passage ("by Sal Christ", "Kari L. Jordan", "Dr. Ruiz"), not an
     organisation's or a place's words ("by Learning Alliance", "Director Santa Fe"), or a list
@@ -481,6 +574,19 @@ def _counts(text: str, counted: frozenset[str]) -> bool:
         stem(word) in counted and any(_is_number(w) for w in words[max(0, i - _COUNT_REACH) : i])
         for i, word in enumerate(words)
     )
+
+
+def _tallies(source: Source, counted: frozenset[str], verb: str | None) -> bool:
+    """A count (`_counts`) that is no limit, in a sentence that uses the tally's verb when the
+    question has one ("how many applied?" is answered by "forty people applied", or "40
+    applications", not by "up to 25 members")."""
+    prefix = stem(verb.split()[0].lower()) if verb else ""
+    for sentence in _SENTENCE_END.split(source.full):
+        if prefix and not any(w.startswith(prefix) for w in text_stems(sentence)):
+            continue
+        if _counts(_LIMITED.sub(" ", sentence), counted):
+            return True
+    return False
 
 
 def _numbers(text: str) -> bool:

@@ -215,6 +215,71 @@ ONLINE = Source("Guide", "Guide › Meetings", "Monthly meetings are held on Zoo
         ("Who won the 2024 board election?", [SIZE], set(), False),
         ("Is there an age limit for joining?", [ONLINE], set(), False),
         ("How much is the stipend for a project?", [SITE_VISIT], set(), False),
+        # an in-person meeting's place is not the online call; a city is no call either
+        ("Where will the in-person meetings be held?", [SITE_VISIT, ONLINE], set(), False),
+        ("In which city are the meetings held?", [ONLINE], set(), False),
+        ("Where are the meetings held?", [ONLINE], set(), True),
+        # a platform for calls is a product a passage names
+        (
+            "Which video call platform does the council use?",
+            [Source("t", "t", "The council meets every two weeks on a video call.")],
+            set(),
+            False,
+        ),
+        ("Which video call platform does the council use?", [ONLINE], set(), True),
+        ("Which tool should I use to write the docs?", [ONLINE], set(), True),
+        # a release the question names must be named; a yes/no about it may be policy
+        (
+            "What is the release date of Godot 4.4?",
+            [Source("t", "t", "Godot 4.3 was released in August 2024.")],
+            set(),
+            False,
+        ),
+        (
+            "What is the release date of Godot 4.4?",
+            [Source("t", "t", "Godot 4.4 was released in March 2025.")],
+            set(),
+            True,
+        ),
+        ("is Godot 4.0 still getting updates?", [ONLINE], set(), True),
+        ("Is a 3.5 GPA enough?", [SIZE], set(), True),
+        # how quickly: a length of time or words that say it
+        (
+            "How quickly do the stewards respond to a report?",
+            [Source("t", "t", "The stewards review each report and respond.")],
+            set(),
+            False,
+        ),
+        (
+            "How quickly do the stewards respond to a report?",
+            [Source("t", "t", "The stewards respond to a report within three days.")],
+            set(),
+            True,
+        ),
+        (
+            "How quickly should changes happen?",
+            [Source("t", "t", "Urgency: drive effective implementation as quickly as possible")],
+            set(),
+            True,
+        ),
+        # a quorum is a number or a share
+        (
+            "What is the quorum for a vote?",
+            [Source("t", "t", "A vote needs a quorum of the members present.")],
+            set(),
+            False,
+        ),
+        (
+            "What is the quorum for a vote?",
+            [Source("t", "t", "A quorum is a majority of the voting members.")],
+            set(),
+            True,
+        ),
+        # more roles and committees that name people; an hourly rate is a sum
+        ("Who are the election officers?", [SIZE], set(), False),
+        ("Who sits on the governance committee?", [SIZE], set(), False),
+        ("Who is the best person to lead a workshop?", [SIZE], set(), True),
+        ("What hourly rate does the project pay contractors?", [SIZE], set(), False),
         # anything else is never refused here
         ("What are the membership expectations?", [SITE_VISIT], set(), True),
         ("who can apply?", [SIZE], set(), True),
@@ -297,6 +362,22 @@ COMMITTEE = Source(
 def test_a_count_stands_before_what_is_counted(question, expected):
     about = frozenset(stem(w) for w in question.lower().strip("?").split()) - {""}
     assert answer_type_present(question, [COMMITTEE], about) is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How many people applied to join?", False),
+        ("How many members are currently serving on the coalition?", False),
+        ("How many members can the coalition have?", True),
+        ("How many people will the coalition include in total?", True),
+    ],
+)
+def test_a_tally_of_what_happened_is_no_limit(question, expected):
+    """ "Up to 25 members" says how many there may be, not how many applied or serve now."""
+    assert answer_type_present(question, [SIZE]) is expected
+    applied = Source("t", "t", "Last year 40 people applied and 12 were selected.")
+    assert answer_type_present("How many people applied to join?", [applied])
 
 
 def test_a_shortened_title_names_no_school():
