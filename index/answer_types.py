@@ -12,8 +12,8 @@ quickly something happens, a tally of what happened ("how many applied?", which 
 "up to 25 members" does not give), or whether a role is paid (words about pay). A question that
 names a release ("Godot 4.4") or a year needs a passage that names it. A passage can match
 every word of such a question (it names the zone, the site visit, the schools) and still not
-answer it. When none of the passages an answer
-would be built from holds that kind of fact, the search abstains rather than quote them.
+answer it. When none of the passages an answer would be built from holds that kind of fact,
+the search abstains rather than quote them.
 
 The checks are deliberately narrow, so that they refuse only what they are sure of: "when" counts
 only at the start of a sentence and before "is/was/will/does…" ("... when schools change" and
