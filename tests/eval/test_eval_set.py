@@ -231,6 +231,7 @@ FOREIGN_SPLITS = (
     "foreign6",
     "foreign7",
     "foreign8",
+    "foreign9",
 )
 
 #: Front-matter keys every foreign document carries: where it came from and under which licence.
