@@ -160,6 +160,7 @@ _PHONE = re.compile(
     r"(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)\s?|\b\d{2,4}[\s.-])\d{3,4}[\s.-]?\d{3,4}\b"
 )
 _ASKS_EMAIL = re.compile(
+    r"(?:^\W*|\b(?:what|what's|whats|which|where|is there|do you have|got|need|send|give)\b[^?]*)"
     r"\be-?mail\s+(?:address|addy)|\b(?:what|what's|whats|which)\s+(?:is\s+)?(?:the\s+|their\s+|"
     r"an?\s+)?e-?mail\b",
     re.IGNORECASE,
@@ -336,6 +337,7 @@ def answer_type_present(
     years = set(_YEAR.findall(question))
     if years and not any(set(_YEAR.findall(s.full)) >= years for s in sources):
         return False
+    counted = counted | years  # "for 2026, $60,000 was allocated" is about the 2026 fund
     versions = set(_VERSION.findall(question)) if _WH_QUESTION.search(question) else set()
     if versions and not any(set(_ANY_VERSION.findall(s.full)) >= versions for s in sources):
         return False

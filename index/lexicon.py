@@ -209,6 +209,18 @@ def irregular_forms() -> dict[str, str]:
     return {pair[0]: pair[1] for pair in pairs if len(pair) == 2}
 
 
+SHORTHAND_FILE = "shorthand_en.txt"
+
+
+@lru_cache(maxsize=1)
+def shorthand_forms() -> dict[str, str]:
+    """Written shorthand and the words it stands for ("dept" → "department", "hs" → "high
+    school"; `index/data/shorthand_en.txt`, `#` lines are comments)."""
+    text = resources.files("index").joinpath("data", SHORTHAND_FILE).read_text(encoding="utf-8")
+    pairs = (line.split(None, 1) for line in text.splitlines() if not line.startswith("#"))
+    return {pair[0]: pair[1].strip() for pair in pairs if len(pair) == 2}
+
+
 @lru_cache(maxsize=1)
 def shipped() -> Lexicon:
     """The packaged lexicon with no admin changes."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from index.analysis import ASKING_WORDS, COMMAND_WORDS, NUMBER_WORDS, QUESTION_WORDS, stem, words
-from index.lexicon import Lexicon, irregular_forms, shipped
+from index.lexicon import Lexicon, irregular_forms, shipped, shorthand_forms
 from index.options import SearchOptions
 from index.spelling import slip
 from index.synonyms import SynonymMap
@@ -173,6 +173,15 @@ def _weigh(concept: Concept, vocab: Vocabulary, options: SearchOptions, lexicon:
         if base is not None and vocab.df(stem(base)) > 0:  # "paid" where the corpus says "pay"
             concept.stems = (*concept.stems, stem(base))
             known_stems = [stem(base)]
+    if not known_stems and " " not in concept.word:
+        full = shorthand_forms().get(concept.word)
+        parts = tuple(s for s in (stem(w) for w in full.split()) if s) if full else ()
+        if parts and all(vocab.df(p) for p in parts):  # "dept" where the corpus says "department"
+            if len(parts) == 1:
+                concept.stems = (*concept.stems, parts[0])
+                known_stems = [parts[0]]
+            else:
+                concept.expansions = (*concept.expansions, parts)
     if not known_stems and options.spelling and " " not in concept.word:
         parts = _compound_parts(concept.word, vocab)
         if parts:  # "highschools", "coursework": two index words run together

@@ -280,6 +280,21 @@ ONLINE = Source("Guide", "Guide › Meetings", "Monthly meetings are held on Zoo
         ("Who sits on the governance committee?", [SIZE], set(), False),
         ("Who is the best person to lead a workshop?", [SIZE], set(), True),
         ("What hourly rate does the project pay contractors?", [SIZE], set(), False),
+        # a yes/no about email addresses asks for none; a sentence naming the asked year is
+        # about it
+        (
+            "Does the ban on publishing private information include email addresses?",
+            [ONLINE],
+            set(),
+            True,
+        ),
+        ("Is there an email address I can write to?", [ONLINE], set(), False),
+        (
+            "How much money was put into the community fund for 2026?",
+            [Source("Fund", "Fund › Transparency", "For 2026, $60,000 was allocated.")],
+            {"money", "put", "commun", "fund"},
+            True,
+        ),
         # anything else is never refused here
         ("What are the membership expectations?", [SITE_VISIT], set(), True),
         ("who can apply?", [SIZE], set(), True),
