@@ -1,27 +1,27 @@
 """Does any passage hold the *kind* of fact the question asks for?
 
-Some questions ask for a fact that a passage either states or does not: a count ("how many
-schools are in the Innovation Zone?"), an amount, a sum of money ("how much does it cost?",
-"what is the stipend?": a currency figure or "free"/"unpaid"), a length of time ("how long does
-a ban last?", "within what time…"), a limit ("what is the maximum…?"), a clock time, a year, a
-date, how often something happens, the name of a particular school, a particular person ("who
-chairs it?", "who is the volunteer coordinator?", "who is on the council?"), where a meeting is
-held (for an in-person meeting or a city, not the online call), the platform calls are held
-on, a phone number, an email or postal address, sizes, a page or word limit, a quorum, how
-quickly something happens, a tally of what happened ("how many applied?", which a limit such as
-"up to 25 members" does not give), or whether a role is paid (words about pay). A question that
-names a release ("Godot 4.4") or a year needs a passage that names it. A passage can match
-every word of such a question (it names the zone, the site visit, the schools) and still not
-answer it. When none of the passages an answer would be built from holds that kind of fact,
-the search abstains rather than quote them.
+Some questions ask for a fact that a passage either states or does not: a count ("how many schools
+are in the Innovation Zone?"), an amount, a sum of money ("how much does it cost?", "what is the
+stipend?": a currency figure or "free"/"unpaid"), a length of time ("how long does a ban last?",
+"within what time…"), a limit ("what is the maximum…?"), a clock time, a year, a date, how often
+something happens, the name of a particular school, a particular person ("who chairs it?", "who is
+the volunteer coordinator?", "who is on the council?"), where a meeting is held (for an in-person
+meeting or a city, not the online call), the platform calls or votes are held on, a release number,
+a grade point average, a phone number, an email or postal address, sizes, a page or word limit, a
+quorum, how quickly something happens, a tally of what happened ("how many applied?", which a limit
+such as "up to 25 members" does not give), or whether a role is paid (words about pay). A question
+that names a release ("Godot 4.4") or a year needs a passage that names it. A passage can match
+every word of such a question (it names the zone, the site visit, the schools) and still not answer
+it. When none of the passages an answer would be built from holds that kind of fact, the search
+abstains rather than quote them.
 
 The checks are deliberately narrow, so that they refuse only what they are sure of: "when" counts
-only at the start of a sentence and before "is/was/will/does…" ("... when schools change" and
-"when should I apply" ask for no date), a count must stand
-just before a word the question is about, and a named school must be a
-capitalised name other than the document's own title ("New Mexico High School Transformation
-Coalition" names no high school). A person counts only with the company names keep (a title, a
-middle initial, a by-line, a role after it), because two capitalised words are as often a heading.
+only at the start of a sentence and before "is/was/will/does…" ("... when schools change" and "when
+should I apply" ask for no date), a count must stand just before a word the question is about, and
+a named school must be a capitalised name other than the document's own title ("New Mexico High
+School Transformation Coalition" names no high school). A person counts only with the company names
+keep (a title, a middle initial, a by-line, a role after it), because two capitalised words are as
+often a heading.
 """
 
 from __future__ import annotations
@@ -67,7 +67,10 @@ _ASKS_PERSON = re.compile(
     r"(?:leads?|led|chairs?|chaired|heads?|headed|runs?|ran|directs?|directed|founded|started|"
     r"signed|wrote|authored|reviews?|reviewed|picks?|picked|selects?|selected|chooses|chose|"
     r"appoints?|appointed|hired|won|wins)\b"
-    r"|(?:was|were|got|ended up)\s+(?:being\s+)?(?:picked|chosen|selected|hired|named|appointed)\b"
+    r"|(?:was|were|got|ended up)\s+(?:being\s+)?(?:[a-z]+ly\s+)?(?:picked|chosen|selected|hired|"
+    r"named|appointed)\b"
+    r"|did\s+(?:[\w'’-]+\s+){1,4}?(?:(?:end up|finally|eventually|ultimately)\s+)?(?:hire|hiring|"
+    r"pick|picking|choose|choosing|select|selecting|appoint|appointing|elect|electing)\b"
     r"|(?:the|their|its|our|[\w-]+['’]s)\s+(?:(?:current|new|next|executive|board)\s+)*"
     r"(?:[\w'’-]+\s+){0,3}?"
     r"(?:director|president|chair|chairperson|founder|ceo|superintendent|leader|head|"
@@ -95,20 +98,22 @@ _ASKS_AMOUNT = re.compile(r"\bhow much\b", re.IGNORECASE)
 #: names, when the question is about talking or meeting (a "which tool" question may ask for
 #: anything).
 _ASKS_PLATFORM = re.compile(
-    r"\b(?:which|what)\s+(?:[\w-]+\s+){0,3}?(?:platforms?|apps?|applications?|software|"
-    r"services?|tools?|programs?)\b",
+    r"\b(?:which|what)\s+(?:[\w-]+\s+){0,3}?(?:platforms?|apps?|software|tools?)\b",
     re.IGNORECASE,
 )
 _TALKING = re.compile(
     r"\b(?:video|calls?|meetings?|meet|chats?|conferenc\w*|messag\w*|(?:live)?stream\w*|"
-    r"webinars?|communicat\w*|talk|talks|sync|standups?|hangouts?)\b",
+    r"webinars?|communicat\w*|talk|talks|sync|standups?|hangouts?|polls?|votes?|voting|ballots?|"
+    r"elections?|surveys?)\b",
     re.IGNORECASE,
 )
 _PLATFORM = re.compile(
     r"(?-i:\b(?:Zoom|Jitsi|Meet|Teams|Webex|Discord|Slack|Zulip|Matrix|Element|IRC|"
     r"GoToMeeting|BigBlueButton|Big Blue Button|Gather|YouTube|Twitch|Mattermost|Gitter|Telegram|"
     r"WhatsApp|Signal|Skype|Hangouts|Discourse|Whereby|Hopin|Airmeet|Crowdcast|Vimeo|StreamYard|"
-    r"Mumble|Rocket\.Chat|Keybase|Libera|OFTC|Google Groups|Groups\.io|Mailman)\b)"
+    r"Mumble|Rocket\.Chat|Keybase|Libera|OFTC|Google Groups|Groups\.io|Mailman|Helios|CIVS|"
+    r"OpaVote|ElectionBuddy|Belenios|Google Forms|SurveyMonkey|Typeform|Doodle|Loomio|"
+    r"LimeSurvey|Qualtrics|Condorcet Internet Voting Service)\b)"
     r"|\b(?:mailing lists?|phone calls?|conference calls?|dial-in)\b",
     re.IGNORECASE,
 )
@@ -121,7 +126,16 @@ _VERSION = re.compile(
 #: Only a question asking for a fact about the release needs it named ("when did Godot 4.4 come
 #: out?"); "is Godot 4.0 still supported?" may be answered by the support policy.
 _WH_QUESTION = re.compile(r"^\W*(?:what|when|which|how|who|where)\b", re.IGNORECASE)
+_GPA_FIGURE = re.compile(r"\b[0-4]\.\d{1,2}\b")
 _ANY_VERSION = re.compile(r"(?<![\d.])\d+\.\d+(?:\.\d+)*(?![\d.]*\d)")
+#: "What is the latest version?": a release number.
+_ASKS_RELEASE = re.compile(
+    r"\b(?:what|what's|whats|which)\s+(?:is\s+)?(?:the\s+)?(?:latest|current|newest|most recent)\s+"
+    r"(?:version|release)\b",
+    re.IGNORECASE,
+)
+#: "What GPA do I need?": a grade point average is a figure.
+_ASKS_GPA = re.compile(r"\b(?:gpa|grade point average)s?\b", re.IGNORECASE)
 #: "How quickly / how soon will they reply?": a length of time, a date, or words that say it.
 _ASKS_SPEED = re.compile(r"\bhow (?:quickly|soon|fast|promptly)\b", re.IGNORECASE)
 _PROMPTLY = re.compile(
@@ -370,6 +384,10 @@ def answer_type_present(
         return _about(sources, counted, lambda t: _FREQUENCY.search(t) is not None)
     if _ASKS_DURATION.search(question):
         return _about(sources, counted, lambda t: _DURATION.search(t) is not None)
+    if _ASKS_RELEASE.search(question):
+        return any(_ANY_VERSION.search(s.full) for s in sources)
+    if _ASKS_GPA.search(question) and _WH_QUESTION.search(question):
+        return _about(sources, counted, lambda t: _GPA_FIGURE.search(t) is not None)
     if _ASKS_SPEED.search(question):
         return _about(sources, counted, lambda t: _dated(t) or _PROMPTLY.search(t) is not None)
     if _ASKS_QUORUM.search(question):

@@ -295,6 +295,37 @@ ONLINE = Source("Guide", "Guide › Meetings", "Monthly meetings are held on Zoo
             {"money", "put", "commun", "fund"},
             True,
         ),
+        # a person picked, a release number, a grade point average, a voting tool
+        ("Who was ultimately chosen as the next superintendent?", [LETTER], set(), False),
+        ("Who did the district end up hiring as superintendent?", [LETTER], set(), False),
+        ("Who did the district end up hiring as superintendent?", [ROLE], set(), True),
+        ("who did they partner with?", [LETTER], set(), True),
+        ("What is the latest version of the covenant?", [LETTER], set(), False),
+        (
+            "What is the latest version of the covenant?",
+            [Source("t", "t", "Version 2.1 was released in 2020.")],
+            set(),
+            True,
+        ),
+        ("What GPA do students need for dual credit?", [SITE_VISIT], set(), False),
+        (
+            "What GPA do students need for dual credit?",
+            [Source("t", "t", "Dual credit needs a 2.5 GPA.")],
+            set(),
+            True,
+        ),
+        (
+            "Which tool runs the online election poll?",
+            [Source("t", "t", "The election is held as an online poll.")],
+            set(),
+            False,
+        ),
+        (
+            "Which tool runs the online election poll?",
+            [Source("t", "t", "Votes are cast on the CIVS site.")],
+            set(),
+            True,
+        ),
         # anything else is never refused here
         ("What are the membership expectations?", [SITE_VISIT], set(), True),
         ("who can apply?", [SIZE], set(), True),
