@@ -364,6 +364,8 @@ def answer_type_present(
     if _ASKS_DATE.search(question.strip()):
         # "when are pull requests stale?", "what is the deadline?": a date, or a time relative
         # to something ("after 30 days", "six weeks before the event")
+        if _ASKS_DEADLINE.search(question) and _WH_QUESTION.search(question):
+            return _about(sources, counted, _a_deadline)
         return _about(sources, counted, _dated)
     named = _ASKS_NAMED.search(question)
     if named and not any(w.lower() in _NOT_A_MODIFIER for w in named.group(1).split()):
@@ -461,6 +463,20 @@ def _about(sources: list[Source], about: frozenset[str], holds: Callable[[str], 
             if holds(sentence) and not focus.isdisjoint(text_stems(sentence)):
                 return True
     return False
+
+
+#: "What / when is the deadline?" asks for a date something must happen by, not the dates of a
+#: term ("from April 2023 through June 2024", "a one-year term").
+_ASKS_DEADLINE = re.compile(r"\b(?:deadlines?|due dates?|last day)\b", re.IGNORECASE)
+_DEADLINE_CUE = re.compile(
+    r"\b(?:by|before|deadlines?|due|no later than|until|till|close[sd]?|closing|prior to|"
+    r"last day|within|after|open for|accepted|ahead|in advance)\b",
+    re.IGNORECASE,
+)
+
+
+def _a_deadline(text: str) -> bool:
+    return _dated(text) and _DEADLINE_CUE.search(text) is not None
 
 
 def _dated(text: str) -> bool:

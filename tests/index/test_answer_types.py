@@ -326,6 +326,32 @@ ONLINE = Source("Guide", "Guide › Meetings", "Monthly meetings are held on Zoo
             set(),
             True,
         ),
+        # a deadline is a date something must happen by, not the dates of a term
+        (
+            "What is the deadline to submit an application?",
+            [
+                Source(
+                    "t",
+                    "t › Membership",
+                    "Your term will run from April 2023 through June 2024, with a chance to "
+                    "renew for another one-year term.",
+                )
+            ],
+            {"applic", "submit", "membership"},
+            False,
+        ),
+        (
+            "What is the deadline to submit an application?",
+            [Source("t", "t", "Applications must be submitted by March 3, 2023.")],
+            {"applic", "submit"},
+            True,
+        ),
+        (
+            "When is the nomination deadline?",
+            [Source("t", "t", "Nominations are open for two weeks.")],
+            {"nomin"},
+            True,
+        ),
         # anything else is never refused here
         ("What are the membership expectations?", [SITE_VISIT], set(), True),
         ("who can apply?", [SIZE], set(), True),
