@@ -32,3 +32,13 @@ def test_cognates_follow_the_regular_endings() -> None:
     assert "implement" in cognates("implementar")
     assert "agencies" in cognates("agencias")
     assert cognates("sal") == []  # too short to be sure of
+
+
+def test_the_shipped_glossary_reads_how_long_a_term_lasts_and_drops_phrasing() -> None:
+    gloss, unknown = read_spanish("¿Cuánto dura el periodo de servicio de los miembros?")
+    assert gloss.startswith("how long")
+    assert "term" in gloss.split() and "service" in gloss.split()
+    assert unknown == frozenset()
+    gloss, _ = read_spanish("¿La alianza toma en cuenta la soberanía tribal?")
+    assert "sovereignty" in gloss.split()
+    assert "cuenta" not in gloss and "account" not in gloss
