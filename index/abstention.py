@@ -9,6 +9,8 @@ ask for a kind of fact (a count, a time, a date, a named school) the passages do
 
 from __future__ import annotations
 
+import re
+
 from index.answer_types import Source, answer_type_present
 from index.options import SearchOptions
 from index.question import Concept
@@ -46,11 +48,15 @@ def answers(
     (`Candidate.by_words`), the kind of fact on the first ones as shown. The meaning layer may
     lift a passage that shares few of the question's words into the answer; judging coverage on
     it would refuse the paraphrases the meaning layer is there to find, and the thresholds were
-    measured on word rankings. With `dense`, a question that is `off_topic` is refused whatever
-    its words match."""
+    measured on word rankings. A yes/no choice ("do we meet in person or is it all zoom?") is
+    covered when one side is: coverage is the best of the whole question's and each side's
+    alone (`_branches`). With `dense`, a question that is `off_topic` is refused whatever its
+    words match."""
     top = candidates[:ANSWER_WINDOW]
     worded = sorted(candidates, key=lambda c: -c.by_words)[:ANSWER_WINDOW]
     coverage, relative = judge(concepts, worded, vocab)
+    for branch in _branches(question, concepts):
+        coverage = max(coverage, judge(branch, worded, vocab)[0])
     answered = not options.abstain or (
         coverage >= options.min_coverage
         and relative >= options.min_matched_weight
@@ -58,6 +64,26 @@ def answers(
         and not off_topic(question, dense, spanish=spanish)
     )
     return answered, coverage, relative
+
+
+_OR = re.compile(r"\bor\b", re.IGNORECASE)
+_WH = re.compile(r"\b(?:what|which|who|whom|whose|where|when|how|why)\b", re.IGNORECASE)
+
+
+def _branches(question: str, concepts: list[Concept]) -> list[list[Concept]]:
+    """The question's concepts with one side of an "A or B?" choice left out, for each side; none
+    for a wh-question ("which superintendents or nonprofit leaders…" asks for both)."""
+    parts = _OR.split(question.lower(), maxsplit=1)
+    if len(parts) != 2:
+        return []
+    if _WH.search(parts[0]):
+        return []
+    left, right = (set(re.findall(r"[\w'’-]+", p)) for p in parts)
+    left_only = [c for c in concepts if c.word.lower() in left and c.word.lower() not in right]
+    right_only = [c for c in concepts if c.word.lower() in right and c.word.lower() not in left]
+    if not left_only or not right_only:
+        return []
+    return [[c for c in concepts if c not in dropped] for dropped in (left_only, right_only)]
 
 
 def off_topic(question: str, dense: DenseRanking | None, *, spanish: bool = False) -> bool:

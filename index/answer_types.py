@@ -78,7 +78,8 @@ _ASKS_PERSON = re.compile(
     r"officer|moderator|editor|facilitator|spokesperson)s?\b"
     r"|(?:the\s+)?(?:current\s+)?members\s+of\b"
     r"|(?:(?:sits?|serves?|sitting|serving)\s+)?on\s+the\s+(?:[\w'’-]+\s+){0,4}?"
-    r"(?:committee|team|council|board)\b)",
+    r"(?:committee|team|council|board)\b)"
+    r"|(?:,\s*|\band\s+)who\s+(?:are|is)\s+(?:they|it)\b",
     re.IGNORECASE,
 )
 #: "Where is/are … held/located", "where will … meet" ask for a place.

@@ -352,6 +352,8 @@ ONLINE = Source("Guide", "Guide › Meetings", "Monthly meetings are held on Zoo
             {"nomin"},
             True,
         ),
+        ("Is there a chair or co-chairs, and who are they?", [SIZE], set(), False),
+        ("Who are they looking for?", [SIZE], set(), True),
         # anything else is never refused here
         ("What are the membership expectations?", [SITE_VISIT], set(), True),
         ("who can apply?", [SIZE], set(), True),

@@ -403,3 +403,32 @@ def test_coverage_is_judged_on_the_passages_the_words_rank_first() -> None:
         SearchOptions(),
     )
     assert answered and coverage == 1.0
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("do we meet in person or is it all zoom", 1.0),  # one side of the choice is answered
+        ("what is it, a person or a zoom thing", pytest.approx(1 / 2)),  # a wh-question
+        ("do we meet in person", 1.0),
+    ],
+)
+def test_a_yes_no_choice_is_covered_when_one_side_is(question: str, expected: object) -> None:
+    from index.abstention import answers
+    from index.question import Concept
+
+    class Vocab:
+        max_idf = 2.0
+
+    person = Concept("person", ("person",), weight=1.0)
+    zoom = Concept("zoom", ("zoom",), weight=1.0, known=False)
+    found = Candidate(1, {"text": "Two in-person meetings."}, 5.0, {"person"}, rerank=1.0)
+    _, coverage, _ = answers(
+        question,
+        [person, zoom] if "zoom" in question else [person],
+        [found],
+        Vocab(),  # type: ignore[arg-type]
+        frozenset(),
+        SearchOptions(),
+    )
+    assert coverage == expected
