@@ -55,6 +55,7 @@ eval-foreign: install
 	$(BIN)/python -m tests.eval.run_eval --corpus tests/eval/foreign7/corpus --questions tests/eval/foreign7/questions.jsonl
 	$(BIN)/python -m tests.eval.run_eval --corpus tests/eval/foreign8/corpus --questions tests/eval/foreign8/questions.jsonl
 	$(BIN)/python -m tests.eval.run_eval --corpus tests/eval/foreign9/corpus --questions tests/eval/foreign9/questions.jsonl
+	$(BIN)/python -m tests.eval.run_eval --corpus tests/eval/foreign10/corpus --questions tests/eval/foreign10/questions.jsonl
 
 # Regenerate index/data/common_en.txt (frequent English words) from wordfreq, pinned in pyproject.
 common-words: install

@@ -60,6 +60,7 @@ SPLITS = (
     "blind17",
     "blind18",
     "blind19",
+    "blind20",
 )
 #: The kinds of question each split was written with: the first eleven sets have no casual or
 #: Spanish questions, blind10 to blind15 have no query-syntax ones.
@@ -76,6 +77,7 @@ SPLIT_CATEGORIES: dict[str, tuple[str, ...]] = {
     "blind17": tuple(c for c in CATEGORIES if c != "syntax"),
     "blind18": tuple(c for c in CATEGORIES if c != "syntax"),
     "blind19": tuple(c for c in CATEGORIES if c != "syntax"),
+    "blind20": tuple(c for c in CATEGORIES if c != "syntax"),
     "foreign": ("direct", "paraphrase", "typo", "keyword", "unanswerable"),
     "foreign2": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
     "foreign3": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
@@ -85,6 +87,7 @@ SPLIT_CATEGORIES: dict[str, tuple[str, ...]] = {
     "foreign7": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
     "foreign8": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
     "foreign9": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
+    "foreign10": ("direct", "paraphrase", "typo", "keyword", "casual", "unanswerable"),
 }
 HERE = Path(__file__).resolve().parent
 SEED_CORPUS = HERE.parents[1] / "corpus"
@@ -108,6 +111,7 @@ FOREIGN7_DIR = HERE / "foreign7"
 #: conduct enforcement and meeting documents.
 FOREIGN8_DIR = HERE / "foreign8"
 FOREIGN9_DIR = HERE / "foreign9"
+FOREIGN10_DIR = HERE / "foreign10"
 #: Splits graded against another corpus than the seed pages: split -> (question file, corpus dir).
 OTHER_CORPUS_SPLITS: dict[str, tuple[Path, Path]] = {
     "foreign": (FOREIGN_DIR / "questions.jsonl", FOREIGN_CORPUS),
@@ -119,6 +123,7 @@ OTHER_CORPUS_SPLITS: dict[str, tuple[Path, Path]] = {
     "foreign7": (FOREIGN7_DIR / "questions.jsonl", FOREIGN7_DIR / "corpus"),
     "foreign8": (FOREIGN8_DIR / "questions.jsonl", FOREIGN8_DIR / "corpus"),
     "foreign9": (FOREIGN9_DIR / "questions.jsonl", FOREIGN9_DIR / "corpus"),
+    "foreign10": (FOREIGN10_DIR / "questions.jsonl", FOREIGN10_DIR / "corpus"),
 }
 #: Every committed split: the seed-corpus ones, then those over other corpora.
 ALL_SPLITS = (*SPLITS, *OTHER_CORPUS_SPLITS)

@@ -232,6 +232,7 @@ FOREIGN_SPLITS = (
     "foreign7",
     "foreign8",
     "foreign9",
+    "foreign10",
 )
 
 #: Front-matter keys every foreign document carries: where it came from and under which licence.
