@@ -231,6 +231,8 @@ def _piece(
     if dangling(flagged[start][0]):
         return None
     sentences = tuple(u for u, _ in flagged[start : pos + 1])
+    if start == 0:
+        sentences = (_standing(sentences[0], _heading(cand)), *sentences[1:])
     excerpt = False
     if _TEASER.search(sentence):
         heading = own_heading_stems(str(cand.fields.get("section", "")))
@@ -555,6 +557,21 @@ def compose_list(candidates: list[Candidate], items: int) -> str:
 
 #: List items cited with their own marker (after the lead-in's `[1]`): three sources in all.
 CITED_ITEMS = 2
+
+
+#: A footnote mark glued to a sentence's first word ("*Since these metrics…").
+_FOOTNOTE_MARK = re.compile(r"^[*†‡]+(?=\w)")
+
+
+def _standing(sentence: str, heading: str) -> str:
+    """A section's first sentence as it can stand alone: without a footnote mark, and with its
+    heading when the heading is its subject (a glossary's "Workplace Bullying" / "is a tendency
+    of…" reads "Workplace Bullying is a tendency of…")."""
+    if sentence.count("*") == 1:
+        sentence = _FOOTNOTE_MARK.sub("", sentence)
+    if sentence[:1].islower() and heading and not heading[:1].islower():
+        return f"{heading} {sentence}"
+    return sentence
 
 
 def _heading(cand: Candidate) -> str:

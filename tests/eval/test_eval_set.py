@@ -207,7 +207,7 @@ def test_relevance_is_by_source_and_section_prefix_unless_exact(tmp_path):
 def test_the_engine_cuts_the_corpus_into_the_sections_the_set_expects(outline, tmp_path):
     """Cross-check of this folder's own outline reader against the real engine's passages."""
     engine_module = pytest.importorskip("index.engine")
-    engine = engine_module.SearchEngine(CORPUS, tmp_path / "index")
+    engine = engine_module.SearchEngine(CORPUS, tmp_path / "index", semantic=False)
     try:
         engine.reindex()
         produced = {
@@ -300,7 +300,8 @@ def test_the_engine_cuts_the_foreign_corpus_into_the_sections_the_set_expects(tm
     engine_module = pytest.importorskip("index.engine")
     corpus = split_corpus(split)
     outline = corpus_sections(corpus)
-    engine = engine_module.SearchEngine(corpus, tmp_path / "index")
+    # sections only: the meaning layer's vectors would add a minute a corpus and check nothing
+    engine = engine_module.SearchEngine(corpus, tmp_path / "index", semantic=False)
     try:
         engine.reindex()
         produced = {(d.source, s) for d in engine.documents() for s in d.sections}
