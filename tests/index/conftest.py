@@ -42,3 +42,24 @@ def seed_engine(tmp_path_factory: pytest.TempPathFactory):
     eng.reindex()
     yield eng
     eng.close()
+
+
+@pytest.fixture
+def document_engine(tmp_path: Path):
+    """Builds a words-only engine over Markdown documents given as text ({file name: text}),
+    indexed and ready; every engine it built is closed after the test."""
+    built: list[SearchEngine] = []
+
+    def build(documents: dict[str, str]) -> SearchEngine:
+        corpus = tmp_path / f"corpus{len(built)}"
+        corpus.mkdir()
+        for name, text in documents.items():
+            (corpus / name).write_text(text, encoding="utf-8")
+        engine = SearchEngine(corpus, tmp_path / f"index{len(built)}", semantic=False)
+        engine.reindex()
+        built.append(engine)
+        return engine
+
+    yield build
+    for engine in built:
+        engine.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from collections.abc import Callable
 
 from index.answer import highlight, opening
 from index.engine import SearchEngine
@@ -69,17 +69,16 @@ def test_an_answer_from_teasers_only_quotes_them_as_excerpts_never_empty(tmp_pat
     engine.close()
 
 
-def test_a_glossary_entry_opens_on_its_heading_and_loses_its_footnote_mark(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "conduct.md").write_text(
-        "# Code of conduct\n\n## Definitions\n\n### Workplace Bullying\n\n"
-        "is a tendency to use persistent aggressive behaviour against a co-worker.\n\n"
-        "## Review\n\n*Since projects differ, the committee has final judgment over reviews.\n",
-        encoding="utf-8",
+def test_a_glossary_entry_opens_on_its_heading_and_loses_its_footnote_mark(
+    document_engine: Callable[[dict[str, str]], SearchEngine],
+) -> None:
+    engine = document_engine(
+        {
+            "conduct.md": "# Code of conduct\n\n## Definitions\n\n### Workplace Bullying\n\n"
+            "is a tendency to use persistent aggressive behaviour against a co-worker.\n\n"
+            "## Review\n\n*Since projects differ, the committee has final judgment over reviews.\n"
+        }
     )
-    engine = SearchEngine(corpus, tmp_path / "index", semantic=False)
-    engine.reindex()
     bullying = engine.ask("what counts as workplace bullying?")
     assert bullying.answer.startswith("Workplace Bullying is a tendency to use persistent")
     review = engine.ask("who has final judgment over reviews?")

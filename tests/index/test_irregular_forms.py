@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 from index.engine import SearchEngine
 from index.lexicon import irregular_forms
@@ -23,17 +23,10 @@ Each child may bring one guardian to the closing celebration.
 """
 
 
-def _engine(tmp_path: Path) -> SearchEngine:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "guide.md").write_text(GUIDE, encoding="utf-8")
-    engine = SearchEngine(corpus, tmp_path / "index", semantic=False)
-    engine.reindex()
-    return engine
-
-
-def test_an_unknown_irregular_form_searches_its_base_form(tmp_path: Path) -> None:
-    engine = _engine(tmp_path)
+def test_an_unknown_irregular_form_searches_its_base_form(
+    document_engine: Callable[[dict[str, str]], SearchEngine],
+) -> None:
+    engine = document_engine({"guide.md": GUIDE})
     paid = engine.ask("how are mentors paid?")
     assert paid.answered
     assert paid.hits[0].passage.section == "Mentoring guide › Mentor pay"

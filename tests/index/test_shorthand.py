@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 from index.engine import SearchEngine
 from index.lexicon import shorthand_forms
+
+Build = Callable[[dict[str, str]], SearchEngine]
 
 GUIDE = """# Partners guide
 
@@ -24,17 +26,8 @@ Members attend two in person workshops each spring, and the rest of the work is 
 """
 
 
-def _engine(tmp_path: Path) -> SearchEngine:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "guide.md").write_text(GUIDE, encoding="utf-8")
-    engine = SearchEngine(corpus, tmp_path / "index", semantic=False)
-    engine.reindex()
-    return engine
-
-
-def test_unknown_shorthand_searches_the_words_it_stands_for(tmp_path: Path) -> None:
-    engine = _engine(tmp_path)
+def test_unknown_shorthand_searches_the_words_it_stands_for(document_engine: Build) -> None:
+    engine = document_engine({"guide.md": GUIDE})
     dept = engine.ask("which dept sends a rep?")
     assert dept.answered
     assert dept.hits[0].passage.section == "Partners guide › State partners"
@@ -46,16 +39,13 @@ def test_unknown_shorthand_searches_the_words_it_stands_for(tmp_path: Path) -> N
     assert irl.hits[0].passage.section == "Partners guide › Gatherings"
 
 
-def test_shorthand_the_index_knows_is_left_alone(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "guide.md").write_text(
-        "# Guide\n\n## Reps\n\nReps are the club's weightlifting sets.\n\n"
-        "## Council\n\nEach representative serves two years.\n",
-        encoding="utf-8",
+def test_shorthand_the_index_knows_is_left_alone(document_engine: Build) -> None:
+    engine = document_engine(
+        {
+            "guide.md": "# Guide\n\n## Reps\n\nReps are the club's weightlifting sets.\n\n"
+            "## Council\n\nEach representative serves two years.\n"
+        }
     )
-    engine = SearchEngine(corpus, tmp_path / "index", semantic=False)
-    engine.reindex()
     assert engine.ask("how many reps?").hits[0].passage.section == "Guide › Reps"
 
 
