@@ -10,10 +10,10 @@ meeting or a city, not the online call), the platform calls or votes are held on
 a grade point average, a phone number, an email or postal address, sizes, a page or word limit, a
 quorum, how quickly something happens, a tally of what happened ("how many applied?", which a limit
 such as "up to 25 members" does not give), or whether a role is paid (words about pay). A question
-that names a release ("Godot 4.4") or a year needs a passage that names it. A passage can match
-every word of such a question (it names the zone, the site visit, the schools) and still not answer
-it. When none of the passages an answer would be built from holds that kind of fact, the search
-abstains rather than quote them.
+that names a release ("Godot 4.4"), a numbered round ("Wave 7") or a year needs a passage that
+names it. A passage can match every word of such a question (it names the zone, the site visit, the
+schools) and still not answer it. When none of the passages an answer would be built from holds
+that kind of fact, the search abstains rather than quote them.
 
 The checks are deliberately narrow, so that they refuse only what they are sure of: "when" counts
 only at the start of a sentence and before "is/was/will/does…" ("... when schools change" and "when
@@ -79,7 +79,10 @@ _ASKS_PERSON = re.compile(
     r"|(?:the\s+)?(?:current\s+)?members\s+of\b"
     r"|(?:(?:sits?|serves?|sitting|serving)\s+)?on\s+the\s+(?:[\w'’-]+\s+){0,4}?"
     r"(?:committee|team|council|board)\b)"
-    r"|(?:,\s*|\band\s+)who\s+(?:are|is)\s+(?:they|it)\b",
+    r"|(?:,\s*|\band\s+)who\s+(?:are|is)\s+(?:they|it)\b"
+    r"|\bnames?\s+of\s+(?:the|their|its|our)\s+(?:[\w'’-]+\s+){0,3}?(?:director|president|chair|"
+    r"chairperson|founder|ceo|superintendent|leader|head|coordinator|administrator|manager|"
+    r"secretary|treasurer)s?\b",
     re.IGNORECASE,
 )
 #: "Where is/are … held/located", "where will … meet" ask for a place.
@@ -127,6 +130,8 @@ _VERSION = re.compile(
 #: Only a question asking for a fact about the release needs it named ("when did Godot 4.4 come
 #: out?"); "is Godot 4.0 still supported?" may be answered by the support policy.
 _WH_QUESTION = re.compile(r"^\W*(?:what|when|which|how|who|where)\b", re.IGNORECASE)
+#: A numbered round of something ("Wave 7", "the 2nd cohort" is not one): a passage must name it.
+_INSTANCE = re.compile(r"\b(wave|round|cohort|edition|cycle|batch|season)\s+(\d+)\b", re.IGNORECASE)
 _GPA_FIGURE = re.compile(r"\b[0-4]\.\d{1,2}\b")
 _ANY_VERSION = re.compile(r"(?<![\d.])\d+\.\d+(?:\.\d+)*(?![\d.]*\d)")
 #: "What is the latest version?": a release number.
@@ -354,6 +359,9 @@ def answer_type_present(
         return False
     counted = counted | years  # "for 2026, $60,000 was allocated" is about the 2026 fund
     versions = set(_VERSION.findall(question)) if _WH_QUESTION.search(question) else set()
+    rounds = _INSTANCE.findall(question)
+    if rounds and not any(_names_rounds(s.full, rounds) for s in sources):
+        return False
     if versions and not any(set(_ANY_VERSION.findall(s.full)) >= versions for s in sources):
         return False
     if _ASKS_ZONE.search(question):  # before the date: "what time zone is the deadline in?"
@@ -478,6 +486,14 @@ _DEADLINE_CUE = re.compile(
 
 def _a_deadline(text: str) -> bool:
     return _dated(text) and _DEADLINE_CUE.search(text) is not None
+
+
+def _names_rounds(text: str, rounds: list[tuple[str, str]]) -> bool:
+    """The passage names each numbered round: its word and its number, also apart (a table of
+    waves has a "Wave No." column and a row "3")."""
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
+    numbers = set(re.findall(r"(?<![\d.,])\d+(?![\d.,]\d)", text))
+    return all((w.lower() in words or w.lower() + "s" in words) and n in numbers for w, n in rounds)
 
 
 def _dated(text: str) -> bool:

@@ -354,6 +354,21 @@ ONLINE = Source("Guide", "Guide › Meetings", "Monthly meetings are held on Zoo
         ),
         ("Is there a chair or co-chairs, and who are they?", [SIZE], set(), False),
         ("Who are they looking for?", [SIZE], set(), True),
+        # a numbered round must be named, also as a table's row; "the name of the director"
+        (
+            "When is the Wave 7 deadline?",
+            [Source("t", "t", "| Wave No. | Deadline |\n| 6 | January 15, 2021 |")],
+            set(),
+            False,
+        ),
+        (
+            "When was the wave 6 deadline?",
+            [Source("t", "t", "| Wave No. | Deadline |\n| 6 | January 15, 2021 |")],
+            set(),
+            True,
+        ),
+        ("What is the name of the director of the group?", [SIZE], set(), False),
+        ("What is the name of the director of the group?", [ROLE], set(), True),
         # anything else is never refused here
         ("What are the membership expectations?", [SITE_VISIT], set(), True),
         ("who can apply?", [SIZE], set(), True),
